@@ -1,0 +1,3 @@
+"""Scoutly: a self-hosted job-scouting appliance."""
+
+__version__ = "0.1.0"

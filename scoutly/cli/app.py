@@ -1,0 +1,60 @@
+"""Entry point: the Typer app, global options, and one-line errors instead of tracebacks."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scoutly import __version__
+from scoutly.config import use_env_file
+from scoutly.errors import ScoutlyError
+from scoutly.redact import redact
+
+app = typer.Typer(
+    name="scoutly",
+    help="Self-hosted job scouting: watches careers pages, judges new postings, tells you.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+# Command modules, each exposing `register(app)`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scoutly {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    env_file: Annotated[
+        Path | None, typer.Option("--env-file", help="Read settings from this file instead of ./.env.")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Scoutly: self-hosted job scouting."""
+    use_env_file(env_file)
+
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(f"scoutly.cli.{_module}").register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except ScoutlyError as exc:
+        print(f"scoutly: {redact(str(exc))}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

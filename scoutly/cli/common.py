@@ -1,0 +1,40 @@
+"""Helpers shared by CLI commands: running coroutines, opening the database, consoles."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from rich.console import Console
+
+from scoutly.config import Settings, get_settings
+from scoutly.storage import Mongo, connect
+
+T = TypeVar("T")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from a synchronous Typer command."""
+    return asyncio.run(coro)
+
+
+def interactive() -> bool:
+    """True when stdout is a terminal (rich output); False under cron/systemd (plain lines)."""
+    return sys.stdout.isatty()
+
+
+@asynccontextmanager
+async def open_db(settings: Settings | None = None) -> AsyncIterator[Mongo]:
+    """Connect to the configured MongoDB for the duration of a command."""
+    settings = settings or get_settings()
+    mongo = await connect(settings.mongodb_uri)
+    try:
+        yield mongo
+    finally:
+        await mongo.close()

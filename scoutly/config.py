@@ -1,0 +1,111 @@
+"""Settings from the environment and an optional `.env` file (pydantic-settings).
+
+`MONGODB_URI` and `GEMINI_API_KEY` keep their well-known names; every other knob is `SCOUTLY_<NAME>`.
+Load them with `load_settings()`; a bad value raises `ConfigError` naming the variable.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scoutly.errors import ConfigError
+from scoutly.redact import register_secret
+
+DEFAULT_MONGODB_URI = "mongodb://localhost:27017/scoutly"
+
+
+class Settings(BaseSettings):
+    """Every knob of the appliance. Field docs say what each is for."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SCOUTLY_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- storage -------------------------------------------------------------------------------------
+    mongodb_uri: str = Field(
+        DEFAULT_MONGODB_URI,
+        validation_alias=AliasChoices("MONGODB_URI", "SCOUTLY_MONGODB_URI"),
+        description="MongoDB URI; the database name is its path. `mongomock://NAME` = in-memory double.",
+    )
+
+    # --- Gemini --------------------------------------------------------------------------------------
+    gemini_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("GEMINI_API_KEY", "SCOUTLY_GEMINI_API_KEY")
+    )
+    gemini_base_url: str | None = Field(None, description="Override the Gemini API endpoint (tests, proxies).")
+
+    # --- processor -----------------------------------------------------------------------------------
+    concurrency: int = Field(5, ge=1, le=5, description="Companies processed at once (the Pi's budget).")
+    lease_seconds: int = Field(300, ge=30, description="How long a claimed job is ours without a heartbeat.")
+    max_attempts: int = Field(5, ge=1, le=20, description="Attempts before a job is dead.")
+
+    # --- acquisition ---------------------------------------------------------------------------------
+    chromium_path: str | None = Field(None, description="Chromium executable; default: found on PATH.")
+    user_agent: str = Field(
+        "Mozilla/5.0 (X11; Linux aarch64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/130.0.0.0 Safari/537.36 Scoutly/0.1",
+    )
+
+    # --- logs ----------------------------------------------------------------------------------------
+    log_dir: Path | None = Field(None, description="Directory for the rotating log file (none: stderr only).")
+    log_json: bool = Field(False, description="Write JSON lines to the log file.")
+
+    @field_validator("mongodb_uri")
+    @classmethod
+    def _check_uri(cls, value: str) -> str:
+        if not value.startswith(("mongodb://", "mongodb+srv://", "mongomock://")):
+            raise ValueError("must start with mongodb://, mongodb+srv:// or mongomock://")
+        return value
+
+    def gemini_key(self) -> str | None:
+        """The Gemini key as plain text, or None when not configured."""
+        if self.gemini_api_key is None:
+            return None
+        value = self.gemini_api_key.get_secret_value().strip()
+        return value or None
+
+
+def _variable_name(loc: tuple) -> str:
+    field = str(loc[0]) if loc else "?"
+    info = Settings.model_fields.get(field)
+    alias = getattr(info, "validation_alias", None) if info else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"SCOUTLY_{field.upper()}"
+
+
+def load_settings(env_file: Path | None = None, **overrides: object) -> Settings:
+    """Build settings from env (+ `env_file`), or raise `ConfigError` naming the bad variable."""
+    if env_file is not None and not env_file.is_file():
+        raise ConfigError(f"{env_file}: env file not found")
+    try:
+        settings = Settings(_env_file=env_file or ".env", **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{_variable_name(first['loc'])}: {first['msg']}") from None
+    register_secret(settings.gemini_key())
+    return settings
+
+
+@lru_cache(maxsize=1)
+def _cached(env_file: str | None) -> Settings:
+    return load_settings(Path(env_file) if env_file else None)
+
+
+_env_file: str | None = None
+
+
+def use_env_file(path: Path | None) -> None:
+    """Select the env file the CLI should read (`scoutly --env-file`)."""
+    global _env_file
+    _env_file = str(path) if path else None
+    _cached.cache_clear()
+
+
+def get_settings() -> Settings:
+    """Process-wide settings (cached)."""
+    return _cached(_env_file)

@@ -1,0 +1,84 @@
+"""Every collection's indexes, in one place, created idempotently at start (`ensure_indexes`).
+
+The field layout of each collection is documented in docs/DATA_MODEL.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+# Collection names (import these rather than spelling strings).
+COMPANIES = "companies"
+USERS = "users"
+TRACKINGS = "trackings"
+QUEUE = "queue"
+POSTINGS = "postings"
+MATCHES = "matches"
+ANALYSES = "analyses"
+GEMINI_CALLS = "gemini_calls"
+GEMINI_BUDGET = "gemini_budget"
+RUNS = "runs"
+PROCESSORS = "processors"
+
+INDEXES: dict[str, list[IndexModel]] = {
+    COMPANIES: [
+        IndexModel([("active", ASCENDING), ("last_success_at", ASCENDING)], name="active_last_success"),
+    ],
+    USERS: [
+        IndexModel([("active", ASCENDING)], name="active"),
+    ],
+    TRACKINGS: [
+        IndexModel([("user", ASCENDING), ("company", ASCENDING)], unique=True, name="user_company"),
+        IndexModel([("company", ASCENDING), ("rank", DESCENDING)], name="company_rank"),
+    ],
+    QUEUE: [
+        # At most one active (pending / processing / failed-awaiting-retry) job per company, whatever races
+        # happen. `active: true` is set while a job is live and unset when it is done or dead; a boolean
+        # equality filter works on every MongoDB a Pi can run (4.4+).
+        IndexModel(
+            [("company", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"active": True},
+            name="one_active_job_per_company",
+        ),
+        IndexModel(
+            [("status", ASCENDING), ("priority", DESCENDING), ("available_at", ASCENDING)], name="claim_order"
+        ),
+        IndexModel([("status", ASCENDING), ("lease_until", ASCENDING)], name="lease_expiry"),
+        IndexModel([("company", ASCENDING), ("finished_at", DESCENDING)], name="company_history"),
+    ],
+    POSTINGS: [
+        IndexModel([("company", ASCENDING), ("key", ASCENDING)], unique=True, name="company_key"),
+        IndexModel([("company", ASCENDING), ("closed_at", ASCENDING)], name="company_open"),
+    ],
+    MATCHES: [
+        IndexModel([("user", ASCENDING), ("posting", ASCENDING)], unique=True, name="user_posting"),
+        IndexModel([("user", ASCENDING), ("status", ASCENDING), ("score", DESCENDING)], name="user_status"),
+    ],
+    ANALYSES: [
+        IndexModel(
+            [("posting", ASCENDING), ("user", ASCENDING), ("profile_version", ASCENDING), ("stage", ASCENDING)],
+            unique=True,
+            name="once_per_posting_user_profile_stage",
+        ),
+    ],
+    GEMINI_CALLS: [
+        IndexModel([("day", ASCENDING), ("model", ASCENDING)], name="day_model"),
+        IndexModel([("user", ASCENDING), ("day", ASCENDING)], name="user_day"),
+    ],
+    GEMINI_BUDGET: [],
+    RUNS: [
+        IndexModel([("job", ASCENDING), ("started_at", ASCENDING)], name="job_started"),
+        IndexModel([("company", ASCENDING), ("started_at", DESCENDING)], name="company_started"),
+    ],
+    PROCESSORS: [],
+}
+
+
+async def ensure_indexes(db: Any) -> None:
+    """Create every index that is missing; existing ones with the same spec are left alone."""
+    for collection, models in INDEXES.items():
+        if models:
+            await db[collection].create_indexes(models)

@@ -1,0 +1,84 @@
+"""Shared fixtures: a fresh database per test (in-memory double, or a real server when
+SCOUTLY_TEST_MONGODB_URI is set), and the path to the shared real-world corpus."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from scoutly.storage import Mongo, connect
+from scoutly.storage.memory import forget_memory_client
+
+REAL_URI = os.environ.get("SCOUTLY_TEST_MONGODB_URI", "").strip()
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def _production_database() -> str:
+    uri = os.environ.get("MONGODB_URI", "mongodb://localhost:27017/scoutly")
+    return urlsplit(uri).path.strip("/").split("?")[0] or "scoutly"
+
+
+def _refuse_production(uri: str) -> None:
+    named = urlsplit(uri).path.strip("/")
+    if named and (named == _production_database() or not named.startswith("scoutly_test")):
+        pytest.exit(
+            f"SCOUTLY_TEST_MONGODB_URI names database {named!r}: refusing (tests only use databases "
+            "named scoutly_test_*, which they create and drop themselves)",
+            returncode=4,
+        )
+
+
+if REAL_URI:
+    _refuse_production(REAL_URI)
+
+
+def fresh_database_uri() -> str:
+    """A URI for a database no one else uses: scoutly_test_<random> on the test server or in memory."""
+    name = f"scoutly_test_{uuid.uuid4().hex[:12]}"
+    if REAL_URI:
+        parts = urlsplit(REAL_URI)
+        return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    return f"mongomock://{name}/{name}"
+
+
+async def drop_database(uri: str, mongo: Mongo) -> None:
+    if uri.startswith("mongomock://"):
+        forget_memory_client(uri)
+    else:
+        await mongo.client.drop_database(mongo.db.name)
+
+
+@pytest.fixture
+def db_uri() -> str:
+    """A fresh database URI (the database is created on first use; drop it with the `mongo` fixture)."""
+    return fresh_database_uri()
+
+
+@pytest.fixture
+async def mongo(db_uri: str) -> AsyncIterator[Mongo]:
+    """A connected, indexed, empty database that is dropped after the test."""
+    handle = await connect(db_uri)
+    try:
+        yield handle
+    finally:
+        await drop_database(db_uri, handle)
+        await handle.close()
+
+
+@pytest.fixture
+def db(mongo: Mongo):
+    """The database object of the `mongo` fixture."""
+    return mongo.db
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """../shared/corpus (real career data); tests that need it skip when it is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"real-world corpus not found at {CORPUS} (it lives in the shared/ folder beside the repo)")
+    return CORPUS
