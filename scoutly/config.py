@@ -71,6 +71,8 @@ class Settings(BaseSettings):
 
 def _variable_name(loc: tuple) -> str:
     field = str(loc[0]) if loc else "?"
+    if field.isupper():  # already an alias such as MONGODB_URI
+        return field
     info = Settings.model_fields.get(field)
     alias = getattr(info, "validation_alias", None) if info else None
     if isinstance(alias, AliasChoices):
@@ -86,7 +88,8 @@ def load_settings(env_file: Path | None = None, **overrides: object) -> Settings
         settings = Settings(_env_file=env_file or ".env", **overrides)  # type: ignore[call-arg]
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ConfigError(f"{_variable_name(first['loc'])}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{_variable_name(first['loc'])}: {message}") from None
     register_secret(settings.gemini_key())
     return settings
 

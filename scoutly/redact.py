@@ -6,7 +6,7 @@ import re
 
 _URI_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^:@/\s]*):(?P<pw>[^@/\s]+)@")
 _GOOGLE_KEY = re.compile(r"AIza[0-9A-Za-z_\-]{20,}")
-_KEY_PARAM = re.compile(r"(?i)([?&](?:key|api_key|apikey|token|access_token)=)[^&\s]+")
+_KEY_PARAM = re.compile(r"(?i)((?:[?&]|\b)(?:key|api_key|apikey|token|access_token|password)=)[^&\s]+")
 
 _known_secrets: set[str] = set()
 

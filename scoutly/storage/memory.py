@@ -7,7 +7,9 @@ patched here, on the double only, so production code is written once, against re
 - `await collection.aggregate(...)` (PyMongo async) — Motor's cursor is not awaitable;
 - `await client.close()` — mongomock's close is synchronous;
 - `bulk_write([UpdateOne(...)])` — PyMongo >= 4.11 passes `sort=` to the bulk builder, which mongomock
-  4.3 does not accept.
+  4.3 does not accept;
+- `create_indexes([IndexModel(...)])` — mongomock drops `partialFilterExpression` (so a partial unique index
+  would wrongly become a plain unique one); every option of the model is passed through instead.
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ def _patch_double() -> None:
             return __original(self, *args, **kwargs)
 
         setattr(builder, name, without_sort)
+
+    def create_indexes(self: Any, indexes: list, session: Any = None) -> list[str]:
+        names = []
+        for model in indexes:
+            options = {k: v for k, v in model.document.items() if k != "key"}
+            names.append(self.create_index(list(model.document["key"].items()), session=session, **options))
+        return names
+
+    mongomock.collection.Collection.create_indexes = create_indexes
 
 
 _clients: dict[str, AsyncMongoMockClient] = {}
