@@ -6,11 +6,13 @@ Load them with `load_settings()`; a bad value raises `ConfigError` naming the va
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from scoutly.errors import ConfigError
 from scoutly.redact import register_secret
@@ -37,6 +39,26 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("GEMINI_API_KEY", "SCOUTLY_GEMINI_API_KEY")
     )
     gemini_base_url: str | None = Field(None, description="Override the Gemini API endpoint (tests, proxies).")
+    gemini_screen_model: str = Field("gemini-2.5-flash", description="Model that screens titles+locations.")
+    gemini_deep_model: str = Field("gemini-2.5-flash", description="Model for the structured deep analysis.")
+    gemini_fallback_models: Annotated[list[str], NoDecode] = Field(
+        ["gemini-2.5-flash-lite"],
+        description="Tried in order when a model's daily quota is spent (JSON list or comma-separated).",
+    )
+    gemini_rpm: int = Field(10, ge=1, description="Requests per minute per model (free-tier default).")
+    gemini_tpm: int = Field(250_000, ge=1000, description="Input tokens per minute per model.")
+    gemini_rpd: int = Field(20, ge=1, description="Requests per day per model (resets midnight Pacific).")
+    gemini_model_limits: dict[str, dict[str, int]] = Field(
+        {}, description='Per-model overrides, JSON: {"gemma-3-27b-it": {"rpm": 30, "tpm": 15000, "rpd": 14400}}.'
+    )
+    gemini_screening: bool = Field(True, description="Screen titles first so few postings cost a deep analysis.")
+    gemini_deep_batch_size: int = Field(6, ge=1, le=20, description="Postings per deep-analysis request.")
+    gemini_prompt_token_budget: int = Field(12_000, ge=1000, description="Max estimated input tokens per request.")
+    gemini_posting_tokens: int = Field(1200, ge=100, description="Description tokens kept per posting (deep).")
+    gemini_cv_tokens: int = Field(2500, ge=100, description="CV tokens kept per candidate (deep).")
+    gemini_max_retries: int = Field(4, ge=1, le=10, description="Attempts for 500/503 and timeouts.")
+    gemini_retry_initial_seconds: float = Field(2.0, ge=0, description="First backoff for 500/503 (doubles).")
+    gemini_timeout_seconds: float = Field(90.0, gt=0, description="HTTP timeout of one Gemini request.")
 
     # --- processor -----------------------------------------------------------------------------------
     concurrency: int = Field(5, ge=1, le=5, description="Companies processed at once (the Pi's budget).")
@@ -53,6 +75,15 @@ class Settings(BaseSettings):
     # --- logs ----------------------------------------------------------------------------------------
     log_dir: Path | None = Field(None, description="Directory for the rotating log file (none: stderr only).")
     log_json: bool = Field(False, description="Write JSON lines to the log file.")
+
+    @field_validator("gemini_fallback_models", mode="before")
+    @classmethod
+    def _split_models(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("mongodb_uri")
     @classmethod
