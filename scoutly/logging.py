@@ -1,0 +1,121 @@
+"""Loguru setup: human lines to stderr, a rotating + retained log file, JSON lines on request.
+
+Every record passes through `scoutly.redact.redact` (message, bound values and formatted tracebacks),
+so the Gemini key, MongoDB passwords and Apprise URLs (registered as secrets) never reach a sink.
+Bind a run id into every line of a job with `logger.contextualize(run=..., company=...)`.
+"""
+
+from __future__ import annotations
+
+import logging as std_logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, TextIO
+
+from loguru import logger
+
+from scoutly.redact import redact
+
+LOG_FILE_NAME = "scoutly.log"
+HUMAN_FORMAT = (
+    "<green>{time:YYYY-MM-DD HH:mm:ss}</green> | <level>{level: <7}</level> | "
+    "<cyan>{extra[run]}</cyan> {extra[company]} | <level>{message}</level>"
+)
+PLAIN_FORMAT = "{time:YYYY-MM-DDTHH:mm:ss.SSSZ} | {level: <7} | {extra[run]} {extra[company]} | {message}"
+DEFAULT_EXTRA = {"run": "-", "company": "-"}
+NOISY_LIBRARIES = ("pymongo", "httpx", "httpcore", "apprise", "asyncio", "google_genai", "urllib3")
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_redact_value(item) for item in value)
+    return value
+
+
+def redact_record(record: dict) -> None:
+    """Loguru patcher: mask secrets in the message, the bound extras and any traceback.
+
+    A traceback is formatted here (without local variables) and appended to the message, so no sink
+    ever formats an exception itself and no secret can slip through an exception's text.
+    """
+    exception = record.get("exception")
+    message = record["message"]
+    if exception is not None and exception.type is not None:
+        text = "".join(traceback.format_exception(exception.type, exception.value, exception.traceback))
+        message = f"{message}\n{text.rstrip()}"
+        record["exception"] = None
+    record["message"] = redact(message)
+    record["extra"].update({key: _redact_value(value) for key, value in record["extra"].items()})
+
+
+class _InterceptHandler(std_logging.Handler):
+    """Send records of libraries using the standard `logging` module through Loguru (and redaction)."""
+
+    def emit(self, record: std_logging.LogRecord) -> None:
+        try:
+            level: str | int = logger.level(record.levelname).name
+        except ValueError:
+            level = record.levelno
+        logger.opt(depth=6, exception=record.exc_info).log(level, record.getMessage())
+
+
+def setup_logging(
+    *,
+    level: str = "INFO",
+    log_dir: Path | None = None,
+    json: bool = False,
+    rotation: str = "10 MB",
+    retention: str | int = "14 days",
+    stream: TextIO | None = None,
+    colorize: bool | None = None,
+) -> Path | None:
+    """(Re)configure Loguru for the process; returns the log file path, if any.
+
+    `json=True` writes JSON lines (Loguru's serialized records) to both stderr and the file.
+    """
+    logger.remove()
+    logger.configure(extra=dict(DEFAULT_EXTRA), patcher=redact_record)
+    sink = stream or sys.stderr
+    if json:
+        logger.add(sink, level=level, serialize=True, backtrace=False, diagnose=False)
+    else:
+        use_colour = colorize if colorize is not None else bool(getattr(sink, "isatty", lambda: False)())
+        fmt = HUMAN_FORMAT if use_colour else PLAIN_FORMAT
+        logger.add(sink, level=level, format=fmt, colorize=use_colour, backtrace=False, diagnose=False)
+    path: Path | None = None
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / LOG_FILE_NAME
+        logger.add(
+            path,
+            level=level,
+            format=PLAIN_FORMAT,
+            serialize=json,
+            rotation=rotation,
+            retention=retention,
+            compression="gz",
+            encoding="utf-8",
+            enqueue=False,
+            backtrace=False,
+            diagnose=False,
+        )
+    std_logging.basicConfig(handlers=[_InterceptHandler()], level=0, force=True)
+    for name in NOISY_LIBRARIES:
+        std_logging.getLogger(name).setLevel(std_logging.WARNING)
+    return path
+
+
+def setup_from_settings(settings: Any, *, level: str = "INFO", json: bool | None = None) -> Path | None:
+    """`setup_logging` with the log directory, format and rotation from settings."""
+    return setup_logging(
+        level=level,
+        log_dir=settings.log_dir,
+        json=settings.log_json if json is None else json,
+        rotation=getattr(settings, "log_rotation", "10 MB"),
+        retention=getattr(settings, "log_retention", "14 days"),
+    )
