@@ -1,0 +1,1 @@
+"""The processor: worker loop, run audit, host lock, signals, progress display."""

@@ -1,0 +1,106 @@
+"""The run audit: one `runs` document per job attempt (stages timed, counts, tokens, outcome, error)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bson import ObjectId
+
+from scoutly.clock import utcnow
+from scoutly.redact import redact
+from scoutly.storage.indexes import RUNS
+
+STAGES = ("acquire", "diff", "screening", "deep", "notify")
+
+# Final outcomes. `running` stays on a run whose worker died; `released` = handed back on shutdown;
+# `lease_lost` = another worker took the job over (our lease expired).
+SUCCEEDED, PARTIAL, FAILED, RELEASED, LEASE_LOST, RUNNING = (
+    "succeeded",
+    "partial",
+    "failed",
+    "released",
+    "lease_lost",
+    "running",
+)
+
+
+def classify_outcome(*, complete: bool, errors: int, parked: int) -> str:
+    """`succeeded` when the listing was complete with no errors and nothing waits for quota, else `partial`."""
+    return SUCCEEDED if complete and errors == 0 and parked == 0 else PARTIAL
+
+
+class RunRecorder:
+    """Times the stages of one job attempt and writes its `runs` document (created at start)."""
+
+    def __init__(self, db: Any, *, job_id: Any, company: str, worker: str, attempt: int | None = None) -> None:
+        self.db = db
+        self.id = ObjectId()
+        self.job_id = job_id
+        self.company = company
+        self.worker = worker
+        self.attempt = attempt
+        self.stages: dict[str, float] = {}
+        self.stage_name: str = "claimed"
+        self.started_at = utcnow()
+        self._t0 = time.monotonic()
+
+    @property
+    def run_id(self) -> str:
+        return str(self.id)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self._t0
+
+    async def start(self) -> None:
+        await self.db[RUNS].insert_one(
+            {
+                "_id": self.id,
+                "job": self.job_id,
+                "company": self.company,
+                "worker": self.worker,
+                "attempt": self.attempt,
+                "started_at": self.started_at,
+                "ended_at": None,
+                "stages": {},
+                "outcome": RUNNING,
+            }
+        )
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage (durations add up when a stage runs more than once)."""
+        self.stage_name = name
+        t0 = time.monotonic()
+        try:
+            yield
+        finally:
+            self.add_stage(name, time.monotonic() - t0)
+
+    def add_stage(self, name: str, seconds: float) -> None:
+        self.stages[name] = round(self.stages.get(name, 0.0) + max(seconds, 0.0), 3)
+
+    async def finish(self, outcome: str, *, error: str | None = None, **fields: Any) -> dict:
+        """Write the outcome, stage durations and counts (strategy, found, new, removed, tokens, ...)."""
+        update = {
+            "ended_at": utcnow(),
+            "duration": round(self.elapsed(), 3),
+            "stages": dict(self.stages),
+            "outcome": outcome,
+            "error": redact(error)[:2000] if error else None,
+            **fields,
+        }
+        await self.db[RUNS].update_one({"_id": self.id}, {"$set": update})
+        return update
+
+
+async def job_history(db: Any, job_id: Any) -> list[dict]:
+    """Every attempt of a job, oldest first."""
+    return await db[RUNS].find({"job": job_id}).sort([("started_at", 1), ("_id", 1)]).to_list(None)
+
+
+async def company_runs(db: Any, company: str, *, limit: int = 20) -> list[dict]:
+    """The most recent runs of a company, newest first."""
+    return await db[RUNS].find({"company": company}).sort([("started_at", -1), ("_id", -1)]).limit(limit).to_list(None)
