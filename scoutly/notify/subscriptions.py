@@ -1,0 +1,48 @@
+"""Managing a user's Apprise URLs and notification mode (users.notify)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoutly.clock import utcnow
+from scoutly.errors import InputError
+from scoutly.notify.deliver import DIGEST, RUN
+from scoutly.notify.sender import check_url, register_url_secrets
+from scoutly.storage.indexes import USERS
+
+
+async def _require_user(db: Any, email: str) -> dict:
+    user = await db[USERS].find_one({"_id": email.strip().lower()})
+    if user is None:
+        raise InputError(f"user {email!r}: not found (seed users first)")
+    return user
+
+
+async def add_url(db: Any, email: str, url: str) -> bool:
+    """Add an Apprise URL to a user; False when it was already there."""
+    user = await _require_user(db, email)
+    url = check_url(url)
+    register_url_secrets(url)
+    result = await db[USERS].update_one(
+        {"_id": user["_id"], "notify.apprise_urls": {"$ne": url}},
+        {"$addToSet": {"notify.apprise_urls": url}, "$set": {"updated_at": utcnow()}},
+    )
+    return result.modified_count == 1
+
+
+async def remove_url(db: Any, email: str, url: str) -> bool:
+    """Remove an Apprise URL (exact text) from a user; False when it was not there."""
+    user = await _require_user(db, email)
+    result = await db[USERS].update_one(
+        {"_id": user["_id"], "notify.apprise_urls": url.strip()},
+        {"$pull": {"notify.apprise_urls": url.strip()}, "$set": {"updated_at": utcnow()}},
+    )
+    return result.modified_count == 1
+
+
+async def set_mode(db: Any, email: str, mode: str) -> None:
+    """`run` (after each processor job) or `digest` (only via `scoutly notify --digest`)."""
+    if mode not in (RUN, DIGEST):
+        raise InputError(f"notify mode {mode!r}: must be {RUN!r} or {DIGEST!r}")
+    user = await _require_user(db, email)
+    await db[USERS].update_one({"_id": user["_id"]}, {"$set": {"notify.mode": mode, "updated_at": utcnow()}})
