@@ -63,9 +63,7 @@ async def acquire_host_lock(
         ) from None
 
 
-async def refresh_host_lock(
-    db: Any, host: str, owner: str, lease: timedelta, *, now: datetime | None = None
-) -> bool:
+async def refresh_host_lock(db: Any, host: str, owner: str, lease: timedelta, *, now: datetime | None = None) -> bool:
     """Extend our lease; False when the lock is no longer ours."""
     now = now or utcnow()
     result = await db[PROCESSORS].update_one(
