@@ -1,0 +1,639 @@
+"""Rendered career pages on Debian's Chromium through Playwright, sized for a Raspberry Pi.
+
+One `BrowserPool` per processor shares one Chromium (started lazily) between at most `max_pages` pages at once.
+Every call gets a fresh browser context (no cookies or storage leak between companies); images, fonts and media
+are never downloaded. Chromium is restarted after `restart_after_pages` pages, when its process tree's resident
+memory passes `memory_limit_mb`, and transparently after a crash. Closing the pool (also on cancellation) closes
+the browser and kills whatever is left of its process tree, so no Chromium outlives the pool.
+
+    async with BrowserPool(settings) as pool:
+        pages = await pool.render_listing(url, selectors={"job_link": "a.job"})
+        detail = await pool.render_page(pages[0].url)
+
+    async with pool.session() as session:      # one context for a company's listing and its detail pages
+        pages = await session.render_listing(url)
+        detail = await session.render_page(job_url)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import re
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import psutil
+from loguru import logger
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, Response, Route, async_playwright
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+from scoutly.acquire import browser_js, browser_procs
+from scoutly.errors import ConfigError
+
+# Headless Chromium as root in a container or on a Pi: no sandbox (root), no GPU, /tmp instead of a small
+# /dev/shm, and none of Chromium's own background traffic (without these flags its connections are refused here).
+LAUNCH_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-quic",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
+)
+BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
+VIEWPORT = {"width": 1366, "height": 900}
+CLOSE_TIMEOUT_S = 10.0
+CAPTURE_TIMEOUT_S = 10.0
+
+
+@dataclass
+class RenderedPage:
+    """One rendered document: final URL, HTML (same-origin iframe documents appended), iframe URLs, status."""
+
+    url: str
+    html: str
+    frame_urls: list[str] = field(default_factory=list)
+    status: int | None = None
+    truncated: bool = False  # a bound (scrolls / load-more clicks / next pages) stopped us while more was offered
+
+
+class BrowserError(Exception):
+    """Rendering failed (timeout, crash, navigation error); the pool stays usable for the next call."""
+
+
+class BrowserUnavailable(BrowserError, ConfigError):
+    """Chromium cannot be found or started (a setting to fix, not a page to retry)."""
+
+
+class PartialListing(BrowserError):
+    """A later listing page failed; `pages` holds those rendered before it (the listing is NOT complete)."""
+
+    def __init__(self, message: str, pages: list[RenderedPage]) -> None:
+        super().__init__(message)
+        self.pages = pages
+
+
+def chromium_executable(settings: Any) -> str:
+    """SCOUTLY_CHROMIUM_PATH when set (must exist), else `chromium`/`chromium-browser` on PATH."""
+    configured = getattr(settings, "chromium_path", None)
+    if configured:
+        if not Path(configured).is_file():
+            raise BrowserUnavailable(f"SCOUTLY_CHROMIUM_PATH: {configured} does not exist")
+        return str(configured)
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise BrowserUnavailable("SCOUTLY_CHROMIUM_PATH: chromium not found on PATH (apt-get install chromium)")
+
+
+def _strip_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def _reason(exc: BaseException) -> str:
+    """First line of a Playwright error, without its call log."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return re.sub(r"^(Page|Locator|Frame|BrowserContext|Browser)\.\w+: ", "", text)
+
+
+async def _block_heavy(route: Route) -> None:
+    try:
+        if route.request.resource_type in BLOCKED_RESOURCES:
+            await route.abort()
+        else:
+            await route.continue_()
+    except PlaywrightError:  # the page went away while the request was in flight
+        pass
+
+
+async def _close_quietly(target: Page | BrowserContext) -> bool:
+    """Close a page or context; False when it did not close in time (the browser is then suspect)."""
+    try:
+        await asyncio.wait_for(target.close(), CLOSE_TIMEOUT_S)
+    except (TimeoutError, PlaywrightError):
+        return False
+    except asyncio.CancelledError:
+        raise
+    return True
+
+
+class _Deadline:
+    """Time left for one page visit; every Playwright wait takes its timeout from here."""
+
+    def __init__(self, seconds: float) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.seconds = seconds
+        self.at = self._loop.time() + seconds
+
+    def left(self, cap: float | None = None) -> float:
+        left = max(0.05, self.at - self._loop.time())
+        return min(left, cap) if cap is not None else left
+
+    def ms(self, cap: float | None = None) -> float:
+        return self.left(cap) * 1000
+
+
+class BrowserSession:
+    """One browser context (one company): render its listing and detail pages. Made by `BrowserPool.session()`."""
+
+    def __init__(self, pool: BrowserPool, context: BrowserContext) -> None:
+        self._pool = pool
+        self._context = context
+        self._marks = itertools.count(1)
+        self._in_flight: dict[Page, int] = {}  # requests under way per page (lazy loaders)
+        self.pages = 0  # documents rendered (for the pool's restart budget)
+        self.suspect = False  # a page did not close: restart the browser when this session ends
+
+    # --- public ----------------------------------------------------------------------------------------------
+    async def render_page(self, url: str, *, timeout_s: float = 30.0) -> RenderedPage:
+        """Render one page (a posting's detail page): wait for the network to settle (capped), capture it."""
+        async with self._page(url, timeout_s) as page:
+            deadline = _Deadline(timeout_s)
+            async with self._guard(url, deadline):
+                response = await self._goto(page, url, deadline)
+                status = response.status if response else None
+                if status is None or status < 400:
+                    await self._settle(page, None, deadline)
+                return await self._capture(page, status)
+
+    async def render_listing(
+        self,
+        url: str,
+        *,
+        selectors: dict | None = None,
+        max_next_pages: int = 5,
+        max_scrolls: int = 10,
+        timeout_s: float = 30.0,
+        max_load_more: int = 20,
+    ) -> list[RenderedPage]:
+        """Render a careers listing: lazy lists scrolled and "load more" clicked until nothing new appears
+        (bounded), then up to `max_next_pages` further pages via a next link/button. One RenderedPage per
+        page visited. `selectors` may name `job_link`, `next_page`, `load_more` (CSS). `timeout_s` bounds
+        each page visited. Raises BrowserError when the first page fails, PartialListing for a later one."""
+        selectors = selectors or {}
+        job_link = selectors.get("job_link") or None
+        rendered: list[RenderedPage] = []
+        async with self._page(url, timeout_s) as page:
+            deadline = _Deadline(timeout_s)
+            async with self._guard(url, deadline):
+                response = await self._goto(page, url, deadline)
+                status = response.status if response else None
+                if status is not None and status >= 400:
+                    return [await self._capture(page, status)]
+                await self._settle(page, job_link, deadline)
+                more = await self._expand(page, selectors, max_scrolls, max_load_more, deadline)
+                rendered.append(await self._capture(page, status, truncated=more))
+            visited = {_strip_fragment(url), _strip_fragment(page.url)}
+            try:
+                await self._follow_pages(
+                    page, selectors, rendered, visited, max_next_pages, timeout_s, max_scrolls, max_load_more
+                )
+            except BrowserError as exc:
+                raise PartialListing(f"{exc} (after {len(rendered)} listing page(s))", rendered) from exc
+        return rendered
+
+    # --- steps ------------------------------------------------------------------------------------------------
+    async def _follow_pages(
+        self,
+        page: Page,
+        selectors: dict,
+        rendered: list[RenderedPage],
+        visited: set[str],
+        max_next_pages: int,
+        timeout_s: float,
+        max_scrolls: int,
+        max_load_more: int,
+    ) -> None:
+        job_link = selectors.get("job_link") or None
+        for followed in range(max_next_pages + 1):
+            deadline = _Deadline(timeout_s)
+            async with self._guard(page.url, deadline):
+                control = await self._find_control(page, "next", selectors.get("next_page"), deadline)
+                if control is None:
+                    return
+                if followed == max_next_pages:  # a further page is offered but the bound is reached
+                    rendered[-1].truncated = True
+                    return
+                if control.get("href"):
+                    target = control["href"]
+                    if _strip_fragment(target) in visited:
+                        return
+                    response = await self._goto(page, target, deadline)
+                    status = response.status if response else None
+                    visited.update({_strip_fragment(target), _strip_fragment(page.url)})
+                    if status is not None and status >= 400:
+                        raise BrowserError(f"{target}: HTTP {status} on a listing page")
+                    await self._settle(page, job_link, deadline)
+                else:
+                    before = await self._eval(page, browser_js.SNAPSHOT, job_link, deadline)
+                    await self._click(page, control["mark"], deadline)
+                    if not await self._wait_true(page, browser_js.CHANGED, [job_link, before], deadline.left(10)):
+                        return  # the button did nothing: last page
+                    await self._settle(page, None, deadline, cap=2.0)
+                    status = rendered[-1].status
+                more = await self._expand(page, selectors, max_scrolls, max_load_more, deadline)
+                rendered.append(await self._capture(page, status, truncated=more))
+
+    async def _expand(
+        self, page: Page, selectors: dict, max_scrolls: int, max_load_more: int, deadline: _Deadline
+    ) -> bool:
+        """Scroll and click "load more" until the list stops growing; True when a bound stopped us first."""
+        job_link = selectors.get("job_link") or None
+        scrolls = clicks = 0
+        scroll_grew = False
+        while True:
+            before = await self._eval(page, browser_js.SNAPSHOT, job_link, deadline)
+            if before["scrollable"] and scrolls < max_scrolls:
+                scrolls += 1
+                await self._eval(page, browser_js.SCROLL_TO_BOTTOM, None, deadline)
+                scroll_grew = await self._wait_growth(page, job_link, before, deadline)
+                if scroll_grew:
+                    continue
+            control = await self._find_control(page, "more", selectors.get("load_more"), deadline)
+            if control is None:
+                return scroll_grew and scrolls >= max_scrolls
+            if clicks >= max_load_more or deadline.left() <= 0.05:
+                return True
+            clicks += 1
+            before = await self._eval(page, browser_js.SNAPSHOT, job_link, deadline)
+            await self._click(page, control["mark"], deadline)
+            if not await self._wait_true(page, browser_js.GREW, [job_link, before], deadline.left(10)):
+                return False  # the button did nothing more
+            await self._settle(page, None, deadline, cap=self._pool.scroll_wait_s)
+
+    async def _wait_growth(self, page: Page, job_link: str | None, before: dict, deadline: _Deadline) -> bool:
+        """After a scroll: did the list grow? Waits `scroll_wait_s`, longer while requests are still in flight."""
+        arg = [job_link, before]
+        if await self._wait_true(page, browser_js.GREW, arg, deadline.left(self._pool.scroll_wait_s)):
+            await self._settle(page, None, deadline, cap=self._pool.scroll_wait_s)
+            return True
+        if self._in_flight.get(page, 0) > 0:  # a lazy loader is still fetching
+            return await self._wait_true(page, browser_js.GREW, arg, deadline.left(self._pool.settle_cap_s))
+        return False
+
+    async def _find_control(self, page: Page, kind: str, selector: str | None, deadline: _Deadline) -> dict | None:
+        mark = f"{kind}-{next(self._marks)}"
+        arg = {
+            "kind": kind,
+            "selector": selector or None,
+            "mark": mark,
+            "nextWords": browser_js.NEXT_WORDS,
+            "moreWords": browser_js.MORE_WORDS,
+        }
+        found = await self._eval(page, browser_js.FIND_CONTROL, arg, deadline)
+        if found and found.get("click"):
+            found["mark"] = mark
+        return found
+
+    async def _click(self, page: Page, mark: str, deadline: _Deadline) -> None:
+        await page.locator(f'[data-scoutly-target="{mark}"]').first.click(timeout=deadline.ms(10))
+
+    async def _goto(self, page: Page, url: str, deadline: _Deadline) -> Response | None:
+        return await page.goto(url, wait_until="domcontentloaded", timeout=deadline.ms())
+
+    async def _settle(self, page: Page, job_link: str | None, deadline: _Deadline, *, cap: float | None = None) -> None:
+        """Wait for the job links (when a selector is known), then for network quiet — each bounded."""
+        if job_link:
+            try:
+                await page.wait_for_selector(job_link, state="attached", timeout=deadline.ms())
+            except PlaywrightTimeoutError:
+                logger.debug("job_link selector {!r} matched nothing on {}", job_link, page.url)
+        # a page that never goes quiet (polling, analytics) is captured as it is
+        with contextlib.suppress(PlaywrightTimeoutError):
+            await page.wait_for_load_state("networkidle", timeout=deadline.ms(cap or self._pool.settle_cap_s))
+
+    async def _wait_true(self, page: Page, expression: str, arg: Any, seconds: float) -> bool:
+        try:
+            await page.wait_for_function(expression, arg=arg, timeout=seconds * 1000, polling=100)
+        except PlaywrightTimeoutError:
+            return False
+        return True
+
+    async def _eval(self, page: Page, expression: str, arg: Any, deadline: _Deadline) -> Any:
+        # evaluate has no timeout of its own: a page spinning in a JS loop must not hang us
+        return await asyncio.wait_for(page.evaluate(expression, arg), deadline.left() + 1.0)
+
+    async def _capture(self, page: Page, status: int | None, *, truncated: bool = False) -> RenderedPage:
+        """The document HTML with same-origin iframe documents appended, and every iframe URL."""
+        deadline = _Deadline(CAPTURE_TIMEOUT_S)
+        html = await asyncio.wait_for(page.content(), deadline.left())
+        page_origin = _origin(page.url)
+        frame_urls: list[str] = []
+        for src in await self._eval(page, browser_js.FRAME_SOURCES, None, deadline):
+            if src.startswith(("http://", "https://")) and src not in frame_urls:
+                frame_urls.append(src)
+        sections: list[str] = []
+        for frame in page.frames:
+            if frame is page.main_frame or not frame.url.startswith(("http://", "https://")):
+                continue
+            if frame.url not in frame_urls:
+                frame_urls.append(frame.url)
+            if _origin(frame.url) != page_origin:
+                continue
+            try:
+                inner = await asyncio.wait_for(frame.evaluate(browser_js.FRAME_HTML), deadline.left())
+            except (TimeoutError, PlaywrightError):
+                continue  # detached or stuck frame: its URL is still reported
+            sections.append(f'<section data-scoutly-frame="{frame.url}">{inner}</section>')
+        if sections:
+            html = _append_before_body_end(html, "\n".join(sections))
+        self.pages += 1
+        return RenderedPage(url=page.url, html=html, frame_urls=frame_urls, status=status, truncated=truncated)
+
+    # --- plumbing ---------------------------------------------------------------------------------------------
+    @contextlib.asynccontextmanager
+    async def _page(self, url: str, timeout_s: float) -> AsyncIterator[Page]:
+        try:
+            page = await self._context.new_page()
+        except PlaywrightError as exc:
+            raise BrowserError(f"{url}: browser unusable: {_reason(exc)}") from exc
+        self._track_requests(page)
+        try:
+            yield page
+        finally:
+            self._in_flight.pop(page, None)
+            if not await _close_quietly(page):
+                self.suspect = True
+
+    def _track_requests(self, page: Page) -> None:
+        self._in_flight[page] = 0
+
+        def started(_request: object) -> None:
+            self._in_flight[page] = self._in_flight.get(page, 0) + 1
+
+        def ended(_request: object) -> None:
+            self._in_flight[page] = max(0, self._in_flight.get(page, 0) - 1)
+
+        page.on("request", started)
+        page.on("requestfinished", ended)
+        page.on("requestfailed", ended)
+
+    @contextlib.asynccontextmanager
+    async def _guard(self, url: str, deadline: _Deadline) -> AsyncIterator[None]:
+        """Turn Playwright errors and our own timeouts into BrowserError naming the URL."""
+        try:
+            async with asyncio.timeout(deadline.seconds + CAPTURE_TIMEOUT_S + 5):
+                yield
+        except PlaywrightTimeoutError as exc:
+            raise BrowserError(f"{url}: timed out after {deadline.seconds:g}s ({_reason(exc)})") from exc
+        except TimeoutError as exc:
+            self.suspect = True
+            raise BrowserError(f"{url}: timed out after {deadline.seconds:g}s (page unresponsive)") from exc
+        except PlaywrightError as exc:
+            crashed = not self._pool.connected
+            detail = "browser crashed" if crashed else _reason(exc)
+            raise BrowserError(f"{url}: {detail}") from exc
+
+
+def _append_before_body_end(html: str, extra: str) -> str:
+    index = html.lower().rfind("</body>")
+    return html[:index] + extra + html[index:] if index >= 0 else html + extra
+
+
+class BrowserPool:
+    """A shared, lazily started Chromium with a page budget, restarts by page count and memory, crash recovery."""
+
+    def __init__(
+        self,
+        settings: Any,
+        *,
+        max_pages: int = 5,
+        restart_after_pages: int = 50,
+        memory_limit_mb: int = 1200,
+        settle_cap_s: float = 5.0,
+        scroll_wait_s: float = 1.0,
+    ) -> None:
+        if max_pages < 1 or restart_after_pages < 1 or memory_limit_mb < 1:
+            raise ValueError("max_pages, restart_after_pages and memory_limit_mb must be positive")
+        self._settings = settings
+        self.max_pages = max_pages
+        self.restart_after_pages = restart_after_pages
+        self.memory_limit_mb = memory_limit_mb
+        self.settle_cap_s = settle_cap_s
+        self.scroll_wait_s = scroll_wait_s
+        self._slots = asyncio.Semaphore(max_pages)
+        self._state = asyncio.Condition()
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._process: psutil.Process | None = None
+        self._markers: list[str] = []
+        self._active = 0
+        self._pages_since_launch = 0
+        self._retire: str | None = None  # reason to restart as soon as in-flight sessions end
+        self._closed = False
+        # counters (for the processor's progress display and the benchmark)
+        self.launches = 0
+        self.pages_rendered = 0
+        self.restarts: dict[str, int] = {"pages": 0, "memory": 0, "crash": 0}
+        self.peak_browser_rss_mb = 0.0
+
+    async def __aenter__(self) -> BrowserPool:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # --- public ----------------------------------------------------------------------------------------------
+    async def render_listing(
+        self,
+        url: str,
+        *,
+        selectors: dict | None = None,
+        max_next_pages: int = 5,
+        max_scrolls: int = 10,
+        timeout_s: float = 30.0,
+        max_load_more: int = 20,
+    ) -> list[RenderedPage]:
+        """See `BrowserSession.render_listing`; runs in a fresh context of its own."""
+        async with self.session() as session:
+            return await session.render_listing(
+                url,
+                selectors=selectors,
+                max_next_pages=max_next_pages,
+                max_scrolls=max_scrolls,
+                timeout_s=timeout_s,
+                max_load_more=max_load_more,
+            )
+
+    async def render_page(self, url: str, *, timeout_s: float = 30.0) -> RenderedPage:
+        """See `BrowserSession.render_page`; runs in a fresh context of its own."""
+        async with self.session() as session:
+            return await session.render_page(url, timeout_s=timeout_s)
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator[BrowserSession]:
+        """A fresh browser context holding one page slot until the block ends (one company's pages)."""
+        async with self._slots:
+            browser = await self._lease()
+            session: BrowserSession | None = None
+            try:
+                try:
+                    context = await browser.new_context(
+                        user_agent=self._settings.user_agent,
+                        viewport=VIEWPORT,
+                        locale="en-US",
+                        service_workers="block",
+                    )
+                except PlaywrightError as exc:
+                    raise BrowserError(f"browser unusable: {_reason(exc)}") from exc
+                try:
+                    await context.route("**/*", _block_heavy)
+                    session = BrowserSession(self, context)
+                    yield session
+                finally:
+                    if not await _close_quietly(context) and session is not None:
+                        session.suspect = True
+            finally:
+                await self._release(session)
+
+    @property
+    def connected(self) -> bool:
+        return self._browser is not None and self._browser.is_connected()
+
+    @property
+    def browser_pid(self) -> int | None:
+        """PID of the running Chromium browser process (None before the first page)."""
+        return self._process.pid if self._process is not None else None
+
+    def browser_rss_mb(self) -> float:
+        """Resident memory of the Chromium process tree now (MiB, summed over processes)."""
+        return browser_procs.tree_rss_mb(browser_procs.tree(self._process))
+
+    async def close(self) -> None:
+        """Close the browser and the Playwright driver; kill anything of Chromium that is left. Idempotent."""
+        self._closed = True
+        try:
+            await self._shutdown_browser()
+        finally:
+            await self._stop_driver()
+            leftovers = [p for marker in self._markers for p in browser_procs.marked_processes(marker)]
+            if leftovers:
+                await asyncio.to_thread(browser_procs.kill_all, leftovers)
+
+    # --- lifecycle --------------------------------------------------------------------------------------------
+    def _restart_reason(self) -> str | None:
+        if self._browser is None:
+            return "start"
+        if not self._browser.is_connected():
+            return "crash"
+        if self._retire:
+            return self._retire
+        if self._pages_since_launch >= self.restart_after_pages:
+            return "pages"
+        return None
+
+    async def _lease(self) -> Browser:
+        """The current browser for one more session; restarts it first when due and nobody is using it."""
+        async with self._state:
+            while True:
+                if self._closed:
+                    raise BrowserError("browser pool is closed")
+                reason = self._restart_reason()
+                if reason is None:
+                    self._active += 1
+                    return self._browser  # type: ignore[return-value]
+                if self._active == 0:
+                    await self._relaunch(reason)
+                    continue
+                await self._state.wait()  # drain: sessions on the old browser finish first
+
+    async def _release(self, session: BrowserSession | None) -> None:
+        # bookkeeping first and synchronously: a cancellation below must not leak the lease
+        self._active -= 1
+        pages = session.pages if session is not None else 0
+        self._pages_since_launch += pages
+        self.pages_rendered += pages
+        if session is not None and session.suspect:
+            self._retire = self._retire or "crash"
+        try:
+            if self._process is not None and not self._retire:
+                rss = await asyncio.to_thread(self.browser_rss_mb)
+                self.peak_browser_rss_mb = max(self.peak_browser_rss_mb, rss)
+                if rss > self.memory_limit_mb:
+                    logger.info("Chromium uses {:.0f} MB > {} MB: restarting it", rss, self.memory_limit_mb)
+                    self._retire = "memory"
+        finally:
+            await asyncio.shield(self._notify())
+
+    async def _notify(self) -> None:
+        async with self._state:
+            self._state.notify_all()
+
+    async def _relaunch(self, reason: str) -> None:
+        if reason != "start":
+            self.restarts[reason] = self.restarts.get(reason, 0) + 1
+            logger.info("restarting Chromium ({})", reason)
+        await self._shutdown_browser()
+        await self._launch()
+
+    async def _launch(self) -> None:
+        executable = chromium_executable(self._settings)
+        if self._playwright is None:
+            reaped = await asyncio.to_thread(browser_procs.reap_orphans)
+            if reaped:
+                logger.warning("killed {} orphaned Chromium process(es) left by a previous run", reaped)
+            self._playwright = await async_playwright().start()
+        marker = browser_procs.new_marker()
+        self._markers.append(marker)
+        try:
+            browser = await self._playwright.chromium.launch(
+                executable_path=executable,
+                headless=True,
+                chromium_sandbox=False,
+                args=[*LAUNCH_ARGS, browser_procs.marker_arg(marker)],
+                timeout=60_000,
+            )
+        except BaseException as exc:
+            await asyncio.to_thread(browser_procs.kill_all, browser_procs.marked_processes(marker))
+            if isinstance(exc, PlaywrightError):
+                await self._stop_driver()  # a dead driver is replaced on the next attempt
+                raise BrowserUnavailable(
+                    f"SCOUTLY_CHROMIUM_PATH: Chromium {executable} failed to start: {_reason(exc)}"
+                ) from exc
+            raise
+        self._browser = browser
+        self._process = await asyncio.to_thread(browser_procs.find_browser, marker)
+        self._pages_since_launch = 0
+        self._retire = None
+        self.launches += 1
+
+    async def _stop_driver(self) -> None:
+        playwright, self._playwright = self._playwright, None
+        if playwright is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(playwright.stop(), CLOSE_TIMEOUT_S)
+
+    async def _shutdown_browser(self) -> None:
+        browser, process = self._browser, self._process
+        self._browser = self._process = None
+        procs = browser_procs.tree(process)
+        try:
+            if browser is not None:
+                with contextlib.suppress(PlaywrightError, asyncio.TimeoutError):
+                    await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT_S)
+        finally:
+            if procs:
+                await asyncio.to_thread(browser_procs.kill_all, procs)

@@ -1,0 +1,116 @@
+"""The Chromium process tree of a BrowserPool: find it, measure it, kill it, reap orphans (psutil).
+
+Each pool launches Chromium with a marker switch (`--scoutly-owner=<python pid>-<token>`) that Chromium ignores
+but that shows in the browser process's command line, so the pool (and tests) can find exactly its own browser
+without private Playwright APIs, and a later run can recognise Chromium left behind by a process that died.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+
+import psutil
+
+MARKER_SWITCH = "--scoutly-owner"
+
+
+def new_marker() -> str:
+    """A fresh marker for one pool: owner pid + random token."""
+    return f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+def marker_arg(marker: str) -> str:
+    return f"{MARKER_SWITCH}={marker}"
+
+
+def _marker_of(proc: psutil.Process) -> str | None:
+    try:
+        for arg in proc.cmdline():
+            if arg.startswith(MARKER_SWITCH + "="):
+                return arg.split("=", 1)[1]
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return None
+    return None
+
+
+def find_browser(marker: str) -> psutil.Process | None:
+    """The Chromium browser process launched with `marker`, or None."""
+    for proc in psutil.process_iter(["cmdline"]):
+        args = proc.info.get("cmdline") or []
+        if marker_arg(marker) in args:
+            return proc
+    return None
+
+
+def tree(root: psutil.Process | None) -> list[psutil.Process]:
+    """`root` and all its living descendants (empty when root is gone)."""
+    if root is None:
+        return []
+    try:
+        return [root, *root.children(recursive=True)]
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return []
+
+
+def tree_rss_mb(procs: list[psutil.Process]) -> float:
+    """Summed resident memory of `procs` in MiB (an upper bound: shared pages count once per process)."""
+    total = 0
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            total += proc.memory_info().rss
+    return total / 2**20
+
+
+def kill_all(procs: list[psutil.Process], *, timeout: float = 3.0) -> int:
+    """SIGKILL every still-running process in `procs`, wait for them; returns how many were killed."""
+    alive = []
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                proc.kill()
+                alive.append(proc)
+    if alive:
+        psutil.wait_procs(alive, timeout=timeout)
+    return len(alive)
+
+
+def _owner_alive(marker: str, started: float) -> bool:
+    pid_text = marker.split("-", 1)[0]
+    if not pid_text.isdigit():
+        return False
+    try:
+        owner = psutil.Process(int(pid_text))
+        # pid reuse: a process that started after the browser cannot be its owner
+        return owner.create_time() <= started + 1.0 and owner.status() != psutil.STATUS_ZOMBIE
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False
+
+
+def reap_orphans() -> int:
+    """Kill marked Chromium trees whose owning Python process is gone (left by a SIGKILLed run); returns count."""
+    reaped = 0
+    for proc in psutil.process_iter(["cmdline", "create_time"]):
+        args = proc.info.get("cmdline") or []
+        marker = next((a.split("=", 1)[1] for a in args if a.startswith(MARKER_SWITCH + "=")), None)
+        if marker is None or _owner_alive(marker, proc.info.get("create_time") or 0.0):
+            continue
+        reaped += kill_all(tree(proc))
+    return reaped
+
+
+def marked_processes(marker: str) -> list[psutil.Process]:
+    """Every living process carrying `marker` plus their descendants (for leak checks)."""
+    found: list[psutil.Process] = []
+    for proc in psutil.process_iter():
+        if _marker_of(proc) == marker:
+            found.extend(p for p in tree(proc) if _living(p))
+    return found
+
+
+def _living(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False
