@@ -71,6 +71,15 @@ class Settings(BaseSettings):
         "Mozilla/5.0 (X11; Linux aarch64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/130.0.0.0 Safari/537.36 Scoutly/0.1",
     )
+    politeness_delay_s: float = Field(1.0, ge=0, description="Pause between two requests to the same domain.")
+    fetch_timeout_s: float = Field(20.0, gt=0, description="Total time allowed for one HTTP request, body included.")
+    max_page_bytes: int = Field(5 * 1024 * 1024, ge=10_000, description="Larger pages/feeds are refused.")
+    max_detail_fetches: int = Field(40, ge=0, description="Detail pages fetched per scrape for new postings.")
+    description_max_chars: int = Field(20_000, ge=500, description="Cap on a stored posting description.")
+    ats_api_overrides: dict[str, str] = Field(
+        default_factory=dict,
+        description='ATS feed base URLs by vendor, e.g. {"greenhouse": "http://127.0.0.1:8080"} (tests, proxies).',
+    )
 
     # --- logs ----------------------------------------------------------------------------------------
     log_dir: Path | None = Field(None, description="Directory for the rotating log file (none: stderr only).")

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -159,10 +160,17 @@ class LocalServer:
 
             do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _handle
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        class _Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                if not isinstance(sys.exc_info()[1], ConnectionError):  # clients hanging up are normal here
+                    super().handle_error(request, client_address)
+
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="local-http-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="local-http-server", daemon=True
+        )
         self._thread.start()
         return self
 

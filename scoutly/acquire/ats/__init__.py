@@ -1,0 +1,156 @@
+"""ATS public feeds: detect a company's board from a URL or hint, fetch it, and key postings by the ATS's id.
+
+Each vendor is one small module with a pure `parse` (JSON → PostingFound list) and an async `fetch`.
+"""
+
+from __future__ import annotations
+
+import re
+from types import ModuleType
+from urllib.parse import parse_qs, urlsplit
+
+from scoutly.acquire.ats import ashby, greenhouse, lever, smartrecruiters, workable, workday
+from scoutly.acquire.ats.base import AtsBoard
+from scoutly.acquire.http import Http
+from scoutly.acquire.models import Listing, PostingFound
+
+VENDORS: dict[str, ModuleType] = {
+    module.VENDOR: module for module in (greenhouse, lever, ashby, workday, smartrecruiters, workable)
+}
+_LOCALE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_WORKDAY_REQ = re.compile(r"_([A-Za-z0-9][A-Za-z0-9-]*)/?$")
+_RESERVED = {"embed", "v1", "api", "j", "jobs", "job", "wday", "en", "www", "apply", "careers", "search", ""}
+
+__all__ = ["VENDORS", "AtsBoard", "ats_key_for_url", "board_from_hint", "describe", "detect_board", "fetch_board"]
+
+
+def _segments(path: str) -> list[str]:
+    return [segment for segment in path.split("/") if segment]
+
+
+def detect_board(url: str | None) -> AtsBoard | None:
+    """The ATS board a careers URL, link, iframe or script src points at, or None."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    segments = _segments(parts.path)
+    query = parse_qs(parts.query)
+    first = segments[0] if segments else ""
+
+    if host.endswith("greenhouse.io"):
+        token = (query.get("for") or [""])[0]
+        if not token and host.startswith("boards-api.") and len(segments) >= 3 and segments[:2] == ["v1", "boards"]:
+            token = segments[2]
+        if not token and first.lower() not in _RESERVED:
+            token = first
+        return AtsBoard(greenhouse.VENDOR, token) if token else None
+    if host in ("jobs.lever.co", "jobs.eu.lever.co") and first:
+        return AtsBoard(lever.VENDOR, first, host=host)
+    if host in ("api.lever.co", "api.eu.lever.co") and len(segments) >= 3 and segments[:2] == ["v0", "postings"]:
+        return AtsBoard(lever.VENDOR, segments[2], host=host)
+    if host == "jobs.ashbyhq.com" and first and first.lower() not in _RESERVED:
+        return AtsBoard(ashby.VENDOR, first)
+    if host == "api.ashbyhq.com" and len(segments) >= 3 and segments[:2] == ["posting-api", "job-board"]:
+        return AtsBoard(ashby.VENDOR, segments[2])
+    if host.endswith(".myworkdayjobs.com"):
+        locale = first if _LOCALE.match(first) else None
+        rest = segments[1:] if locale else segments
+        if rest and rest[0] == "wday" and len(rest) >= 4:  # /wday/cxs/<tenant>/<site>/…
+            return AtsBoard(workday.VENDOR, host.split(".")[0], host=host, site=rest[3])
+        if rest and rest[0].lower() not in _RESERVED:
+            return AtsBoard(workday.VENDOR, host.split(".")[0], host=host, site=rest[0], locale=locale)
+        return None
+    if host in ("careers.smartrecruiters.com", "jobs.smartrecruiters.com") and first:
+        return AtsBoard(smartrecruiters.VENDOR, first)
+    if host == "api.smartrecruiters.com" and len(segments) >= 3 and segments[:2] == ["v1", "companies"]:
+        return AtsBoard(smartrecruiters.VENDOR, segments[2])
+    if host == "apply.workable.com":
+        if first == "api" and "accounts" in segments:
+            index = segments.index("accounts")
+            return AtsBoard(workable.VENDOR, segments[index + 1]) if len(segments) > index + 1 else None
+        return AtsBoard(workable.VENDOR, first) if first and first.lower() not in _RESERVED else None
+    if host.endswith(".workable.com") and host.count(".") == 2:
+        account = host.split(".")[0]
+        return AtsBoard(workable.VENDOR, account) if account not in _RESERVED else None
+    return None
+
+
+def board_from_hint(ats: str | None, token: str | None, careers_url: str | None) -> AtsBoard | None:
+    """The board named by a company's `ats`/`ats_token` hint, else detected from its careers URL.
+
+    For Workday the token is the board URL or "host/site" (e.g. "nvidia.wd5.myworkdayjobs.com/External").
+    """
+    vendor = (ats or "").strip().lower() or None
+    if vendor and vendor not in VENDORS:
+        vendor = None  # an ATS we have no feed for: the page strategies handle it
+    if vendor and token:
+        token = token.strip()
+        if vendor == workday.VENDOR:
+            return _workday_hint(token, careers_url)
+        return AtsBoard(vendor, token)
+    board = detect_board(careers_url)
+    if board and (vendor is None or board.vendor == vendor):
+        return board
+    return None
+
+
+def _workday_hint(token: str, careers_url: str | None) -> AtsBoard | None:
+    """A Workday board from a token that is a board URL, "host/site" or "tenant/site"."""
+    first = token.split("/", 1)[0]
+    if "://" in token or "." in first:
+        board = detect_board(token if "://" in token else f"https://{token}")
+        return board if board and board.vendor == workday.VENDOR else None
+    tenant, _, site = token.partition("/")
+    if not tenant or not site:
+        return None
+    page = detect_board(careers_url)
+    if page and page.vendor == workday.VENDOR:
+        return AtsBoard(workday.VENDOR, tenant, host=page.host, site=site, locale=page.locale)
+    return AtsBoard(workday.VENDOR, tenant, site=site.strip("/"), page_url=careers_url)
+
+
+def ats_key_for_url(url: str | None) -> str | None:
+    """The ATS posting key ("greenhouse:123", "lever:<uuid>", …) a posting URL carries, so a posting found in a
+    page and in its ATS feed gets the same key. None for other URLs."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    segments = _segments(parts.path)
+    query = parse_qs(parts.query)
+    if "gh_jid" in query and query["gh_jid"][0].isdigit():
+        return f"greenhouse:{query['gh_jid'][0]}"
+    if host.endswith("greenhouse.io") and "jobs" in segments:
+        index = segments.index("jobs")
+        if len(segments) > index + 1 and segments[index + 1].isdigit():
+            return f"greenhouse:{segments[index + 1]}"
+    if host in ("jobs.lever.co", "jobs.eu.lever.co") and len(segments) >= 2 and _UUID.match(segments[1]):
+        return f"lever:{segments[1].lower()}"
+    if host == "jobs.ashbyhq.com" and len(segments) >= 2 and _UUID.match(segments[1]):
+        return f"ashby:{segments[1].lower()}"
+    if host.endswith(".myworkdayjobs.com") and "job" in segments:
+        match = _WORKDAY_REQ.search(parts.path)
+        return f"workday:{match.group(1)}" if match else None
+    if host in ("jobs.smartrecruiters.com", "careers.smartrecruiters.com") and len(segments) >= 2:
+        digits = re.match(r"^(\d{6,})", segments[1])
+        return f"smartrecruiters:{digits.group(1)}" if digits else None
+    if host == "apply.workable.com" and len(segments) >= 3 and segments[1] == "j":
+        return f"workable:{segments[2]}"
+    return None
+
+
+async def fetch_board(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
+    """Every posting on `board` (raises FetchError when the feed cannot be read)."""
+    return await VENDORS[board.vendor].fetch(http, board, overrides)
+
+
+async def describe(
+    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
+) -> PostingFound | None:
+    """Fill a posting's details from the vendor's detail API, or None when the vendor has none."""
+    module = VENDORS[board.vendor]
+    if not hasattr(module, "describe"):
+        return None
+    return await module.describe(http, board, posting, overrides)

@@ -1,0 +1,65 @@
+"""Greenhouse job-board API (boards-api.greenhouse.io/v1/boards/<token>/jobs?content=true)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoutly.acquire.ats.base import AtsBoard, api_base, join_names, looks_remote, text_or_none
+from scoutly.acquire.http import Http
+from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.acquire.text import html_to_text
+from scoutly.acquire.urls import canonical_url
+
+VENDOR = "greenhouse"
+DEFAULT_API = "https://boards-api.greenhouse.io"
+
+
+def parse(data: Any) -> list[PostingFound]:
+    """Postings from a jobs, departments or offices response (or a wrapper holding `jobs`); deduped by id."""
+    return dedupe([_posting(job, group) for job, group in _jobs(data) if job.get("title") and job.get("id")])
+
+
+def _jobs(data: Any, department: str | None = None) -> list[tuple[dict, str | None]]:
+    """(job, department name of the enclosing departments group) pairs, from any response shape."""
+    if isinstance(data, list):
+        if data and isinstance(data[0], dict) and "title" in data[0]:
+            return [(job, department) for job in data if isinstance(job, dict)]
+        return [pair for item in data for pair in _jobs(item, department)]
+    if not isinstance(data, dict):
+        return []
+    jobs = [(job, department) for job in data.get("jobs") or [] if isinstance(job, dict)]
+    for group in data.get("departments") or []:
+        if isinstance(group, dict):
+            jobs.extend(_jobs(group, text_or_none(group.get("name"))))
+    for group in data.get("offices") or []:
+        if isinstance(group, dict):
+            jobs.extend(_jobs(group, department))
+    return jobs
+
+
+def _posting(job: dict, group_department: str | None = None) -> PostingFound:
+    location = text_or_none((job.get("location") or {}).get("name"))
+    if not location:
+        location = join_names(job.get("offices"), "location") or join_names(job.get("offices"))
+    employment = None
+    for meta in job.get("metadata") or []:
+        if isinstance(meta, dict) and (meta.get("name") or "").lower() in ("employment type", "time type"):
+            employment = text_or_none(meta.get("value")) or employment
+    url = canonical_url(job.get("absolute_url"))
+    return PostingFound(
+        key=f"{VENDOR}:{job['id']}",
+        title=text_or_none(job["title"]) or "",
+        url=url,
+        location=location,
+        department=join_names(job.get("departments")) or group_department,
+        employment_type=employment,
+        remote=looks_remote(location, job.get("title")),
+        description=html_to_text(job.get("content"), unescape=True) or None,
+        source=VENDOR,
+    )
+
+
+async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
+    base = api_base(overrides, VENDOR, DEFAULT_API)
+    data = await http.get_json(f"{base}/v1/boards/{board.token}/jobs", params={"content": "true"})
+    return Listing(strategy=VENDOR, postings=parse(data))

@@ -1,0 +1,207 @@
+"""Polite, bounded HTTP for acquisition (httpx, async).
+
+- one request at a time per domain, with a delay between them (politeness);
+- realistic user agent (settings.user_agent), redirects followed;
+- bounded size (streamed; a body over the limit is refused, never held whole) and bounded total time;
+- content type checked (an HTML fetch refuses PDFs, images, …);
+- tenacity retries on 429/5xx and connection errors, honouring `Retry-After`; never on other 4xx or timeouts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+from scoutly.acquire.urls import domain
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+JSON_TYPES = ("application/json", "text/json", "+json", "text/javascript", "text/plain")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+
+
+class FetchError(Exception):
+    """A fetch that failed; `retryable` says whether trying again later may help."""
+
+    def __init__(
+        self,
+        url: str,
+        message: str,
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url = url
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+@dataclass
+class Fetched:
+    """A successful response: final URL after redirects, status, content type and decoded text."""
+
+    url: str
+    status: int
+    content_type: str
+    text: str
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.text)
+        except ValueError as exc:
+            raise FetchError(self.url, f"invalid JSON ({exc})") from None
+
+
+@dataclass
+class HttpLimits:
+    """Politeness and resource bounds of one `Http`."""
+
+    delay_s: float = 1.0  # between two requests to the same domain
+    max_bytes: int = 5 * 1024 * 1024
+    timeout_s: float = 20.0  # total time of one request, body included
+    attempts: int = 3
+    backoff_s: float = 1.0  # first retry wait without Retry-After; doubles each time
+    max_retry_after_s: float = 60.0
+
+
+class Http:
+    """Acquisition's HTTP client: wraps one `httpx.AsyncClient` (owned by the caller)."""
+
+    def __init__(self, client: httpx.AsyncClient, limits: HttpLimits | None = None) -> None:
+        self.client = client
+        self.limits = limits or HttpLimits()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._last: dict[str, float] = {}
+
+    async def get_html(self, url: str) -> Fetched:
+        """GET an HTML page (non-HTML content is refused)."""
+        return await self.request("GET", url, accept=HTML_TYPES)
+
+    async def get_json(self, url: str, *, params: dict[str, Any] | None = None) -> Any:
+        """GET and parse a JSON document."""
+        return (await self.request("GET", url, params=params, accept=JSON_TYPES)).json()
+
+    async def post_json(self, url: str, payload: Any) -> Any:
+        """POST a JSON payload and parse the JSON answer."""
+        return (await self.request("POST", url, json_body=payload, accept=JSON_TYPES)).json()
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        accept: tuple[str, ...] = HTML_TYPES,
+    ) -> Fetched:
+        """One request with retries (see module doc); raises `FetchError`."""
+        limits = self.limits
+
+        def _wait(state: Any) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, FetchError) and error.retry_after is not None:
+                return min(error.retry_after, limits.max_retry_after_s)
+            return limits.backoff_s * 2 ** (state.attempt_number - 1)
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(max(1, limits.attempts)),
+            wait=_wait,
+            retry=retry_if_exception(lambda exc: isinstance(exc, FetchError) and exc.retryable),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._once(method, url, params, json_body, accept)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _once(
+        self, method: str, url: str, params: dict[str, Any] | None, json_body: Any, accept: tuple[str, ...]
+    ) -> Fetched:
+        host = domain(url)
+        lock = self._locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            wait = self._last.get(host, 0.0) + self.limits.delay_s - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                async with asyncio.timeout(self.limits.timeout_s):
+                    return await self._stream(method, url, params, json_body, accept)
+            except TimeoutError:
+                raise FetchError(url, f"no complete answer within {self.limits.timeout_s:g}s") from None
+            except httpx.TimeoutException:
+                raise FetchError(url, "timed out") from None
+            except httpx.TooManyRedirects:
+                raise FetchError(url, "too many redirects") from None
+            except httpx.TransportError as exc:
+                raise FetchError(url, f"connection failed ({type(exc).__name__})", retryable=True) from None
+            finally:
+                self._last[host] = time.monotonic()
+
+    async def _stream(
+        self, method: str, url: str, params: dict[str, Any] | None, json_body: Any, accept: tuple[str, ...]
+    ) -> Fetched:
+        async with self.client.stream(method, url, params=params, json=json_body) as response:
+            final = str(response.url)
+            status = response.status_code
+            if status >= 400:
+                retryable = status == 429 or (status >= 500 and status != 501)
+                raise FetchError(
+                    final,
+                    f"HTTP {status}",
+                    status=status,
+                    retryable=retryable,
+                    retry_after=_retry_after(response.headers.get("retry-after")),
+                )
+            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type and not any(kind in content_type for kind in accept):
+                raise FetchError(final, f"unexpected content type {content_type!r}", status=status)
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.limits.max_bytes:
+                raise FetchError(
+                    final, f"body of {int(declared)} bytes exceeds the {self.limits.max_bytes} limit", status=status
+                )
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.limits.max_bytes:
+                    raise FetchError(
+                        final, f"body exceeds the {self.limits.max_bytes} byte limit; refused", status=status
+                    )
+                chunks.append(chunk)
+            body = b"".join(chunks)
+            return Fetched(final, status, content_type, _decode(body, response.charset_encoding))
+
+
+def _decode(body: bytes, charset: str | None) -> str:
+    if not charset:
+        match = _META_CHARSET.search(body[:4096])
+        charset = match.group(1).decode("ascii") if match else "utf-8"
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

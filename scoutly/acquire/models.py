@@ -1,0 +1,52 @@
+"""What acquisition finds: one `PostingFound` per posting on a listing, plus a `Listing` (all postings of one
+strategy run, and whether the listing is complete enough to close postings that disappeared)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class PostingFound:
+    """A posting as read from a feed or page. `key` is the ATS's own id ("greenhouse:123") or the canonical URL."""
+
+    key: str
+    title: str
+    url: str | None
+    location: str | None = None
+    department: str | None = None
+    employment_type: str | None = None
+    remote: bool | None = None
+    description: str | None = None
+    source: str | None = None  # strategy/vendor that found it: "greenhouse", "static", "rendered", …
+
+    def fields(self) -> dict[str, Any]:
+        """The posting's fields as a dict (for persistence)."""
+        return asdict(self)
+
+
+@dataclass
+class Listing:
+    """The postings one strategy found for a company.
+
+    `complete` is True only when the whole listing was read (every page of a paginated feed, no refused or
+    failed page); only a complete listing may close postings that are missing from it.
+    """
+
+    strategy: str
+    postings: list[PostingFound] = field(default_factory=list)
+    complete: bool = True
+    errors: list[str] = field(default_factory=list)
+    final_url: str | None = None
+
+
+def dedupe(postings: list[PostingFound]) -> list[PostingFound]:
+    """Keep the first posting per key, in order."""
+    seen: set[str] = set()
+    unique = []
+    for posting in postings:
+        if posting.key not in seen:
+            seen.add(posting.key)
+            unique.append(posting)
+    return unique

@@ -1,0 +1,113 @@
+"""Polite, bounded HTTP (scoutly/acquire/http.py) against the local test server."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from helpers.http_server import LocalServer, Response
+
+from scoutly.acquire.http import FetchError, Http, HttpLimits
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    with LocalServer() as running:
+        yield running
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[Http]:
+    async with httpx.AsyncClient(follow_redirects=True, headers={"User-Agent": "scoutly-test/1"}) as client:
+        yield Http(client, HttpLimits(delay_s=0, timeout_s=2, backoff_s=0.01, max_bytes=1_000_000))
+
+
+async def test_redirect_final_url_and_user_agent(server: LocalServer, http: Http) -> None:
+    server.route("/careers/", "<h1>Jobs</h1>")
+    server.redirect("/jobs", "/careers/", status=301)
+    page = await http.get_html(server.url("/jobs"))
+    assert page.url == server.url("/careers/") and page.text == "<h1>Jobs</h1>"
+    assert server.hits("/jobs")[0].headers["user-agent"] == "scoutly-test/1"
+
+
+async def test_404_is_not_retried(server: LocalServer, http: Http) -> None:
+    server.route("/missing", "no", status=404)
+    with pytest.raises(FetchError, match="HTTP 404") as caught:
+        await http.get_html(server.url("/missing"))
+    assert caught.value.status == 404 and not caught.value.retryable
+    assert len(server.hits("/missing")) == 1
+
+
+async def test_500_retried_then_succeeds(server: LocalServer, http: Http) -> None:
+    server.sequence("/flaky", [Response(500), Response(502), Response(200, {"ok": True})])
+    assert await http.get_json(server.url("/flaky")) == {"ok": True}
+    assert len(server.hits("/flaky")) == 3
+
+
+async def test_persistent_500_gives_up(server: LocalServer, http: Http) -> None:
+    server.route("/down", "boom", status=503)
+    with pytest.raises(FetchError, match="HTTP 503") as caught:
+        await http.get_html(server.url("/down"))
+    assert caught.value.retryable and len(server.hits("/down")) == 3
+
+
+async def test_429_honours_retry_after(server: LocalServer, http: Http) -> None:
+    server.sequence("/limited", [Response(429, headers={"Retry-After": "1"}), Response(200, "ok")])
+    started = time.monotonic()
+    assert (await http.get_html(server.url("/limited"))).text == "ok"
+    assert time.monotonic() - started >= 0.9
+
+
+async def test_timeout(server: LocalServer, http: Http) -> None:
+    server.route("/slow", "late", delay=3)
+    with pytest.raises(FetchError, match=r"within 2s|timed out"):
+        await http.get_html(server.url("/slow"))
+    assert len(server.hits("/slow")) == 1  # a slow site is not hammered
+
+
+async def test_huge_page_refused_without_reading_it_all(server: LocalServer) -> None:
+    server.large("/huge", 50 * 1024 * 1024)
+    async with httpx.AsyncClient() as client:
+        http = Http(client, HttpLimits(delay_s=0, max_bytes=5 * 1024 * 1024, timeout_s=20))
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="byte limit"):
+            await http.get_html(server.url("/huge"))
+    assert time.monotonic() - started < 10
+
+
+async def test_declared_length_over_limit_refused(server: LocalServer, http: Http) -> None:
+    server.route("/big", b"x" * 2_000_000)
+    with pytest.raises(FetchError, match="exceeds"):
+        await http.get_html(server.url("/big"))
+
+
+@pytest.mark.parametrize("content_type", ["application/pdf", "image/png", "application/zip"])
+async def test_non_html_refused(server: LocalServer, http: Http, content_type: str) -> None:
+    server.route("/file", b"%PDF-1.7 ...", content_type=content_type)
+    with pytest.raises(FetchError, match="content type"):
+        await http.get_html(server.url("/file"))
+
+
+async def test_charset_from_meta(server: LocalServer, http: Http) -> None:
+    body = '<meta charset="iso-8859-1"><h1>Entwickler München</h1>'.encode("latin-1")
+    server.route("/de", body, content_type="text/html")
+    assert "München" in (await http.get_html(server.url("/de"))).text
+
+
+async def test_politeness_delay_per_domain(server: LocalServer) -> None:
+    server.route("/a", "a")
+    async with httpx.AsyncClient() as client:
+        http = Http(client, HttpLimits(delay_s=0.5))
+        started = time.monotonic()
+        for _ in range(3):
+            await http.get_html(server.url("/a"))
+    assert time.monotonic() - started >= 1.0
+
+
+async def test_connection_refused_is_a_fetch_error(http: Http) -> None:
+    with LocalServer() as gone:
+        url = gone.url("/x")
+    with pytest.raises(FetchError, match="connection failed"):
+        await http.get_html(url)

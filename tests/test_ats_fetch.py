@@ -1,0 +1,139 @@
+"""ATS fetchers against real corpus feeds replayed by the local HTTP server (base URLs injected)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from helpers.http_server import LocalServer, Request, Response
+
+from scoutly.acquire.ats import AtsBoard, board_from_hint, describe, fetch_board, greenhouse, workday
+from scoutly.acquire.http import FetchError, Http, HttpLimits
+
+pytestmark = pytest.mark.corpus
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    with LocalServer() as running:
+        yield running
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[Http]:
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        yield Http(client, HttpLimits(delay_s=0, timeout_s=5, backoff_s=0.01))
+
+
+def load(corpus: Path, name: str):
+    return json.loads((corpus / name).read_text(encoding="utf-8"))
+
+
+def overrides(server: LocalServer, *vendors: str) -> dict[str, str]:
+    return {vendor: server.url(f"/{vendor}") for vendor in vendors}
+
+
+async def test_greenhouse_feed(server: LocalServer, http: Http, corpus: Path) -> None:
+    server.route("/greenhouse/v1/boards/catawiki/jobs", load(corpus, "greenhouse/catawiki.json"))
+    listing = await fetch_board(http, AtsBoard("greenhouse", "catawiki"), overrides(server, "greenhouse"))
+    assert listing.complete and len(listing.postings) == 50
+    assert server.hits("/greenhouse/v1/boards/catawiki/jobs")[0].query == {"content": ["true"]}
+    assert all(p.description for p in listing.postings)
+
+
+async def test_lever_feed(server: LocalServer, http: Http, corpus: Path) -> None:
+    server.route("/lever/v0/postings/1password", load(corpus, "lever/1password.json"))
+    listing = await fetch_board(http, AtsBoard("lever", "1password"), overrides(server, "lever"))
+    assert len(listing.postings) == 24 and listing.postings[0].title == "Account Manager"
+
+
+async def test_ashby_feed(server: LocalServer, http: Http, corpus: Path) -> None:
+    server.route("/ashby/posting-api/job-board/replit", load(corpus, "ashby/replit.json"))
+    listing = await fetch_board(http, AtsBoard("ashby", "replit"), overrides(server, "ashby"))
+    assert len(listing.postings) == 37
+
+
+def _workday_pages(items: list[dict]):
+    def answer(request: Request) -> Response:
+        body = request.json()
+        offset, limit = body["offset"], body["limit"]
+        assert limit <= 20  # the real CXS endpoint refuses larger pages
+        page = items[offset : offset + limit]
+        return Response(200, {"total": len(items) if offset == 0 else 0, "jobPostings": page})  # total on page 1 only
+
+    return answer
+
+
+async def test_workday_paginates_and_describes(server: LocalServer, http: Http, corpus: Path) -> None:
+    records = load(corpus, "workday/aig-scraper-records-with-raw-cxs.json")
+    items = [r["_raw_listing"] for r in records] + load(corpus, "workday/nvidia-cxs-jobPostings.json")
+    server.handler("/workday/wday/cxs/aig/aig/jobs", _workday_pages(items))
+    first = records[0]
+    server.route(f"/workday/wday/cxs/aig/aig{first['_raw_listing']['externalPath']}", first["_raw_detail"])
+    board = AtsBoard("workday", "aig", host="aig.wd1.myworkdayjobs.com", site="aig")
+    listing = await fetch_board(http, board, overrides(server, "workday"))
+    assert listing.complete and len(listing.postings) == 32
+    assert [r.json()["offset"] for r in server.hits("/workday/wday/cxs/aig/aig/jobs")] == [0, 20]
+    posting = listing.postings[0]
+    await describe(http, board, posting, overrides(server, "workday"))
+    assert posting.description.startswith("At AIG, we are reimagining")
+
+
+async def test_workday_bound_marks_listing_incomplete(server: LocalServer, http: Http, corpus: Path) -> None:
+    items = load(corpus, "workday/nvidia-cxs-jobPostings.json") * 5
+    for index, item in enumerate(items):
+        item = items[index] = dict(item)
+        item["externalPath"] = item["externalPath"] + f"-{index}"
+    server.handler("/workday/wday/cxs/nvidia/Ext/jobs", _workday_pages(items))
+    board = AtsBoard("workday", "nvidia", host="nvidia.wd5.myworkdayjobs.com", site="Ext")
+    listing = await workday.fetch(http, board, overrides(server, "workday"), max_postings=40)
+    assert not listing.complete and len(listing.postings) == 40 and listing.errors
+
+
+async def test_workday_local_board_from_tenant_site_hint(server: LocalServer, http: Http, corpus: Path) -> None:
+    items = load(corpus, "workday/nvidia-cxs-jobPostings.json")
+    server.handler("/workday/wday/cxs/gravelstone/Careers/jobs", _workday_pages(items))
+    board = board_from_hint("workday", "gravelstone/Careers", server.url("/gravel-stone/Careers"))
+    listing = await fetch_board(http, board, overrides(server, "workday"))
+    assert listing.postings[0].url == server.url("/gravel-stone/Careers") + items[0]["externalPath"]
+
+
+async def test_smartrecruiters_pages(server: LocalServer, http: Http, corpus: Path) -> None:
+    pages = load(corpus, "other-ats/smartrecruiters-shopify.json")
+
+    def answer(request: Request) -> Response:
+        offset = int(request.query["offset"][0])
+        return Response(200, next(p for p in pages if p["offset"] == offset))
+
+    server.handler("/smartrecruiters/v1/companies/shopify/postings", answer)
+    listing = await fetch_board(http, AtsBoard("smartrecruiters", "shopify"), overrides(server, "smartrecruiters"))
+    assert listing.complete and len(listing.postings) == 78
+
+
+async def test_workable_next_page_token(server: LocalServer, http: Http, corpus: Path) -> None:
+    data = load(corpus, "other-ats/workable-doist.json")
+    first, second = data["results"]
+
+    def answer(request: Request) -> Response:
+        if request.json().get("token") == "p2":
+            return Response(200, {"total": 2, "results": [second]})
+        return Response(200, {"total": 2, "results": [first], "nextPage": "p2"})
+
+    server.handler("/workable/api/v3/accounts/doist/jobs", answer)
+    listing = await fetch_board(http, AtsBoard("workable", "doist"), overrides(server, "workable"))
+    assert [p.title for p in listing.postings] == ["Head of Infrastructure", "Senior Android Developer"]
+
+
+async def test_unknown_board_is_a_fetch_error(server: LocalServer, http: Http) -> None:
+    server.route("/greenhouse/v1/boards/nope/jobs", {"status": 404, "error": "Job not found"}, status=404)
+    with pytest.raises(FetchError, match="HTTP 404"):
+        await greenhouse.fetch(http, AtsBoard("greenhouse", "nope"), overrides(server, "greenhouse"))
+
+
+async def test_feed_that_is_not_json(server: LocalServer, http: Http) -> None:
+    server.route("/ashby/posting-api/job-board/acme", "<html>maintenance</html>", content_type="application/json")
+    with pytest.raises(FetchError, match="invalid JSON"):
+        await fetch_board(http, AtsBoard("ashby", "acme"), overrides(server, "ashby"))

@@ -1,0 +1,46 @@
+"""Canonical posting URLs (scoutly/acquire/urls.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoutly.acquire.urls import canonical_url, url_key
+
+BASE = "https://www.example.com/careers/"
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("/jobs/1?utm_source=x&utm_medium=y", "https://www.example.com/jobs/1"),
+        ("jobs/2#apply", "https://www.example.com/careers/jobs/2"),
+        ("https://Boards.Greenhouse.io/acme/jobs/3?gh_src=abc", "https://boards.greenhouse.io/acme/jobs/3"),
+        (
+            "https://jobs.lever.co/acme/uuid?lever-source=LinkedIn&lever-origin=applied",
+            "https://jobs.lever.co/acme/uuid",
+        ),
+        ("https://x.io/p?id=5&source=twitter&ref=hn&fbclid=zz", "https://x.io/p?id=5"),
+        ("https://careers.airbnb.com/positions/7?gh_jid=7", "https://careers.airbnb.com/positions/7?gh_jid=7"),
+        ("https://x.io/p?b=2&a=1", "https://x.io/p?a=1&b=2"),
+        ("https://x.io:443/a b", "https://x.io/a%20b"),
+        ("https://x.io/#/jobs/12", "https://x.io/#/jobs/12"),
+        ("?page=2", "https://www.example.com/careers/?page=2"),
+        ("  /jobs/9  ", "https://www.example.com/jobs/9"),
+    ],
+)
+def test_canonical_url(href: str, expected: str) -> None:
+    assert canonical_url(href, BASE) == expected
+
+
+@pytest.mark.parametrize("href", ["mailto:jobs@x.io", "tel:+123", "javascript:void(0)", "#", "#top", "", None])
+def test_non_web_links_are_none(href: str | None) -> None:
+    assert canonical_url(href, BASE) is None
+
+
+def test_same_posting_one_key() -> None:
+    variants = [
+        "https://x.io/jobs/7/?utm_campaign=a",
+        "https://x.io/jobs/7#details",
+        "https://X.io/jobs/7/?source=linkedin",
+    ]
+    assert len({url_key(canonical_url(v)) for v in variants}) == 1
