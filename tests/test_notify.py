@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from bson import ObjectId
@@ -196,3 +197,29 @@ async def test_add_and_remove_urls(db, receiver):
     assert user["notify"] == {"apprise_urls": [url], "mode": "digest"}
     assert await remove_url(db, "ana@example.org", url)
     assert not await remove_url(db, "ana@example.org", url)
+
+
+async def test_keyword_matches_wait_for_a_score_only_when_gemini_is_configured(db, receiver):
+    await seed(db, [hook_url(receiver)])
+    await db[MATCHES].delete_many({})
+    posting = await db[POSTINGS].find_one({"title": "Data Engineer"})
+    await db[MATCHES].insert_one(
+        {
+            "user": "ana@example.org",
+            "posting": posting["_id"],
+            "company": "acme",
+            "source": "keyword",
+            "score": None,
+            "analysis": None,
+            "keyword_hits": ["python", "mongodb"],
+            "status": "new",
+            "notified_at": None,
+            "title": "Data Engineer",
+            "url": posting["url"],
+        }
+    )
+    with_gemini = SimpleNamespace(gemini_key=lambda: "AIza-configured")
+    assert (await notify_new_matches(db, with_gemini)).messages_sent == 0
+    without_gemini = SimpleNamespace(gemini_key=lambda: None)
+    assert (await notify_new_matches(db, without_gemini)).matches_notified == 1
+    assert "keywords: python, mongodb" in receiver.hits("/hook")[0].json()["message"]

@@ -51,13 +51,26 @@ def user_mode(user: dict) -> str:
     return (user.get("notify") or {}).get("mode") or RUN
 
 
-def _pending_filter(user: dict, now: datetime) -> dict:
+def _announce_keyword_matches(settings: Any) -> bool:
+    """Keyword matches without a Gemini score are announced only when Gemini is not configured
+    (otherwise they wait for their score)."""
+    key = getattr(settings, "gemini_key", None)
+    return settings is None or key is None or key() is None
+
+
+def _wanted(user: dict, settings: Any) -> dict:
+    threshold: dict[str, Any] = {"score": {"$gte": user_min_score(user)}}
+    if _announce_keyword_matches(settings):
+        threshold = {"$or": [threshold, {"score": None, "keyword_hits.0": {"$exists": True}}]}
+    return {"user": user["_id"], "status": "new", "notified_at": None, **threshold}
+
+
+def _pending_filter(user: dict, settings: Any, now: datetime) -> dict:
     return {
-        "user": user["_id"],
-        "status": "new",
-        "notified_at": None,
-        "score": {"$gte": user_min_score(user)},
-        "$or": [{"notify_claim": None}, {"notify_claim_until": {"$lt": now}}],
+        "$and": [
+            _wanted(user, settings),
+            {"$or": [{"notify_claim": None}, {"notify_claim_until": {"$lt": now}}]},
+        ]
     }
 
 
@@ -74,28 +87,26 @@ async def _items(db: Any, matches: list[dict]) -> dict[Any, MatchItem]:
         posting = postings.get(match["posting"], {})
         items[match["_id"]] = MatchItem(
             company=names.get(match["company"], match["company"]),
-            title=posting.get("title") or "(untitled posting)",
-            url=posting.get("url") or "",
+            title=posting.get("title") or match.get("title") or "(untitled posting)",
+            url=posting.get("url") or match.get("url") or "",
             score=int(match.get("score") or 0),
-            location=posting.get("location"),
-            reasons=reasons_of(match.get("analysis")),
+            location=posting.get("location") or match.get("location"),
+            reasons=reasons_of(match.get("analysis") or {"matched_keywords": match.get("keyword_hits")}),
         )
     return items
 
 
-async def _notify_user(db: Any, user: dict, *, digest: bool, outcome: NotifyOutcome) -> None:
+async def _notify_user(db: Any, user: dict, settings: Any, *, digest: bool, outcome: NotifyOutcome) -> None:
     urls = user_urls(user)
     now = utcnow()
     if not urls:
-        outcome.pending += await db[MATCHES].count_documents(
-            {"user": user["_id"], "status": "new", "notified_at": None, "score": {"$gte": user_min_score(user)}}
-        )
+        outcome.pending += await db[MATCHES].count_documents(_wanted(user, settings))
         return
     for url in urls:
         register_url_secrets(url)
     candidates = (
         await db[MATCHES]
-        .find(_pending_filter(user, now), {"_id": 1})
+        .find(_pending_filter(user, settings, now), {"_id": 1})
         .sort([("score", -1), ("_id", 1)])
         .limit(MAX_MATCHES_PER_MESSAGE)
         .to_list(None)
@@ -105,7 +116,7 @@ async def _notify_user(db: Any, user: dict, *, digest: bool, outcome: NotifyOutc
     token = uuid.uuid4().hex
     ids = [doc["_id"] for doc in candidates]
     await db[MATCHES].update_many(
-        {**_pending_filter(user, now), "_id": {"$in": ids}},
+        {**_pending_filter(user, settings, now), "_id": {"$in": ids}},
         {"$set": {"notify_claim": token, "notify_claim_until": now + CLAIM_LEASE}},
     )
     claimed = await db[MATCHES].find({"notify_claim": token}).to_list(None)
@@ -170,5 +181,5 @@ async def notify_new_matches(
             continue
         if digest and user is None and mode != DIGEST:
             continue
-        await _notify_user(db, doc, digest=digest, outcome=outcome)
+        await _notify_user(db, doc, settings, digest=digest, outcome=outcome)
     return outcome
