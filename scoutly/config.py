@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     concurrency: int = Field(5, ge=1, le=5, description="Companies processed at once (the Pi's budget).")
     lease_seconds: int = Field(300, ge=30, description="How long a claimed job is ours without a heartbeat.")
     max_attempts: int = Field(5, ge=1, le=20, description="Attempts before a job is dead.")
+    heartbeat_seconds: float = Field(30.0, gt=0, description="Lease + processor heartbeat interval.")
+    shutdown_grace_seconds: float = Field(60.0, ge=0, description="On SIGTERM: time in-flight jobs get to finish.")
+    idle_max_seconds: float = Field(60.0, gt=0, description="Longest wait between polls of an empty queue.")
+    maintenance_seconds: float = Field(60.0, gt=0, description="Reclaim expired leases, resume parked analyses.")
+    processor_enqueue: bool = Field(True, description="The daemon also enqueues due companies (no cron needed).")
 
     # --- acquisition ---------------------------------------------------------------------------------
     chromium_path: str | None = Field(None, description="Chromium executable; default: found on PATH.")
@@ -84,6 +89,9 @@ class Settings(BaseSettings):
     # --- logs ----------------------------------------------------------------------------------------
     log_dir: Path | None = Field(None, description="Directory for the rotating log file (none: stderr only).")
     log_json: bool = Field(False, description="Write JSON lines to the log file.")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    log_rotation: str = Field("10 MB", description="Start a new log file at this size (or e.g. '1 day').")
+    log_retention: str = Field("14 days", description="Delete rotated log files older than this.")
 
     @field_validator("gemini_fallback_models", mode="before")
     @classmethod
