@@ -1,0 +1,38 @@
+"""Analysis: profiles, keyword trackers, Gemini screening and deep analysis, the shared rate limiter, matches.
+
+Public entry points (docs/ARCHITECTURE.md): `analyse_new_postings`, `resume_parked`, `budget_snapshot`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoutly.analysis.limiter import RateLimiter
+from scoutly.analysis.pipeline import AnalysisOutcome, analyse_new_postings, resume_parked
+from scoutly.config import Settings
+from scoutly.storage.indexes import ANALYSES, GEMINI_CALLS
+
+
+async def budget_snapshot(db: Any, settings: Settings) -> list[dict]:
+    """Per configured model: requests used/limit today and this minute, tokens this minute, whether the day is
+    spent and when it resets (midnight Pacific), today's tokens from `gemini_calls`, and the parked work."""
+    rows = await RateLimiter(db, settings).snapshot()
+    if not rows:
+        return rows
+    day = rows[0]["day"]
+    cursor = await db[GEMINI_CALLS].aggregate(
+        [
+            {"$match": {"day": day}},
+            {"$group": {"_id": "$model", "calls": {"$sum": 1}, "tokens": {"$sum": "$total_tokens"}}},
+        ]
+    )
+    usage = {doc["_id"]: doc async for doc in cursor}
+    parked = await db[ANALYSES].count_documents({"status": "parked"})
+    for row in rows:
+        row["calls_today"] = int(usage.get(row["model"], {}).get("calls", 0))
+        row["tokens_today"] = int(usage.get(row["model"], {}).get("tokens", 0))
+        row["parked"] = parked
+    return rows
+
+
+__all__ = ["AnalysisOutcome", "analyse_new_postings", "budget_snapshot", "resume_parked"]
