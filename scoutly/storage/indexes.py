@@ -22,6 +22,8 @@ GEMINI_BUDGET = "gemini_budget"
 RUNS = "runs"
 PROCESSORS = "processors"
 
+QUEUE_HISTORY_SECONDS = 30 * 24 * 3600  # finished queue jobs are kept this long (TTL on `finished_at`)
+
 INDEXES: dict[str, list[IndexModel]] = {
     COMPANIES: [
         IndexModel([("active", ASCENDING), ("last_success_at", ASCENDING)], name="active_last_success"),
@@ -48,6 +50,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         ),
         IndexModel([("status", ASCENDING), ("lease_until", ASCENDING)], name="lease_expiry"),
         IndexModel([("company", ASCENDING), ("finished_at", DESCENDING)], name="company_history"),
+        # Finished (done/dead) jobs are history for 30 days, then MongoDB's TTL monitor prunes them. Only
+        # finished jobs have `finished_at`, so live jobs are never touched.
+        IndexModel([("finished_at", ASCENDING)], expireAfterSeconds=QUEUE_HISTORY_SECONDS, name="finished_ttl"),
     ],
     POSTINGS: [
         IndexModel([("company", ASCENDING), ("key", ASCENDING)], unique=True, name="company_key"),

@@ -1,0 +1,109 @@
+"""Company and tracking repository helpers: scrape bookkeeping and effective ranks.
+
+The *effective rank* of a company is the highest rank any active user gave it; inactive users and inactive
+companies do not count. `tracked_companies` computes it for every company in one aggregation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from scoutly import scheduling
+from scoutly.clock import as_utc, utcnow
+from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
+
+
+@dataclass(frozen=True)
+class TrackedCompany:
+    """An active company tracked by at least one active user, with what scheduling needs."""
+
+    slug: str
+    name: str
+    rank: int  # effective rank
+    trackers: int  # active users tracking it
+    last_success_at: datetime | None
+    last_scraped_at: datetime | None
+    consecutive_failures: int
+
+    @property
+    def band(self) -> scheduling.Band:
+        return scheduling.band_for(self.rank)
+
+    def next_due(self) -> datetime | None:
+        """When it falls due (None = now: never scraped)."""
+        return scheduling.next_due(
+            self.rank,
+            self.slug,
+            self.last_success_at,
+            last_scraped_at=self.last_scraped_at,
+            consecutive_failures=self.consecutive_failures,
+        )
+
+    def is_due(self, now: datetime) -> bool:
+        due = self.next_due()
+        return due is None or now >= due
+
+
+# users (active) ⋈ trackings → max rank per company ⋈ companies (active). Starting from users keeps the first
+# join small (one lookup per active user, served by the trackings {user, company} index).
+EFFECTIVE_RANK_PIPELINE: list[dict[str, Any]] = [
+    {"$match": {"active": True}},
+    {"$project": {"_id": 1}},
+    {"$lookup": {"from": TRACKINGS, "localField": "_id", "foreignField": "user", "as": "tracking"}},
+    {"$unwind": "$tracking"},
+    {"$group": {"_id": "$tracking.company", "rank": {"$max": "$tracking.rank"}, "trackers": {"$sum": 1}}},
+    {"$lookup": {"from": COMPANIES, "localField": "_id", "foreignField": "_id", "as": "company"}},
+    {"$unwind": "$company"},
+    {"$match": {"company.active": True}},
+    {
+        "$project": {
+            "rank": 1,
+            "trackers": 1,
+            "name": "$company.name",
+            "last_success_at": "$company.last_success_at",
+            "last_scraped_at": "$company.last_scraped_at",
+            "consecutive_failures": "$company.consecutive_failures",
+        }
+    },
+]
+
+
+async def tracked_companies(db: Any) -> list[TrackedCompany]:
+    """Every active company tracked by an active user, with its effective rank (one aggregation)."""
+    cursor = await db[USERS].aggregate(EFFECTIVE_RANK_PIPELINE)
+    result = []
+    async for doc in cursor:
+        rank = doc.get("rank")
+        if not isinstance(rank, int) or not scheduling.MIN_RANK <= rank <= scheduling.MAX_RANK:
+            continue  # seeding and `track` validate ranks; never schedule from a corrupted one
+        result.append(
+            TrackedCompany(
+                slug=doc["_id"],
+                name=doc.get("name") or doc["_id"],
+                rank=rank,
+                trackers=int(doc.get("trackers") or 0),
+                last_success_at=as_utc(doc.get("last_success_at")),
+                last_scraped_at=as_utc(doc.get("last_scraped_at")),
+                consecutive_failures=int(doc.get("consecutive_failures") or 0),
+            )
+        )
+    return result
+
+
+async def mark_scraped(
+    db: Any, slug: str, *, success: bool, strategy: str | None, now: datetime | None = None
+) -> None:
+    """Record a scrape attempt: `last_scraped_at`, and on success `last_success_at` + failures reset to 0,
+    else one more consecutive failure. `strategy` (the acquisition strategy that worked) is kept when given."""
+    now = now or utcnow()
+    update: dict[str, Any] = {"$set": {"last_scraped_at": now, "updated_at": now}}
+    if strategy is not None:
+        update["$set"]["strategy"] = strategy
+    if success:
+        update["$set"]["last_success_at"] = now
+        update["$set"]["consecutive_failures"] = 0
+    else:
+        update["$inc"] = {"consecutive_failures": 1}
+    await db[COMPANIES].update_one({"_id": slug}, update)
