@@ -5,18 +5,21 @@ Public entry points (docs/ARCHITECTURE.md): `analyse_new_postings`, `resume_park
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from scoutly.analysis.limiter import RateLimiter
 from scoutly.analysis.pipeline import AnalysisOutcome, analyse_new_postings, resume_parked
+from scoutly.clock import utcnow
 from scoutly.config import Settings
 from scoutly.storage.indexes import ANALYSES, GEMINI_CALLS
 
 
-async def budget_snapshot(db: Any, settings: Settings) -> list[dict]:
+async def budget_snapshot(db: Any, settings: Settings, *, now: datetime | None = None) -> list[dict]:
     """Per configured model: requests used/limit today and this minute, tokens this minute, whether the day is
     spent and when it resets (midnight Pacific), today's tokens from `gemini_calls`, and the parked work."""
-    rows = await RateLimiter(db, settings).snapshot()
+    at = now or utcnow()
+    rows = await RateLimiter(db, settings, clock=lambda: at).snapshot()
     if not rows:
         return rows
     day = rows[0]["day"]

@@ -229,6 +229,7 @@ class GeminiGateway:
         reservation = await self.limiter.acquire(model, estimate_tokens(contents))
         started = time.monotonic()
         record = {"model": model, "stage": stage, "users": users, "company": company, "day": reservation.day}
+        record["at"] = self.clock()  # when the request was sent (inside the reserved windows)
         if len(users) == 1:
             record["user"] = users[0]
         self.requests += 1
@@ -291,7 +292,6 @@ class GeminiGateway:
             "total_tokens": tokens.get("total_tokens", 0),
             "duration_ms": int((time.monotonic() - started) * 1000),
             "outcome": outcome,
-            "at": self.clock(),
         }
         if error:
             doc["error"] = redact(error)[:300]
