@@ -418,7 +418,9 @@ class SampleSiteServer:
         self._httpd.sites = self
         host, port = self._httpd.server_address[:2]
         self.router.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="scoutly-sample-sites", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="scoutly-sample-sites", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Restore a backup made by scripts/backup-mongo.sh, replacing the current scoutly database.
+#   scripts/restore-mongo.sh backups/scoutly-20261123-030000.archive.gz --yes [--local]
+# Stop the processor first (systemctl stop scoutly-processor, or docker compose stop scoutly).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+file="${1:-}"
+if [ -z "$file" ] || [ ! -f "$file" ]; then
+  echo "usage: $0 BACKUP.archive.gz --yes [--local]" >&2
+  exit 2
+fi
+shift
+yes=no mode=docker
+for arg in "$@"; do
+  case "$arg" in
+    --yes) yes=yes ;;
+    --local) mode=local ;;
+    *) echo "restore: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+if [ "$yes" != yes ]; then
+  echo "restore: this replaces every collection of the scoutly database with $file; add --yes to go ahead" >&2
+  exit 2
+fi
+if [ "$mode" = docker ]; then
+  docker compose exec -T mongodb sh -c \
+    'mongorestore --quiet --uri "mongodb://$MONGO_INITDB_ROOT_USERNAME:$MONGO_INITDB_ROOT_PASSWORD@localhost:27017/?authSource=admin" --nsInclude "scoutly.*" --drop --archive --gzip' \
+    < "$file"
+else
+  uri=$(grep -E '^MONGODB_URI=' .env | tail -n1 | cut -d= -f2-)
+  [ -n "$uri" ] || { echo "restore: MONGODB_URI not found in .env" >&2; exit 2; }
+  mongorestore --quiet --uri "$uri" --nsInclude "scoutly.*" --drop --archive --gzip < "$file"
+fi
+echo "restore: done; start the processor again"
