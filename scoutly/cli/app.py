@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 # Command modules, each exposing `register(app)`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("profile", "matches")
 
 
 def _version(value: bool) -> None:
