@@ -53,6 +53,20 @@ def redact_record(record: dict) -> None:
     record["extra"].update({key: _redact_value(value) for key, value in record["extra"].items()})
 
 
+class _CurrentStderr:
+    """Writes to whatever `sys.stderr` is *now*, so a Rich Live display that redirects stderr can print
+    log lines above itself instead of being torn by them."""
+
+    def write(self, message: str) -> None:
+        sys.stderr.write(message)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+
 class _InterceptHandler(std_logging.Handler):
     """Send records of libraries using the standard `logging` module through Loguru (and redaction)."""
 
@@ -80,7 +94,7 @@ def setup_logging(
     """
     logger.remove()
     logger.configure(extra=dict(DEFAULT_EXTRA), patcher=redact_record)
-    sink = stream or sys.stderr
+    sink = stream or _CurrentStderr()
     if json:
         logger.add(sink, level=level, serialize=True, backtrace=False, diagnose=False)
     else:

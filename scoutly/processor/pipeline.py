@@ -1,0 +1,150 @@
+"""One company through the whole pipeline: acquire (listing → details → diff) → analyse → notify.
+
+Used by the worker for each claimed job and by `scoutly debug run COMPANY` (optionally `dry_run`, which
+writes nothing: no postings, no analyses, no matches, no notifications).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from loguru import logger
+
+from scoutly.processor.runs import RunRecorder, classify_outcome
+
+
+@dataclass
+class PipelineResult:
+    """What one company's pass produced (the `runs` document's counts)."""
+
+    strategy: str | None = None
+    complete: bool = False
+    baseline: bool = False
+    found: int = 0
+    new: int = 0
+    removed: int = 0
+    errors: list[str] = field(default_factory=list)
+    matches: list[dict] = field(default_factory=list)
+    requests: int = 0
+    tokens: int = 0
+    parked: int = 0
+    skipped_reason: str | None = None
+    notified: int = 0
+    notify_failures: int = 0
+
+    @property
+    def outcome(self) -> str:
+        return classify_outcome(complete=self.complete, errors=len(self.errors), parked=self.parked)
+
+    def run_fields(self) -> dict[str, Any]:
+        """Fields stored on the `runs` document."""
+        return {
+            "strategy": self.strategy,
+            "complete": self.complete,
+            "baseline": self.baseline,
+            "found": self.found,
+            "new": self.new,
+            "removed": self.removed,
+            "matches": len(self.matches),
+            "requests": self.requests,
+            "tokens": self.tokens,
+            "parked": self.parked,
+            "notified": self.notified,
+            "warnings": [str(error)[:300] for error in self.errors[:20]],
+        }
+
+
+def _merge_stage_times(run: RunRecorder | None, outcome: Any, *, fallback: str, measured: float) -> None:
+    """Record a step's time; when the step reports its own sub-stages (e.g. {"diff": s} or
+    {"screening": s, "deep": s}), those are recorded and the rest is booked on `fallback`."""
+    if run is None:
+        return
+    sub = getattr(outcome, "stages", None) or getattr(outcome, "timings", None) or {}
+    booked = 0.0
+    for name, seconds in sub.items() if isinstance(sub, dict) else ():
+        if isinstance(seconds, int | float) and seconds >= 0:
+            run.add_stage(str(name), float(seconds))
+            booked += float(seconds)
+    run.add_stage(fallback, max(measured - booked, 0.0))
+
+
+async def run_pipeline(
+    db: Any,
+    settings: Any,
+    company: dict,
+    acquirer: Any,
+    *,
+    dry_run: bool = False,
+    run: RunRecorder | None = None,
+    notify: bool = True,
+) -> PipelineResult:
+    """Acquire, analyse and announce one company. Exceptions propagate (the worker decides retry/dead)."""
+    from scoutly.analysis import analyse_new_postings
+    from scoutly.notify import notify_new_matches
+
+    result = PipelineResult()
+    slug = company["_id"]
+
+    if run:
+        run.stage_name = "acquire"
+    t0 = time.monotonic()
+    scrape = await acquirer.scrape(db, company, dry_run=dry_run)
+    _merge_stage_times(run, scrape, fallback="acquire", measured=time.monotonic() - t0)
+    result.strategy = scrape.strategy
+    result.complete = bool(scrape.complete)
+    result.baseline = bool(getattr(scrape, "baseline", False))
+    result.found = int(scrape.found)
+    result.new = len(scrape.new)
+    result.removed = int(scrape.removed)
+    result.errors.extend(scrape.errors or [])
+    logger.info(
+        "{}: {} postings via {} ({} new, {} removed{}{})",
+        slug,
+        result.found,
+        result.strategy,
+        result.new,
+        result.removed,
+        ", baseline" if result.baseline else "",
+        "" if result.complete else ", listing incomplete",
+    )
+
+    if scrape.new:
+        if run:
+            run.stage_name = "analysis"
+        t0 = time.monotonic()
+        analysis = await analyse_new_postings(db, settings, company, scrape.new, dry_run=dry_run)
+        _merge_stage_times(run, analysis, fallback="analysis", measured=time.monotonic() - t0)
+        result.matches = list(analysis.matches or [])
+        result.requests = int(getattr(analysis, "requests", 0) or 0)
+        result.tokens = int(getattr(analysis, "tokens", 0) or 0)
+        result.parked = int(getattr(analysis, "parked", 0) or 0)
+        result.skipped_reason = getattr(analysis, "skipped_reason", None)
+        logger.info(
+            "{}: {} new matches ({} Gemini requests, {} tokens{}{})",
+            slug,
+            len(result.matches),
+            result.requests,
+            result.tokens,
+            f", {result.parked} parked until the quota resets" if result.parked else "",
+            f", Gemini skipped: {result.skipped_reason}" if result.skipped_reason else "",
+        )
+
+    if notify and not dry_run and result.matches:
+        if run:
+            run.stage_name = "notify"
+        t0 = time.monotonic()
+        users = sorted({match["user"] for match in result.matches if match.get("user")})
+        for user in users:
+            try:
+                sent = await notify_new_matches(db, settings, user=user)
+            except Exception as exc:  # notifications are retried on the next run; the job still counts
+                result.notify_failures += 1
+                logger.warning("{}: notifying {} failed: {}", slug, user, exc)
+                continue
+            result.notified += sent.matches_notified
+            result.notify_failures += sent.failed_sends
+        if run:
+            run.add_stage("notify", time.monotonic() - t0)
+    return result

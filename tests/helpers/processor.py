@@ -1,0 +1,118 @@
+"""Fakes and seeders for processor tests: a scripted acquirer, settings with short timings, seeded jobs."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from scoutly import queue
+from scoutly.clock import utcnow
+from scoutly.config import Settings
+from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
+
+
+def fast_settings(db_uri: str, **overrides: Any) -> Settings:
+    """Settings with timings short enough for tests (bypassing the production minimums on purpose)."""
+    values = {
+        "lease_seconds": 2,
+        "heartbeat_seconds": 0.2,
+        "shutdown_grace_seconds": 2.0,
+        "idle_max_seconds": 0.5,
+        "maintenance_seconds": 0.3,
+        "gemini_api_key": None,
+    }
+    values.update(overrides)
+    return Settings(mongodb_uri=db_uri).model_copy(update=values)
+
+
+async def seed_companies(db: Any, slugs: list[str], *, user: str = "ana@example.org", rank: int = 50) -> None:
+    """Companies tracked by one active user, so `enqueue_due` queues them all."""
+    now = utcnow()
+    await db[USERS].update_one(
+        {"_id": user},
+        {
+            "$setOnInsert": {
+                "name": "Ana",
+                "active": True,
+                "profile": {"min_score": 60},
+                "profile_version": 1,
+                "notify": {"apprise_urls": [], "mode": "run"},
+                "created_at": now,
+            }
+        },
+        upsert=True,
+    )
+    for slug in slugs:
+        await db[COMPANIES].insert_one(
+            {
+                "_id": slug,
+                "name": slug.title(),
+                "careers_url": f"https://{slug}.example/careers",
+                "active": True,
+                "ats": None,
+                "ats_token": None,
+                "selectors": None,
+                "last_scraped_at": None,
+                "last_success_at": None,
+                "consecutive_failures": 0,
+                "strategy": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        await db[TRACKINGS].insert_one({"user": user, "company": slug, "rank": rank, "created_at": now})
+
+
+async def seed_jobs(db: Any, slugs: list[str], **kwargs: Any) -> None:
+    await seed_companies(db, slugs, **kwargs)
+    result = await queue.enqueue_due(db)
+    assert result.enqueued == len(slugs), result
+
+
+@dataclass
+class ScriptedAcquirer:
+    """Stands in for `scoutly.acquire.Acquirer`: per-slug behaviour, concurrency and lifecycle recorded.
+
+    behaviour[slug]: seconds to take (float), an exception instance to raise, or a callable(company) → outcome.
+    """
+
+    behaviour: dict[str, Any] = field(default_factory=dict)
+    default_seconds: float = 0.05
+    in_flight: int = 0
+    max_in_flight: int = 0
+    calls: list[str] = field(default_factory=list)
+    entered: bool = False
+    closed: bool = False
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __call__(self, _settings: Any) -> ScriptedAcquirer:  # acts as the acquirer factory too
+        return self
+
+    async def __aenter__(self) -> ScriptedAcquirer:
+        self.entered = True
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.closed = True
+
+    async def scrape(self, db: Any, company: dict, *, dry_run: bool = False, now: Any = None) -> Any:
+        slug = company["_id"]
+        self.calls.append(slug)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        self.started.set()
+        try:
+            action = self.behaviour.get(slug, self.default_seconds)
+            if isinstance(action, BaseException):
+                await asyncio.sleep(0.01)
+                raise action
+            if callable(action):
+                return await action(company)
+            await asyncio.sleep(float(action))
+            return SimpleNamespace(
+                strategy="static", complete=True, found=3, new=[], removed=0, baseline=False, errors=[]
+            )
+        finally:
+            self.in_flight -= 1
