@@ -16,7 +16,11 @@ from scoutly.errors import InputError
 def matches(
     args: Annotated[
         list[str] | None,
-        typer.Argument(help="[USER] to list (all users if omitted), or: mark ID STATUS", show_default=False),
+        typer.Argument(
+            metavar="[USER] | mark ID STATUS",
+            help="USER to list (all if omitted), or: mark ID STATUS",
+            show_default=False,
+        ),
     ] = None,
     status: Annotated[str | None, typer.Option("--status", help=f"Only this status: {', '.join(STATUSES)}.")] = None,
     min_score: Annotated[int | None, typer.Option("--min-score", min=0, max=100, help="Only scores ≥ N.")] = None,
