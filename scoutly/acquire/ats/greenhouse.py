@@ -16,24 +16,24 @@ DEFAULT_API = "https://boards-api.greenhouse.io"
 
 def parse(data: Any) -> list[PostingFound]:
     """Postings from a jobs, departments or offices response (or a wrapper holding `jobs`); deduped by id."""
-    return dedupe([_posting(job, group) for job, group in _jobs(data) if job.get("title") and job.get("id")])
+    return dedupe([_posting(job, group) for job, group in job_entries(data) if job.get("title") and job.get("id")])
 
 
-def _jobs(data: Any, department: str | None = None) -> list[tuple[dict, str | None]]:
+def job_entries(data: Any, department: str | None = None) -> list[tuple[dict, str | None]]:
     """(job, department name of the enclosing departments group) pairs, from any response shape."""
     if isinstance(data, list):
         if data and isinstance(data[0], dict) and "title" in data[0]:
             return [(job, department) for job in data if isinstance(job, dict)]
-        return [pair for item in data for pair in _jobs(item, department)]
+        return [pair for item in data for pair in job_entries(item, department)]
     if not isinstance(data, dict):
         return []
     jobs = [(job, department) for job in data.get("jobs") or [] if isinstance(job, dict)]
     for group in data.get("departments") or []:
         if isinstance(group, dict):
-            jobs.extend(_jobs(group, text_or_none(group.get("name"))))
+            jobs.extend(job_entries(group, text_or_none(group.get("name"))))
     for group in data.get("offices") or []:
         if isinstance(group, dict):
-            jobs.extend(_jobs(group, department))
+            jobs.extend(job_entries(group, department))
     return jobs
 
 

@@ -68,7 +68,7 @@ def _key(path: str, fallback_id: str | None, url: str | None) -> str:
 def parse_legacy_widget(data: Any, site_root: str) -> list[PostingFound]:
     """Postings from the old Workday widget JSON; `site_root` is e.g. "https://zoom.wd5.myworkdayjobs.com"."""
     postings = []
-    for item in _list_items(data):
+    for item in legacy_list_items(data):
         title = item.get("title") or {}
         link = title.get("commandLink")
         instances = title.get("instances") or []
@@ -95,13 +95,13 @@ def parse_legacy_widget(data: Any, site_root: str) -> list[PostingFound]:
     return dedupe(postings)
 
 
-def _list_items(node: Any) -> list[dict]:
+def legacy_list_items(node: Any) -> list[dict]:
     if isinstance(node, dict):
         if node.get("widget") == "facetSearchResultList":
             return [item for item in node.get("listItems") or [] if isinstance(item, dict)]
-        return [item for value in node.values() for item in _list_items(value)]
+        return [item for value in node.values() for item in legacy_list_items(value)]
     if isinstance(node, list):
-        return [item for value in node for item in _list_items(value)]
+        return [item for value in node for item in legacy_list_items(value)]
     return []
 
 
