@@ -396,7 +396,7 @@ class FakeClock:
     def __init__(self, start: Any = None):
         from datetime import UTC, datetime
 
-        self.current = start or datetime(2026, 3, 10, 17, 0, 5, tzinfo=UTC)
+        self.current = start or datetime(2036, 7, 10, 17, 0, 5, tzinfo=UTC)  # future: TTL indexes expire by real time
         self.sleeps: list[float] = []
 
     def now(self) -> Any:

@@ -70,7 +70,7 @@ async def test_ok_answer_is_validated_and_accounted(db, fake, clock):
     assert "responseJsonSchema" in body["generationConfig"] and "systemInstruction" in body
     [call] = await calls(db)
     assert call["outcome"] == "ok" and call["stage"] == "screen" and call["user"] == "a@example.com"
-    assert call["total_tokens"] == result.total_tokens and call["day"] == "2026-03-10"
+    assert call["total_tokens"] == result.total_tokens and call["day"] == "2036-07-10"
     assert "test-key-123456" not in str(call)
 
 
@@ -95,7 +95,7 @@ async def test_per_day_429_marks_model_spent_and_falls_back(db, fake, clock):
     assert [r.model for r in fake.requests] == [FLASH, LITE, LITE]
     rows = {row["model"]: row for row in await budget_snapshot(db, other.settings, now=clock.now())}
     assert rows[FLASH]["exhausted"] and not rows[LITE]["exhausted"]
-    assert rows[FLASH]["resets_at"].isoformat() == "2026-03-11T07:00:00+00:00"  # midnight Pacific (PDT)
+    assert rows[FLASH]["resets_at"].isoformat() == "2036-07-11T07:00:00+00:00"  # midnight Pacific (PDT)
 
 
 async def test_all_models_spent_raises_with_reset_time(db, fake, clock):
@@ -103,7 +103,7 @@ async def test_all_models_spent_raises_with_reset_time(db, fake, clock):
     fake.enqueue(fake.day_limit(), model=LITE)
     with pytest.raises(AllModelsExhausted) as caught:
         await ask(gateway(db, fake, clock))
-    assert caught.value.resets_at.isoformat() == "2026-03-11T07:00:00+00:00"
+    assert caught.value.resets_at.isoformat() == "2036-07-11T07:00:00+00:00"
     assert len(fake.requests) == 2
 
 

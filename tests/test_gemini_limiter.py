@@ -56,9 +56,9 @@ async def test_rpd_spent_until_the_reset(db):
         await limiter.acquire(MODEL, 10)
     with pytest.raises(DailyQuotaExhausted) as caught:
         await limiter.acquire(MODEL, 10)
-    assert caught.value.resets_at == datetime(2026, 3, 11, 7, 0, tzinfo=UTC)
+    assert caught.value.resets_at == datetime(2036, 7, 11, 7, 0, tzinfo=UTC)
     clock.current = caught.value.resets_at + timedelta(seconds=1)
-    assert (await limiter.acquire(MODEL, 10)).day == "2026-03-11"
+    assert (await limiter.acquire(MODEL, 10)).day == "2036-07-11"
 
 
 async def test_per_model_overrides(db):

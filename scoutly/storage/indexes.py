@@ -68,12 +68,16 @@ INDEXES: dict[str, list[IndexModel]] = {
             unique=True,
             name="once_per_posting_user_profile_stage",
         ),
+        # resume_parked: parked judgements that are due, and pending claims whose lease ran out
+        IndexModel([("status", ASCENDING), ("parked_until", ASCENDING)], name="status_parked_until"),
     ],
     GEMINI_CALLS: [
         IndexModel([("day", ASCENDING), ("model", ASCENDING)], name="day_model"),
         IndexModel([("user", ASCENDING), ("day", ASCENDING)], name="user_day"),
+        IndexModel([("users", ASCENDING), ("day", ASCENDING)], name="users_day"),  # screening calls serve several
     ],
-    GEMINI_BUDGET: [],
+    # rate-limit windows (`model:rpm:<minute>`, `model:rpd:<day>`) expire a while after they close
+    GEMINI_BUDGET: [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expire_old_windows")],
     RUNS: [
         IndexModel([("job", ASCENDING), ("started_at", ASCENDING)], name="job_started"),
         IndexModel([("company", ASCENDING), ("started_at", DESCENDING)], name="company_started"),
