@@ -12,6 +12,7 @@ from typing import Any
 
 from scoutly import scheduling
 from scoutly.clock import as_utc, utcnow
+from scoutly.errors import InputError
 from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
 
 
@@ -92,9 +93,7 @@ async def tracked_companies(db: Any) -> list[TrackedCompany]:
     return result
 
 
-async def mark_scraped(
-    db: Any, slug: str, *, success: bool, strategy: str | None, now: datetime | None = None
-) -> None:
+async def mark_scraped(db: Any, slug: str, *, success: bool, strategy: str | None, now: datetime | None = None) -> None:
     """Record a scrape attempt: `last_scraped_at`, and on success `last_success_at` + failures reset to 0,
     else one more consecutive failure. `strategy` (the acquisition strategy that worked) is kept when given."""
     now = now or utcnow()
@@ -107,3 +106,38 @@ async def mark_scraped(
     else:
         update["$inc"] = {"consecutive_failures": 1}
     await db[COMPANIES].update_one({"_id": slug}, update)
+
+
+async def _require(db: Any, email: str, slug: str) -> tuple[str, str]:
+    email, slug = email.strip().lower(), slug.strip().lower()
+    if await db[USERS].find_one({"_id": email}, {"_id": 1}) is None:
+        raise InputError(f"user {email!r}: unknown user (add it with `scoutly seed users`)")
+    if await db[COMPANIES].find_one({"_id": slug}, {"_id": 1}) is None:
+        raise InputError(f"company {slug!r}: unknown company (add it with `scoutly seed companies`)")
+    return email, slug
+
+
+async def track(db: Any, email: str, slug: str, rank: object, *, now: datetime | None = None) -> str:
+    """Set a user's rank of a company; returns "created", "updated" or "unchanged".
+    Raises `InputError` for a rank outside 1–100 or an unknown user/company."""
+    try:
+        rank = scheduling.validate_rank(rank)
+    except scheduling.RankError as exc:
+        raise InputError(f"--rank: {exc}") from None
+    email, slug = await _require(db, email, slug)
+    now = now or utcnow()
+    key = {"user": email, "company": slug}
+    existing = await db[TRACKINGS].find_one(key, {"rank": 1})
+    if existing is not None and existing.get("rank") == rank:
+        return "unchanged"
+    outcome = await db[TRACKINGS].update_one(
+        key, {"$set": {"rank": rank, "updated_at": now}, "$setOnInsert": {"created_at": now}}, upsert=True
+    )
+    return "created" if outcome.upserted_id is not None else "updated"
+
+
+async def untrack(db: Any, email: str, slug: str) -> bool:
+    """Stop a user tracking a company; False when they were not tracking it. Unknown user/company: `InputError`."""
+    email, slug = await _require(db, email, slug)
+    outcome = await db[TRACKINGS].delete_one({"user": email, "company": slug})
+    return outcome.deleted_count == 1

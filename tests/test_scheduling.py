@@ -15,9 +15,7 @@ from scoutly.scheduling import RankError
 
 ranks = st.integers(min_value=1, max_value=100)
 slugs = st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}", fullmatch=True)
-times = st.datetimes(
-    min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)
-)
+times = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC))
 offsets = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=10))
 
 EXPECTED_DAYS = [(81, 100, 1), (61, 80, 2), (31, 60, 3), (11, 30, 4), (1, 10, 5)]
