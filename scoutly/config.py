@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("MONGODB_URI", "SCOUTLY_MONGODB_URI"),
         description="MongoDB URI; the database name is its path. `mongomock://NAME` = in-memory double.",
     )
+    mongodb_timeout_ms: int = Field(
+        5000, ge=100, le=120_000, description="How long a command waits for MongoDB before giving up (ms)."
+    )
 
     # --- Gemini --------------------------------------------------------------------------------------
     gemini_api_key: SecretStr | None = Field(
