@@ -23,7 +23,17 @@ app = typer.Typer(
 )
 
 # Command modules, each exposing `register(app)`.
-COMMAND_MODULES: tuple[str, ...] = ("profile", "matches")
+COMMAND_MODULES: tuple[str, ...] = (
+    "seed",
+    "track",
+    "enqueue",
+    "status",
+    "profile",
+    "matches",
+    "process",
+    "notify",
+    "debug",
+)
 
 
 def _version(value: bool) -> None:

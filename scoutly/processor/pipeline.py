@@ -12,6 +12,8 @@ from typing import Any
 
 from loguru import logger
 
+from scoutly.analysis import analyse_new_postings
+from scoutly.notify import notify_new_matches
 from scoutly.processor.runs import RunRecorder, classify_outcome
 
 
@@ -81,9 +83,6 @@ async def run_pipeline(
     notify: bool = True,
 ) -> PipelineResult:
     """Acquire, analyse and announce one company. Exceptions propagate (the worker decides retry/dead)."""
-    from scoutly.analysis import analyse_new_postings
-    from scoutly.notify import notify_new_matches
-
     result = PipelineResult()
     slug = company["_id"]
 

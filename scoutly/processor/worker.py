@@ -21,8 +21,10 @@ from loguru import logger
 from pymongo.errors import ConnectionFailure, PyMongoError
 
 from scoutly import queue
+from scoutly.analysis import resume_parked
 from scoutly.clock import as_utc, utcnow
 from scoutly.errors import DatabaseUnavailable
+from scoutly.notify import notify_new_matches
 from scoutly.processor.display import progress_display
 from scoutly.processor.job import describe, process_job
 from scoutly.processor.lock import (
@@ -347,9 +349,6 @@ class Processor:
             await asyncio.sleep(self.heartbeat_seconds)
 
     async def _maintenance(self, db: Any) -> None:
-        from scoutly.analysis import resume_parked
-        from scoutly.notify import notify_new_matches
-
         while True:
             await asyncio.sleep(float(self.settings.maintenance_seconds))
             if self.stop_event.is_set():

@@ -1,0 +1,185 @@
+"""`scoutly debug doctor`: is this machine ready to run Scoutly? One check per dependency, each with a fix."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scoutly.acquire.browser import chromium_executable
+from scoutly.clock import as_utc, utcnow
+from scoutly.errors import ScoutlyError
+from scoutly.redact import redact
+from scoutly.storage import Mongo, connect
+from scoutly.storage.indexes import INDEXES
+
+MIN_FREE_BYTES = 1 << 30  # 1 GiB
+MAX_CLOCK_SKEW_SECONDS = 60
+SKIPPED = "skipped"
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool | None  # None: skipped
+    detail: str
+    fix: str = ""
+
+    @property
+    def symbol(self) -> str:
+        return "✓" if self.ok else ("–" if self.ok is None else "✗")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return redact(text)[:200]
+
+
+async def check_mongodb(settings: Any, *, create_indexes: bool = False) -> tuple[list[Check], Mongo | None]:
+    """Reachable, and every index of scoutly/storage/indexes.py present (created first if asked)."""
+    try:
+        mongo = await connect(settings.mongodb_uri, create_indexes=create_indexes, timeout_ms=3000)
+    except ScoutlyError as exc:
+        return [
+            Check(
+                "MongoDB reachable",
+                False,
+                _first_line(exc),
+                "start MongoDB (docker compose up -d mongo / systemctl start mongod) and check MONGODB_URI",
+            )
+        ], None
+    checks = [Check("MongoDB reachable", True, redact(settings.mongodb_uri))]
+    missing = []
+    for collection, models in INDEXES.items():
+        if not models:
+            continue
+        names = {doc["name"] async for doc in await _list_indexes(mongo.db[collection])}
+        missing += [f"{collection}.{m.document['name']}" for m in models if m.document["name"] not in names]
+    if missing:
+        checks.append(
+            Check(
+                "indexes present",
+                False,
+                f"missing: {', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}",
+                "create them: scoutly debug doctor --create-indexes",
+            )
+        )
+    else:
+        checks.append(Check("indexes present", True, f"{sum(len(m) for m in INDEXES.values())} indexes"))
+    return checks, mongo
+
+
+async def _list_indexes(collection: Any) -> Any:
+    cursor = collection.list_indexes()
+    if asyncio.iscoroutine(cursor):  # PyMongo async returns a coroutine; the in-memory double a cursor
+        cursor = await cursor
+    return cursor
+
+
+async def check_clock(mongo: Mongo | None) -> Check:
+    """Local clock is plausible and agrees with the database server's."""
+    now = utcnow()
+    if now.year < 2024:
+        return Check("clock", False, f"system time is {now:%Y-%m-%d}", "enable NTP: timedatectl set-ntp true")
+    if mongo is None or mongo.is_memory:
+        return Check("clock", True, f"{now:%Y-%m-%d %H:%M:%S} UTC (no server to compare)")
+    try:
+        hello = await mongo.db.command("hello")
+    except Exception as exc:
+        return Check("clock", None, f"cannot ask MongoDB for its time: {_first_line(exc)}")
+    server = as_utc(hello.get("localTime"))
+    if server is None:
+        return Check("clock", True, f"{now:%Y-%m-%d %H:%M:%S} UTC")
+    skew = abs((utcnow() - server).total_seconds())
+    if skew > MAX_CLOCK_SKEW_SECONDS:
+        return Check(
+            "clock",
+            False,
+            f"{skew:.0f}s apart from MongoDB's clock (leases and schedules need agreement)",
+            "enable NTP on both machines: timedatectl set-ntp true",
+        )
+    return Check("clock", True, f"within {skew:.1f}s of MongoDB's clock")
+
+
+async def check_chromium(settings: Any, *, launch: bool = True) -> Check:
+    """Chromium found and launchable through Playwright (its version)."""
+    try:
+        executable = chromium_executable(settings)
+    except ScoutlyError as exc:
+        return Check("Chromium", False, _first_line(exc), "apt-get install chromium or set SCOUTLY_CHROMIUM_PATH")
+    if not launch:
+        return Check("Chromium", True, executable)
+    from playwright.async_api import async_playwright
+
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=executable, headless=True)
+            version = browser.version
+            await browser.close()
+    except Exception as exc:
+        return Check(
+            "Chromium",
+            False,
+            f"{executable} does not start: {_first_line(exc)}",
+            "reinstall chromium (apt-get install --reinstall chromium); check free memory",
+        )
+    return Check("Chromium", True, f"{executable} {version}")
+
+
+async def check_gemini(settings: Any) -> Check:
+    """The key is accepted and the configured models exist (models.list); skipped without a key."""
+    key = settings.gemini_key()
+    if key is None:
+        return Check("Gemini", None, "no GEMINI_API_KEY: Gemini stages are skipped, keyword matching runs")
+    from scoutly.analysis.gemini import make_client
+
+    wanted = [settings.gemini_screen_model, settings.gemini_deep_model, *settings.gemini_fallback_models]
+    try:
+        client = make_client(settings)
+        pager = await client.aio.models.list(config={"page_size": 100})
+        names = set()
+        async for model in pager:
+            names.add((model.name or "").removeprefix("models/"))
+    except Exception as exc:
+        return Check(
+            "Gemini",
+            False,
+            f"key rejected or API unreachable: {_first_line(exc)}",
+            "check GEMINI_API_KEY (https://aistudio.google.com/apikey) and outbound HTTPS",
+        )
+    missing = sorted({model for model in wanted if model not in names})
+    if missing:
+        return Check(
+            "Gemini",
+            False,
+            f"key accepted; models not available: {', '.join(missing)}",
+            "set SCOUTLY_GEMINI_SCREEN_MODEL / _DEEP_MODEL / _FALLBACK_MODELS to models your key can use",
+        )
+    return Check("Gemini", True, f"key accepted; {', '.join(dict.fromkeys(wanted))} available")
+
+
+def check_disk(path: Path, *, min_free: int = MIN_FREE_BYTES) -> Check:
+    """Free space where logs (and usually MongoDB) live."""
+    target = path if path.exists() else Path.cwd()
+    usage = shutil.disk_usage(target)
+    free_gb = usage.free / (1 << 30)
+    detail = f"{free_gb:.1f} GB free on {target}"
+    if usage.free < min_free:
+        return Check("disk space", False, detail, "free space: old logs, `docker system prune`, journalctl --vacuum")
+    return Check("disk space", True, detail)
+
+
+async def run_doctor(settings: Any, *, launch_browser: bool = True, create_indexes: bool = False) -> list[Check]:
+    """Every check, in a fixed order."""
+    checks, mongo = await check_mongodb(settings, create_indexes=create_indexes)
+    try:
+        checks.append(await check_clock(mongo))
+    finally:
+        if mongo is not None:
+            await mongo.close()
+    checks.append(await check_chromium(settings, launch=launch_browser))
+    checks.append(await check_gemini(settings))
+    checks.append(check_disk(settings.log_dir or Path.cwd()))
+    return checks
