@@ -1,0 +1,37 @@
+"""What changed since the last look (pure): new, still open, reopened and removed postings.
+
+Removal is only decided from a COMPLETE listing: a failed, partial or bounded scrape never closes anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scoutly.acquire.models import PostingFound
+
+
+@dataclass
+class PostingDiff:
+    new: list[PostingFound] = field(default_factory=list)  # never seen before
+    still_open: list[PostingFound] = field(default_factory=list)  # known, open, found again
+    reopened: list[PostingFound] = field(default_factory=list)  # known but closed, found again
+    removed: list[str] = field(default_factory=list)  # keys of open postings missing from a complete listing
+
+
+def diff_postings(found: list[PostingFound], known: dict[str, bool], *, complete: bool) -> PostingDiff:
+    """Compare a listing with the known postings (`key → is open`). Duplicate keys in `found` count once."""
+    result = PostingDiff()
+    seen: set[str] = set()
+    for posting in found:
+        if posting.key in seen:
+            continue
+        seen.add(posting.key)
+        if posting.key not in known:
+            result.new.append(posting)
+        elif known[posting.key]:
+            result.still_open.append(posting)
+        else:
+            result.reopened.append(posting)
+    if complete:
+        result.removed = [key for key, is_open in known.items() if is_open and key not in seen]
+    return result

@@ -1,0 +1,88 @@
+"""The `postings` collection: what acquisition found, persisted as upserts on the unique (company, key).
+
+- `known_postings` — key → open? for a company (what the diff compares against);
+- `record_listing` — upsert every found posting (new ones get `first_seen_at`, `baseline`, `description`; all get
+  `last_seen_at` and are (re)opened), then close the removed ones. Returns the inserted documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pymongo import UpdateOne
+
+from scoutly.acquire.diff import PostingDiff
+from scoutly.acquire.models import PostingFound
+from scoutly.clock import utcnow
+from scoutly.storage.indexes import POSTINGS
+
+# Listing fields refreshed on every sighting when the listing knows them (a missing value never erases one).
+_REFRESHED = ("title", "url", "location", "department", "employment_type", "remote")
+
+
+@dataclass
+class RecordResult:
+    new: list[dict] = field(default_factory=list)  # inserted documents (with _id)
+    removed: int = 0
+
+
+async def known_postings(db: Any, company: str) -> dict[str, bool]:
+    """Every posting key ever recorded for `company` → True while open."""
+    cursor = db[POSTINGS].find({"company": company}, {"key": 1, "closed_at": 1, "_id": 0})
+    return {doc["key"]: doc.get("closed_at") is None async for doc in cursor}
+
+
+async def has_postings(db: Any, company: str) -> bool:
+    return await db[POSTINGS].find_one({"company": company}, {"_id": 1}) is not None
+
+
+def new_posting_doc(company: str, posting: PostingFound, *, baseline: bool, now: datetime) -> dict:
+    """The document a new posting is stored as (also what a dry run reports, without `_id`)."""
+    return {
+        "company": company,
+        "key": posting.key,
+        **{name: getattr(posting, name) for name in _REFRESHED},
+        "description": posting.description,
+        "source": posting.source,
+        "baseline": baseline,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "closed_at": None,
+    }
+
+
+async def record_listing(
+    db: Any, company: str, diff: PostingDiff, *, baseline: bool, now: datetime | None = None
+) -> RecordResult:
+    """Persist a diff: upsert found postings (idempotent), close removed ones. Safe to repeat after a crash."""
+    now = now or utcnow()
+    result = RecordResult()
+    found = diff.new + diff.still_open + diff.reopened
+    operations = []
+    for posting in found:
+        refreshed = {name: getattr(posting, name) for name in _REFRESHED if getattr(posting, name) is not None}
+        inserted = new_posting_doc(company, posting, baseline=baseline, now=now)
+        on_insert = {k: v for k, v in inserted.items() if k not in refreshed and k not in ("last_seen_at", "closed_at")}
+        operations.append(
+            UpdateOne(
+                {"company": company, "key": posting.key},
+                {"$set": {**refreshed, "last_seen_at": now, "closed_at": None}, "$setOnInsert": on_insert},
+                upsert=True,
+            )
+        )
+    if operations:
+        written = await db[POSTINGS].bulk_write(operations, ordered=False)
+        inserted_ids = [i for _, i in sorted(written.upserted_ids.items())]
+        if inserted_ids:
+            cursor = db[POSTINGS].find({"_id": {"$in": inserted_ids}})
+            by_id = {doc["_id"]: doc async for doc in cursor}
+            result.new = [by_id[i] for i in inserted_ids if i in by_id]
+    if diff.removed:
+        closed = await db[POSTINGS].update_many(
+            {"company": company, "key": {"$in": diff.removed}, "closed_at": None},
+            {"$set": {"closed_at": now}},
+        )
+        result.removed = closed.modified_count
+    return result
