@@ -1,0 +1,41 @@
+"""`scoutly try`: a whole trial run — seed → enqueue → process → status → matches — with nothing to set up."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from scoutly.cli.common import console, err_console, interactive, run
+from scoutly.cli.status import render as render_status
+from scoutly.config import get_settings
+from scoutly.logging import setup_logging
+
+
+def try_command(
+    once: Annotated[
+        bool, typer.Option("--once", help="Only the first pass (skip the second look a week later).")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the processor's log lines.")] = False,
+) -> None:
+    """Try Scoutly without MongoDB or a Gemini key: sample career sites on 127.0.0.1, an in-memory database,
+    keyword matching (and Gemini when GEMINI_API_KEY is set). Nothing is persisted."""
+    from scoutly.trial.report import render
+    from scoutly.trial.run import run_trial
+
+    settings = get_settings()  # the user's .env: only the Gemini key and models are used; the database is forced
+    setup_logging(level="INFO" if verbose else "WARNING")
+    err_console.print("[dim]scoutly try: starting the sample sites and an in-memory database…[/dim]")
+    result = run(
+        run_trial(
+            settings,
+            second_pass=not once,
+            display=interactive() and not verbose,
+            progress=lambda message: err_console.print(f"[dim]scoutly try: {message}[/dim]"),
+        )
+    )
+    render(result, console, status_renderer=render_status)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("try")(try_command)
