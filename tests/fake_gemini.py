@@ -226,6 +226,7 @@ class FakeGemini:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
