@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from scoutly import scheduling
 from scoutly.clock import utcnow
 from scoutly.companies import tracked_companies
+from scoutly.processor.health import Operations, gather_operations
 from scoutly.queue import queue_counts
 from scoutly.storage.indexes import COMPANIES, QUEUE, TRACKINGS, USERS
 
@@ -46,10 +47,16 @@ class StatusReport(BaseModel):
     due_now: int = Field(description="tracked companies due now (queued or not)")
     next_due: list[DueCompany] = Field(description="the next companies without a live job to fall due, soonest first")
     bands: list[BandCount] = Field(description="tracked companies per rank band")
+    operations: Operations | None = Field(
+        None, description="in-flight, due in 24 h, failing/dead, Gemini, matches, processors, attention"
+    )
 
 
-async def gather_status(db: Any, *, now: datetime | None = None, limit: int = 10) -> StatusReport:
-    """Everything the first status report shows, in a constant number of queries."""
+async def gather_status(
+    db: Any, *, now: datetime | None = None, limit: int = 10, settings: Any = None
+) -> StatusReport:
+    """Everything the first status report shows, in a constant number of queries; with `settings`, also the
+    operational sections (scoutly/processor/health.py)."""
     now = now or utcnow()
     tracked = await tracked_companies(db)
     live = {
@@ -74,7 +81,7 @@ async def gather_status(db: Any, *, now: datetime | None = None, limit: int = 10
     per_band = {band.name: 0 for band in scheduling.BANDS}
     for company in tracked:
         per_band[company.band.name] += 1
-    return StatusReport(
+    report = StatusReport(
         generated_at=now,
         queue=await queue_counts(db),
         companies=await db[COMPANIES].count_documents({}),
@@ -88,3 +95,6 @@ async def gather_status(db: Any, *, now: datetime | None = None, limit: int = 10
             for b in scheduling.BANDS
         ],
     )
+    if settings is not None:
+        report.operations = await gather_operations(db, settings, now=now)
+    return report

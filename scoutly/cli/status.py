@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Annotated
 
@@ -10,6 +11,9 @@ from rich.table import Table
 
 from scoutly.cli.common import console, run
 from scoutly.cli.database import database
+from scoutly.config import get_settings
+from scoutly.processor.durations import format_duration
+from scoutly.processor.health import Operations
 from scoutly.status_report import StatusReport, gather_status
 
 
@@ -52,23 +56,126 @@ def render(report: StatusReport) -> None:
     for band in report.bands:
         bands.add_row(band.ranks, band.band, str(band.companies))
     console.print(bands)
+    if report.operations is not None:
+        render_operations(report.operations, now)
+
+
+def _ago(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{format_duration(seconds)} ago"
+
+
+def render_operations(ops: Operations, now: datetime) -> None:
+    """The operational sections: in flight, due in 24 h, failing, dead, companies, Gemini, matches, processors."""
+    table = Table(title="In flight", show_header=True)
+    for column in ("company", "owner", "attempt", "running", "last heartbeat", "lease"):
+        table.add_column(column)
+    for job in ops.in_flight:
+        lease = "[red]expired[/red]" if job.lease_expired else _when(job.lease_until, now)
+        running = format_duration(job.running_seconds) if job.running_seconds is not None else "–"
+        table.add_row(job.company, job.owner or "–", str(job.attempts), running, _ago(job.heartbeat_age_seconds),
+                      lease)
+    if not ops.in_flight:
+        table.add_row("—", "", "", "", "", "")
+    console.print(table)
+
+    due = Table(title=f"Due in the next 24 h ({len(ops.due_24h)} shown)", show_header=True)
+    for column in ("company", "rank", "due"):
+        due.add_column(column)
+    for entry in ops.due_24h:
+        due.add_row(entry.slug, str(entry.rank), _when(entry.due_at, now))
+    console.print(due)
+
+    for title, jobs in (("Failing (awaiting retry)", ops.failing), (f"Dead jobs ({ops.dead_total})", ops.dead)):
+        if not jobs:
+            continue
+        problems = Table(title=title, show_header=True)
+        for column in ("company", "job", "attempts", "next retry" if jobs is ops.failing else "died", "last error"):
+            problems.add_column(column)
+        for job in jobs:
+            when = _when(job.next_retry_at, now) if jobs is ops.failing else _when(job.finished_at, now)
+            problems.add_row(job.company, job.job, f"{job.attempts}/{job.max_attempts}", when,
+                             (job.last_error or "")[:100])
+        console.print(problems)
+
+    companies = Table(title="Companies (least recently successful first)", show_header=True)
+    for column in ("company", "last success", "strategy", "failures in a row"):
+        companies.add_column(column)
+    for company in ops.companies:
+        last = f"{company.last_success_at:%Y-%m-%d %H:%M}" if company.last_success_at else "never"
+        companies.add_row(company.slug, last, company.strategy or "–", str(company.consecutive_failures))
+    console.print(companies)
+
+    if ops.gemini:
+        gemini = Table(title=f"Gemini today ({ops.gemini_parked} analyses parked)", show_header=True)
+        for column in ("model", "requests today", "this minute", "tokens today", "resets"):
+            gemini.add_column(column)
+        for model in ops.gemini:
+            used = f"{model.requests_today}/{model.rpd}" + (" [red]exhausted[/red]" if model.exhausted else "")
+            gemini.add_row(model.model, used, f"{model.requests_this_minute}/{model.rpm}", str(model.tokens_today),
+                           _when(model.resets_at, now))
+        console.print(gemini)
+
+    matches = Table(title="New matches per user", show_header=True)
+    for column in ("user", "new", "not yet announced"):
+        matches.add_column(column)
+    for user in ops.matches:
+        matches.add_row(user.user, str(user.new), str(user.unannounced))
+    if not ops.matches:
+        matches.add_row("—", "", "")
+    console.print(matches)
+
+    processors = Table(title="Processors (seen in 24 h)", show_header=True)
+    for column in ("worker", "host", "state", "heartbeat", "in flight"):
+        processors.add_column(column)
+    for proc in ops.processors:
+        state = "[green]alive[/green]" if proc.alive else ("stopped" if proc.stopped_at else "[red]silent[/red]")
+        processors.add_row(proc.worker, proc.host or "–", state, _ago(proc.heartbeat_age_seconds),
+                           ", ".join(proc.in_flight) or "–")
+    if not ops.processors:
+        processors.add_row("—", "", "[red]none[/red]", "", "")
+    console.print(processors)
+
+    if ops.attention:
+        console.print("[bold red]Needs attention:[/bold red]")
+        for item in ops.attention:
+            console.print(f"  • {item}")
+    else:
+        console.print("[green]Nothing needs attention.[/green]")
 
 
 def status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the same data as JSON (for scripts).")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="How many upcoming companies.")] = 10,
+    watch: Annotated[bool, typer.Option("--watch", help="Refresh in place until Ctrl-C.")] = False,
+    interval: Annotated[float, typer.Option("--interval", min=1, help="Seconds between --watch refreshes.")] = 5,
 ) -> None:
-    """Show the queue, the next companies to fall due and companies per rank band."""
+    """Show the queue, what is in flight and due, failures, Gemini budget, matches and processors.
+
+    Exits 1 when something needs a human (dead jobs, no processor alive while jobs wait, Gemini budget
+    exhausted), so cron can mail it.
+    """
+    settings = get_settings()
 
     async def go() -> StatusReport:
-        async with database() as mongo:
-            return await gather_status(mongo.db, limit=limit)
+        async with database(settings) as mongo:
+            return await gather_status(mongo.db, limit=limit, settings=settings)
 
-    report = run(go())
-    if as_json:
-        print(report.model_dump_json(indent=2))
-    else:
-        render(report)
+    while True:
+        report = run(go())
+        if as_json:
+            print(report.model_dump_json(indent=2))
+        else:
+            if watch:
+                console.clear()
+            render(report)
+        if not watch:
+            break
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            break
+    if report.operations is not None and report.operations.attention:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
