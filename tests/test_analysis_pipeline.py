@@ -55,6 +55,7 @@ async def test_screen_then_deep_for_all_users_in_few_requests(db, fake):
     assert "5+ years" not in screen.prompt  # screening sends titles and locations only
     assert fake.count(stage="deep") == 2
     assert outcome.requests == 3 and outcome.tokens > 0 and outcome.parked == 0 and outcome.failed == 0
+    assert set(outcome.stages) == {"keywords", "screening", "deep"}
     assert all(r.had_key for r in fake.requests)
 
     by_user = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class AnalysisOutcome:
     screened: int = 0
     analysed: int = 0
     skipped_reason: str | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # seconds: keywords, screening, deep
 
 
 @dataclass(frozen=True)
@@ -274,12 +276,20 @@ class _Pass:
     async def gemini(self, screen_pairs: list[Pair], deep_pairs: list[Pair], *, deep_claimed: bool = False) -> None:
         """Screen the (claimed) screening pairs, then deep-analyse the shortlist plus the pairs sent straight
         to deep (`deep_claimed`: those are already claimed, as when resuming)."""
+        started = time.monotonic()
         shortlisted = await self.screen(screen_pairs) if screen_pairs else []
+        if screen_pairs:
+            self._add_time("screening", started)
+        started = time.monotonic()
         claimed = await self.claim(shortlisted if deep_claimed else shortlisted + deep_pairs, "deep")
         if deep_claimed:
             claimed += deep_pairs
         if claimed:
             await self.deep(claimed)
+            self._add_time("deep", started)
+
+    def _add_time(self, stage: str, started: float) -> None:
+        self.outcome.stages[stage] = self.outcome.stages.get(stage, 0.0) + time.monotonic() - started
 
     async def finish(self) -> AnalysisOutcome:
         self.outcome.requests = self.gateway.requests
@@ -322,6 +332,7 @@ async def analyse_new_postings(
     `dry_run`: keyword trackers only, nothing written, no Gemini request (the postings may not be saved).
     """
     slug = _slug(company)
+    started = time.monotonic()
     users = await interested_users(db, slug)
     now = utcnow()
     keyword_matches: list[dict] = []
@@ -353,14 +364,18 @@ async def analyse_new_postings(
                 deep_pairs.append(pair)  # already interesting: no screening needed
             else:
                 screen_pairs.append(pair)
+    keyword_time = {"keywords": time.monotonic() - started}
     if dry_run:
-        return AnalysisOutcome(matches=keyword_matches, skipped_reason="dry run: Gemini stages skipped")
+        return AnalysisOutcome(
+            matches=keyword_matches, skipped_reason="dry run: Gemini stages skipped", stages=keyword_time
+        )
     skipped = _no_key_reason(settings) if (screen_pairs or deep_pairs) else None
     if skipped or not (screen_pairs or deep_pairs):
-        return AnalysisOutcome(matches=await _load_matches(db, touched), skipped_reason=skipped)
+        return AnalysisOutcome(matches=await _load_matches(db, touched), skipped_reason=skipped, stages=keyword_time)
 
     run = _Pass(db, settings, slug, gateway or GeminiGateway(db, settings), now)
     run.touched |= touched
+    run.outcome.stages.update(keyword_time)
     if settings.gemini_screening:
         await run.gemini(await run.claim(screen_pairs, "screen"), deep_pairs)
     else:
@@ -405,6 +420,8 @@ async def resume_parked(db: Any, settings: Settings, *, gateway: GeminiGateway |
         total.failed += outcome.failed
         total.screened += outcome.screened
         total.analysed += outcome.analysed
+        for stage, seconds in outcome.stages.items():
+            total.stages[stage] = total.stages.get(stage, 0.0) + seconds
     total.requests, total.tokens = gateway.requests, gateway.tokens
     return total
 
