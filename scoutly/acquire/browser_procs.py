@@ -54,12 +54,17 @@ def tree(root: psutil.Process | None) -> list[psutil.Process]:
         return []
 
 
-def tree_rss_mb(procs: list[psutil.Process]) -> float:
-    """Summed resident memory of `procs` in MiB (an upper bound: shared pages count once per process)."""
+def tree_memory_mb(procs: list[psutil.Process]) -> float:
+    """Memory of `procs` in MiB: summed PSS (shared pages split between the processes sharing them, so the sum
+    is what the tree really occupies), or RSS for a process whose PSS cannot be read. Summing RSS instead would
+    count Chromium's shared binary and zygote pages once per process, about twice the real footprint."""
     total = 0
     for proc in procs:
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            total += proc.memory_info().rss
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.ZombieProcess):
+            try:
+                total += proc.memory_full_info().pss  # /proc/<pid>/smaps_rollup
+            except (psutil.AccessDenied, AttributeError):
+                total += proc.memory_info().rss
     return total / 2**20
 
 
