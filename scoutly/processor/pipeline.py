@@ -58,9 +58,12 @@ class PipelineResult:
         }
 
 
-def _merge_stage_times(run: RunRecorder | None, outcome: Any, *, fallback: str, measured: float) -> None:
-    """Record a step's time; when the step reports its own sub-stages (e.g. {"diff": s} or
-    {"screening": s, "deep": s}), those are recorded and the rest is booked on `fallback`."""
+def _merge_stage_times(
+    run: RunRecorder | None, outcome: Any, *, fallback: str, measured: float, parts: tuple[str, ...] = ()
+) -> None:
+    """Record a step's time. When the step reports its own sub-stages (the acquirer: listing, details, diff;
+    analysis: screening, deep), they are recorded too; `fallback` gets the measured time minus the sub-stages
+    that are not `parts` of it (so acquire = listing + details + overhead, and diff is separate)."""
     if run is None:
         return
     sub = getattr(outcome, "stages", None) or getattr(outcome, "timings", None) or {}
@@ -68,7 +71,8 @@ def _merge_stage_times(run: RunRecorder | None, outcome: Any, *, fallback: str, 
     for name, seconds in sub.items() if isinstance(sub, dict) else ():
         if isinstance(seconds, int | float) and seconds >= 0:
             run.add_stage(str(name), float(seconds))
-            booked += float(seconds)
+            if name not in parts:
+                booked += float(seconds)
     run.add_stage(fallback, max(measured - booked, 0.0))
 
 
@@ -90,7 +94,7 @@ async def run_pipeline(
         run.stage_name = "acquire"
     t0 = time.monotonic()
     scrape = await acquirer.scrape(db, company, dry_run=dry_run)
-    _merge_stage_times(run, scrape, fallback="acquire", measured=time.monotonic() - t0)
+    _merge_stage_times(run, scrape, fallback="acquire", measured=time.monotonic() - t0, parts=("listing", "details"))
     result.strategy = scrape.strategy
     result.complete = bool(scrape.complete)
     result.baseline = bool(getattr(scrape, "baseline", False))
