@@ -33,8 +33,20 @@ def clock():
     return FakeClock()
 
 
+_open: list[GeminiGateway] = []
+
+
+@pytest.fixture(autouse=True)
+async def _close_gateways():
+    yield
+    while _open:
+        await _open.pop().aclose()
+
+
 def gateway(db, fake, clock, **overrides):
-    return GeminiGateway(db, gemini_settings(fake.base_url, **overrides), clock=clock.now, sleep=clock.sleep)
+    gw = GeminiGateway(db, gemini_settings(fake.base_url, **overrides), clock=clock.now, sleep=clock.sleep)
+    _open.append(gw)
+    return gw
 
 
 async def ask(gw, models=(FLASH, LITE)):
@@ -170,6 +182,7 @@ async def test_network_failure_is_transient(db, clock):
         port = sock.getsockname()[1]
     settings = gemini_settings(f"http://127.0.0.1:{port}", gemini_max_retries=2, gemini_timeout_seconds=2)
     gw = GeminiGateway(db, settings, clock=clock.now, sleep=clock.sleep)
+    _open.append(gw)
     with pytest.raises(GeminiFailure) as caught:
         await ask(gw)
     assert caught.value.park is True

@@ -113,10 +113,13 @@ async def test_five_workers_through_the_sdk_never_exceed_rpm(db_uri, mongo):
 
         async def worker(db):
             gw = GeminiGateway(db, settings, clock=clock.now, sleep=clock.sleep)
-            for _ in range(3):
-                await gw.generate(
-                    stage="screen", models=[MODEL], prompt=prompt, schema=ScreenAnswer, users=["u"], company="c"
-                )
+            try:
+                for _ in range(3):
+                    await gw.generate(
+                        stage="screen", models=[MODEL], prompt=prompt, schema=ScreenAnswer, users=["u"], company="c"
+                    )
+            finally:
+                await gw.aclose()
 
         try:
             await asyncio.gather(*(worker(c.db) for c in connections))

@@ -14,7 +14,6 @@ Pydantic schema → account the tokens in `gemini_calls`. Failures are handled b
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from collections import Counter
@@ -29,7 +28,7 @@ from loguru import logger
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_never, wait_exponential_jitter
 
-from scoutly.analysis.limiter import Clock, DailyQuotaExhausted, RateLimiter, Sleep, quota_day
+from scoutly.analysis.limiter import Clock, DailyQuotaExhausted, RateLimiter, Sleep
 from scoutly.analysis.prompts import SYSTEM_INSTRUCTION, estimate_tokens, inline_schema_prompt
 from scoutly.analysis.quota import parse_rate_limit
 from scoutly.clock import utcnow
@@ -137,12 +136,18 @@ class GeminiGateway:
     ):
         self.db = db
         self.settings = settings
+        self._owns_client = client is None
         self.client = client or make_client(settings)
         self.clock = clock
         self.sleep = sleep
         self.limiter = RateLimiter(db, settings, clock=clock, sleep=sleep)
         self.requests = 0
         self.tokens = 0
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections of a client this gateway created."""
+        if self._owns_client:
+            await self.client.aio.aclose()
 
     async def generate(
         self,
@@ -298,9 +303,4 @@ class GeminiGateway:
         await self.db[GEMINI_CALLS].insert_one(doc)
 
 
-def dumps_compact(value: Any) -> str:
-    """JSON for logs and documents: compact, UTF-8."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-__all__ = ["AllModelsExhausted", "CallResult", "GeminiFailure", "GeminiGateway", "make_client", "quota_day"]
+__all__ = ["AllModelsExhausted", "CallResult", "GeminiFailure", "GeminiGateway", "make_client"]

@@ -373,13 +373,18 @@ async def analyse_new_postings(
     if skipped or not (screen_pairs or deep_pairs):
         return AnalysisOutcome(matches=await _load_matches(db, touched), skipped_reason=skipped, stages=keyword_time)
 
+    own = gateway is None
     run = _Pass(db, settings, slug, gateway or GeminiGateway(db, settings), now)
     run.touched |= touched
     run.outcome.stages.update(keyword_time)
-    if settings.gemini_screening:
-        await run.gemini(await run.claim(screen_pairs, "screen"), deep_pairs)
-    else:
-        await run.gemini([], screen_pairs + deep_pairs)
+    try:
+        if settings.gemini_screening:
+            await run.gemini(await run.claim(screen_pairs, "screen"), deep_pairs)
+        else:
+            await run.gemini([], screen_pairs + deep_pairs)
+    finally:
+        if own:
+            await run.gateway.aclose()
     outcome = await run.finish()
     logger.info(
         "analysis {}: {} postings, {} users → {} matches, {} Gemini requests, {} tokens, {} parked, {} failed",
@@ -404,24 +409,29 @@ async def resume_parked(db: Any, settings: Settings, *, gateway: GeminiGateway |
     skipped = _no_key_reason(settings)
     if skipped:
         return AnalysisOutcome(skipped_reason=skipped)
+    own = gateway is None
     gateway = gateway or GeminiGateway(db, settings)
     total = AnalysisOutcome()
     by_company: dict[str, list[dict]] = defaultdict(list)
     for doc in due:
         by_company[doc.get("company") or ""].append(doc)
-    for slug, docs in by_company.items():
-        run = _Pass(db, settings, slug, gateway, now)
-        screen_pairs, deep_pairs = await _reclaim(run, docs)
-        if screen_pairs or deep_pairs:
-            await run.gemini(screen_pairs, deep_pairs, deep_claimed=True)
-        outcome = await run.finish()
-        total.matches += outcome.matches
-        total.parked += outcome.parked
-        total.failed += outcome.failed
-        total.screened += outcome.screened
-        total.analysed += outcome.analysed
-        for stage, seconds in outcome.stages.items():
-            total.stages[stage] = total.stages.get(stage, 0.0) + seconds
+    try:
+        for slug, docs in by_company.items():
+            run = _Pass(db, settings, slug, gateway, now)
+            screen_pairs, deep_pairs = await _reclaim(run, docs)
+            if screen_pairs or deep_pairs:
+                await run.gemini(screen_pairs, deep_pairs, deep_claimed=True)
+            outcome = await run.finish()
+            total.matches += outcome.matches
+            total.parked += outcome.parked
+            total.failed += outcome.failed
+            total.screened += outcome.screened
+            total.analysed += outcome.analysed
+            for stage, seconds in outcome.stages.items():
+                total.stages[stage] = total.stages.get(stage, 0.0) + seconds
+    finally:
+        if own:
+            await gateway.aclose()
     total.requests, total.tokens = gateway.requests, gateway.tokens
     return total
 
