@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "process",
     "notify",
     "debug",
+    "trial",
 )
 
 

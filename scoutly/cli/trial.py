@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from scoutly.cli.common import console, err_console, interactive, run
 from scoutly.cli.status import render as render_status
 from scoutly.config import get_settings
 from scoutly.logging import setup_logging
+
+PLAIN_WIDTH = 160
 
 
 def try_command(
@@ -34,7 +37,9 @@ def try_command(
             progress=lambda message: err_console.print(f"[dim]scoutly try: {message}[/dim]"),
         )
     )
-    render(result, console, status_renderer=render_status)
+    # In a terminal, its width; in a pipe or a log file, wide enough that table cells do not wrap.
+    out = console if interactive() else Console(width=PLAIN_WIDTH)
+    render(result, out, status_renderer=render_status)
 
 
 def register(app: typer.Typer) -> None:

@@ -144,7 +144,11 @@ def render(result: TrialResult, console: Console, *, status_renderer: Callable[[
         console.print(f"\n[bold]{step + 1}. scoutly status[/bold] (the trial database)")
         status_renderer(result.status)
         step += 1
-    console.print(f"\n[bold]{step + 1}. Matches[/bold]  {result.match_count()} in all")
+    console.print(
+        f"\n[bold]{step + 1}. Matches[/bold]  {result.match_count()} in all. A blank location means the page did not "
+        "state one in a form Scoutly reads (feeds and JSON-LD do); keyword trackers keep such postings, while Gemini "
+        "reads the location in the description."
+    )
     for user in result.users:
         matches = result.matches.get(user.email, [])
         baseline = "" if user.profile.get("analyse_baseline") else " (new postings only: baseline postings skipped)"

@@ -121,7 +121,7 @@ async def _matches_by_user(db: Any, users: list[SampleUser]) -> dict[str, list[d
 
 async def _status_data(db: Any, settings: Settings) -> Any:
     """The `scoutly status` data of the trial database."""
-    return await gather_status(db)
+    return await gather_status(db, settings=settings)
 
 
 async def run_trial(

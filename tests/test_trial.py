@@ -1,0 +1,110 @@
+"""`scoutly try` end to end: the sample sites on 127.0.0.1, the in-memory database, real acquisition (Chromium
+for the JavaScript site), keyword matching, two passes — and the report a newcomer reads."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scoutly.cli.app import app
+from scoutly.config import load_settings
+from scoutly.trial.run import TRIAL_URI, run_trial
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# What the sample users' keyword trackers must find (designed into scoutly/samples/sites/catalog.json), as
+# (company, title). Postings whose page gives no machine-readable location may match too (an unknown location
+# suits a keyword tracker), so for Ada and Marco these are lower bounds; Priya skips baseline postings.
+MUST_MATCH = {
+    "ada@example.org": [
+        ("fjord-analytics", "Senior Data Engineer"),  # static job cards, Oslo
+        ("quillbyte", "Senior Data Engineer"),  # Ashby feed, remote
+        ("northwind-robotics", "Staff Data Engineer"),  # new on the Greenhouse board in version 2
+        ("fjord-analytics", "Data Engineer, Streaming"),  # new in version 2
+        ("lumen-health", "Analytics Engineer (dbt)"),  # new on the Lever board in version 2
+    ],
+    "marco@example.org": [
+        ("pixel-orchard", "Senior UX Designer"),  # the JavaScript-rendered listing
+        ("northwind-robotics", "Product Designer"),  # Greenhouse, remote
+    ],
+}
+MUST_NOT_MATCH = {
+    "ada@example.org": [("northwind-robotics", "Technical Recruiter")],  # no include term; removed in v2
+    "marco@example.org": [("quillbyte", "Brand Designer")],  # excluded by the "brand" tracker
+}
+PRIYA = [("kestrel-bank", "Site Reliability Engineer")]  # new on page 3 in version 2; baselines skipped
+
+
+@pytest.fixture(autouse=True)
+def _needs_chromium() -> None:
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("Debian's chromium is not installed")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+    # a real-looking URI that must NOT be used: the trial forces the in-memory database
+    monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:9/never-used")
+    return load_settings()
+
+
+async def test_trial_finds_the_designed_matches_and_the_second_pass_sees_changes(settings) -> None:
+    result = await run_trial(settings, display=False, signals=False)
+
+    assert not result.gemini
+    assert [p.site_version for p in result.passes] == [1, 2]
+    first, second = result.passes
+    assert first.enqueued == 8 and second.enqueued == 8
+    assert first.report.failed == 0 and second.report.failed == 0, [r.get("error") for r in first.runs + second.runs]
+
+    runs = {run["company"]: run for run in first.runs}
+    assert set(runs) == {c.slug for c in result.companies}
+    assert all(run["outcome"] == "succeeded" for run in runs.values()), {k: v.get("error") for k, v in runs.items()}
+    for slug, vendor in (("northwind-robotics", "greenhouse"), ("lumen-health", "lever"), ("quillbyte", "ashby"),
+                         ("gravel-stone", "workday")):
+        assert runs[slug]["strategy"] == vendor  # the feed, not the page
+    found = {slug: run["found"] for slug, run in runs.items()}
+    assert found == {"northwind-robotics": 6, "lumen-health": 5, "quillbyte": 5, "gravel-stone": 7,
+                     "fjord-analytics": 5, "tidewater-energy": 4, "pixel-orchard": 5, "kestrel-bank": 10}
+    assert all(run["new"] == run["found"] for run in runs.values())  # the first look is a baseline
+
+    changed = {run["company"]: (run["new"], run["removed"]) for run in second.runs}
+    assert changed["northwind-robotics"] == (1, 1)
+    assert changed["lumen-health"] == (1, 1)
+    assert changed["pixel-orchard"] == (1, 1)
+    assert changed["fjord-analytics"] == (1, 0)
+    assert changed["kestrel-bank"] == (1, 0)
+    assert changed["quillbyte"] == (0, 0) and changed["gravel-stone"] == (0, 0)
+
+    def pairs(email: str) -> list[tuple[str, str]]:
+        return sorted((match["company"], match["title"]) for match in result.matches[email])
+
+    for email, wanted in MUST_MATCH.items():
+        got = pairs(email)
+        assert all(got.count(pair) == 1 for pair in wanted), (email, got)
+        assert not set(MUST_NOT_MATCH[email]) & set(got), (email, got)
+    assert pairs("priya@example.org") == PRIYA
+    for matches in result.matches.values():
+        # keyword matches, and every URL is one the sample site itself gave
+        assert all(m["source"] == "keyword" and m["url"].startswith(result.base_url + "/") for m in matches)
+    assert result.postings_closed == 3
+    assert result.status is not None
+
+
+def test_scoutly_try_prints_a_report_a_newcomer_can_read(settings) -> None:
+    outcome = CliRunner().invoke(app, ["try", "--once"], catch_exceptions=False)
+    assert outcome.exit_code == 0, outcome.output
+    text = re.sub(r"\s+", " ", re.sub(r"[│╭╮╰╯─┃┏┓┗┛━┡┩┳┻╇└┘┌┐┬┴┼]", " ", outcome.output))  # unwrap panels/tables
+    assert "Scoutly trial run — nothing is persisted" in text
+    assert TRIAL_URI in text and "Nothing is persisted" in text
+    assert "keyword trackers only (no GEMINI_API_KEY set)" in text
+    assert "Senior UX Designer" in text and "Ada Lindqvist" in text
+    assert "cp .env.example .env" in text and "MONGODB_URI" in text and "GEMINI_API_KEY" in text
+    assert "deploy/pi/GUIDE.md" in text
+    assert "never-used" not in text  # the configured MongoDB was never touched
