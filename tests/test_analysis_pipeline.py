@@ -184,3 +184,60 @@ async def test_screening_disabled_sends_everything_to_deep_in_batches(db, fake):
     outcome = await analyse_new_postings(db, settings, {"_id": "acme"}, postings)
     assert fake.count(stage="screen") == 0 and fake.count(stage="deep") == 2  # 6 postings, 4 per request
     assert outcome.analysed == len(TITLES)
+
+
+async def test_profile_without_cv_or_skills_gets_keywords_only(db, fake):
+    await add_user(db, "kw@example.com", Profile(include_keywords=["designer"]))
+    postings = await add_postings(db, "acme", TITLES)
+    outcome = await analyse_new_postings(db, gemini_settings(fake.base_url), {"_id": "acme"}, postings)
+    assert outcome.requests == 0 and fake.requests == [] and outcome.skipped_reason is None
+    assert [m["title"] for m in outcome.matches] == ["Product Designer"]
+
+
+async def test_outages_park_then_give_up(db, fake, monkeypatch):
+    from scoutly.analysis import ledger
+
+    await add_user(db, "py@example.com", PY_PROFILE)
+    postings = await add_postings(db, "acme", TITLES[:1])
+    settings = gemini_settings(fake.base_url, gemini_max_retries=2)
+    fake.enqueue(*[fake.unavailable() for _ in range(2 * ledger.MAX_OUTAGE_PARKS)])
+    first = await analyse_new_postings(db, settings, {"_id": "acme"}, postings)
+    assert first.parked == 1 and len(fake.requests) == 2
+    parked = await db.analyses.find_one({"stage": "screen"})
+    assert parked["status"] == "parked" and parked["outage_parks"] == 1 and "unavailable" in parked["reason"]
+    for attempt in range(2, ledger.MAX_OUTAGE_PARKS + 1):
+        await db.analyses.update_many({"status": "parked"}, {"$set": {"parked_until": parked["created_at"]}})
+        outcome = await resume_parked(db, settings)
+        assert outcome.requests == 2
+        if attempt < ledger.MAX_OUTAGE_PARKS:
+            assert outcome.parked == 1
+    assert outcome.failed == 1 and outcome.parked == 0
+    gave_up = await db.analyses.find_one({"stage": "screen"})
+    assert gave_up["status"] == "failed" and "gave up after" in gave_up["reason"]
+    assert (await resume_parked(db, settings)).requests == 0
+
+
+async def test_resume_takes_over_a_dead_workers_claim_and_follows_profile_changes(db, fake):
+    from datetime import timedelta
+
+    from scoutly.clock import utcnow
+
+    await add_user(db, "py@example.com", PY_PROFILE)
+    await add_user(db, "go@example.com", PY_PROFILE)
+    [posting] = await add_postings(db, "acme", TITLES[:1])
+    past = utcnow() - timedelta(hours=1)
+    base = {"posting": posting["_id"], "stage": "screen", "company": "acme", "profile_version": 1}
+    # a worker died mid-request (lease expired), and a parked judgement for a profile that changed since
+    await db.analyses.insert_one({**base, "user": "py@example.com", "status": "pending", "lease_until": past})
+    await db.analyses.insert_one({**base, "user": "go@example.com", "status": "parked", "parked_until": past})
+    await update_profile(db, "go@example.com", {"skills": ["Python", "Go"]})
+    outcome = await resume_parked(db, settings := gemini_settings(fake.base_url))
+    # one screening request for both users, then one deep request per user
+    assert (outcome.screened, outcome.analysed, outcome.requests) == (2, 2, 3)
+    # go@'s new profile (Python, Go) scores below its min_score with the fake model: judged, no match
+    assert {m["user"] for m in outcome.matches} == {"py@example.com"}
+    assert await db.analyses.count_documents({"user": "go@example.com", "profile_version": 2, "stage": "deep"}) == 1
+    old = await db.analyses.find_one({"user": "go@example.com", "profile_version": 1})
+    new = await db.analyses.find_one({"user": "go@example.com", "profile_version": 2, "stage": "screen"})
+    assert old["status"] == "superseded" and new["status"] == "done"
+    assert (await resume_parked(db, settings)).requests == 0

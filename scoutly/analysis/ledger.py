@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from scoutly.storage.indexes import ANALYSES
 
 LEASE = timedelta(minutes=30)
+MAX_OUTAGE_PARKS = 5
 
 
 @dataclass(frozen=True)
@@ -94,9 +96,28 @@ async def fail(db: Any, key: Key, *, owner: str, reason: str, now: datetime) -> 
     await _finish(db, key, owner, {"status": "failed", "reason": reason[:300], "completed_at": now}, now)
 
 
-async def park(db: Any, key: Key, *, owner: str, until: datetime, reason: str, now: datetime) -> None:
-    """Wait (persisted) until `until`: quota reset or an outage; `resume_parked` picks it up then."""
-    await _finish(db, key, owner, {"status": "parked", "parked_until": until, "reason": reason[:300]}, now)
+async def park(
+    db: Any, key: Key, *, owner: str, until: datetime, reason: str, now: datetime, outage: bool = False
+) -> bool:
+    """Wait (persisted) until `until`: quota reset or an outage; `resume_parked` picks it up then.
+
+    Outages are counted: after MAX_OUTAGE_PARKS the judgement is recorded as failed instead (returns False),
+    so a request that keeps failing does not spend quota forever. Quota waits are never counted.
+    """
+    fields: dict[str, Any] = {"status": "parked", "parked_until": until, "reason": reason[:300], "updated_at": now}
+    update: dict[str, Any] = {"$set": fields, "$unset": {"lease_until": ""}}
+    if outage:
+        update["$inc"] = {"outage_parks": 1}
+    doc = await db[ANALYSES].find_one_and_update(
+        {**key.filter(), "owner": owner, "status": "pending"}, update, return_document=ReturnDocument.AFTER
+    )
+    if outage and doc is not None and doc.get("outage_parks", 0) >= MAX_OUTAGE_PARKS:
+        await db[ANALYSES].update_one(
+            {"_id": doc["_id"], "status": "parked"},
+            {"$set": {"status": "failed", "reason": f"gave up after {MAX_OUTAGE_PARKS} outages: {reason}"[:300]}},
+        )
+        return False
+    return True
 
 
 async def supersede(db: Any, doc_id: Any, *, now: datetime) -> None:

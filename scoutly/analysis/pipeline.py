@@ -129,10 +129,15 @@ class _Pass:
                 claimed.append(pair)
         return claimed
 
-    async def park(self, pairs: list[Pair], stage: str, until: datetime, reason: str) -> None:
+    async def park(self, pairs: list[Pair], stage: str, until: datetime, reason: str, *, outage: bool = False) -> None:
         for pair in pairs:
-            await ledger.park(self.db, pair.key(stage), owner=self.owner, until=until, reason=reason, now=utcnow())
-        self.outcome.parked += len(pairs)
+            key = pair.key(stage)
+            if await ledger.park(
+                self.db, key, owner=self.owner, until=until, reason=reason, now=utcnow(), outage=outage
+            ):
+                self.outcome.parked += 1
+            else:
+                self.outcome.failed += 1
 
     async def fail(self, pairs: list[Pair], stage: str, reason: str) -> None:
         for pair in pairs:
@@ -156,7 +161,7 @@ class _Pass:
         except GeminiFailure as exc:
             logger.warning("Gemini {} for {}: {}", stage, self.company, exc.reason)
             if exc.park:
-                await self.park(pairs, stage, utcnow() + RETRY_AFTER_OUTAGE, exc.reason)
+                await self.park(pairs, stage, utcnow() + RETRY_AFTER_OUTAGE, exc.reason, outage=True)
             else:
                 await self.fail(pairs, stage, exc.reason)
         return None
@@ -347,6 +352,7 @@ async def analyse_new_postings(
             if verdict.excluded:
                 continue
             pair = Pair(user, posting, verdict)
+            judgeable = bool(user.profile.cv_text.strip() or user.profile.skills)
             if verdict.is_match:
                 if dry_run:
                     keyword_matches.append(
@@ -361,15 +367,16 @@ async def analyse_new_postings(
                     )
                 elif await save_keyword_match(db, user.email, posting, verdict.include_hits, now=now):
                     touched.add((user.email, posting["_id"]))
-                deep_pairs.append(pair)  # already interesting: no screening needed
-            else:
+                if judgeable:
+                    deep_pairs.append(pair)  # already interesting: no screening needed
+            elif judgeable:  # a profile without CV or skills gives Gemini nothing to judge against
                 screen_pairs.append(pair)
     keyword_time = {"keywords": time.monotonic() - started}
     if dry_run:
         return AnalysisOutcome(
             matches=keyword_matches, skipped_reason="dry run: Gemini stages skipped", stages=keyword_time
         )
-    skipped = _no_key_reason(settings) if (screen_pairs or deep_pairs) else None
+    skipped = _no_key_reason(settings) if (users and postings) else None
     if skipped or not (screen_pairs or deep_pairs):
         return AnalysisOutcome(matches=await _load_matches(db, touched), skipped_reason=skipped, stages=keyword_time)
 
