@@ -9,10 +9,13 @@ import re
 from types import ModuleType
 from urllib.parse import parse_qs, urlsplit
 
+from selectolax.lexbor import LexborHTMLParser
+
 from scoutly.acquire.ats import ashby, greenhouse, lever, smartrecruiters, workable, workday
 from scoutly.acquire.ats.base import AtsBoard
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound
+from scoutly.acquire.urls import canonical_url
 
 VENDORS: dict[str, ModuleType] = {
     module.VENDOR: module for module in (greenhouse, lever, ashby, workday, smartrecruiters, workable)
@@ -22,7 +25,16 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _WORKDAY_REQ = re.compile(r"_([A-Za-z0-9][A-Za-z0-9-]*)/?$")
 _RESERVED = {"embed", "v1", "api", "j", "jobs", "job", "wday", "en", "www", "apply", "careers", "search", ""}
 
-__all__ = ["VENDORS", "AtsBoard", "ats_key_for_url", "board_from_hint", "describe", "detect_board", "fetch_board"]
+__all__ = [
+    "VENDORS",
+    "AtsBoard",
+    "ats_key_for_url",
+    "board_from_hint",
+    "boards_in_page",
+    "describe",
+    "detect_board",
+    "fetch_board",
+]
 
 
 def _segments(path: str) -> list[str]:
@@ -109,6 +121,21 @@ def _workday_hint(token: str, careers_url: str | None) -> AtsBoard | None:
     if page and page.vendor == workday.VENDOR:
         return AtsBoard(workday.VENDOR, tenant, host=page.host, site=site, locale=page.locale)
     return AtsBoard(workday.VENDOR, tenant, site=site.strip("/"), page_url=careers_url)
+
+
+def boards_in_page(html: str, base_url: str, frame_urls: list[str] | tuple[str, ...] = ()) -> list[AtsBoard]:
+    """ATS boards a page embeds (iframes, scripts) or links to, most likely first: embeds outweigh links."""
+    tree = LexborHTMLParser(html or "")
+    weights: dict[AtsBoard, int] = {}
+    sources = [(url, 5) for url in frame_urls]
+    sources += [(node.attributes.get("src"), 5) for node in tree.css("iframe[src], script[src]")]
+    sources += [(node.attributes.get("href"), 1) for node in tree.css("a[href]")]
+    for href, weight in sources:
+        url = canonical_url(href, base_url) if href else None
+        board = detect_board(url)
+        if board is not None:
+            weights[board] = weights.get(board, 0) + weight
+    return sorted(weights, key=lambda board: -weights[board])
 
 
 def ats_key_for_url(url: str | None) -> str | None:

@@ -1,0 +1,256 @@
+"""Acquisition: a company's current postings and what changed since the last look.
+
+    async with Acquirer(settings) as acquirer:
+        outcome = await acquirer.scrape(db, company)          # listing → details of new postings → diff → upserts
+
+The listing comes from the cheapest strategy that works (ATS feed → static HTML → rendered page; see
+`strategies`); details are fetched for NEW postings only (bounded per scrape); the diff closes postings only
+from a complete listing; the first scrape of a company is its baseline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+from loguru import logger
+
+from scoutly.acquire.ats import VENDORS, board_from_hint, describe
+from scoutly.acquire.details import extract_details
+from scoutly.acquire.diff import PostingDiff, diff_postings
+from scoutly.acquire.http import FetchError, Http, HttpLimits
+from scoutly.acquire.models import Listing, PostingFound
+from scoutly.acquire.strategies import (
+    RENDERED,
+    STATIC,
+    AcquisitionFailed,
+    ListingContext,
+    StrategyError,
+    read_listing,
+)
+from scoutly.acquire.urls import domain
+from scoutly.clock import utcnow
+from scoutly.postings import known_postings, new_posting_doc, record_listing
+
+__all__ = ["Acquirer", "AcquisitionFailed", "PostingFound", "ScrapeOutcome"]
+
+PAGE_STRATEGIES = (STATIC, RENDERED)
+MAX_DETAIL_FAILURES = 3
+
+
+@dataclass
+class ScrapeOutcome:
+    """One scrape of one company (see docs/ARCHITECTURE.md)."""
+
+    strategy: str | None
+    complete: bool
+    found: int
+    new: list[dict] = field(default_factory=list)  # posting documents (with _id unless dry_run)
+    removed: int = 0
+    baseline: bool = False
+    errors: list[str] = field(default_factory=list)  # what made the listing incomplete
+    notes: list[str] = field(default_factory=list)  # warnings that did not (e.g. a detail page that failed)
+    postings: list[PostingFound] = field(default_factory=list)  # the whole listing
+    still_open: int = 0
+    reopened: int = 0
+    removed_keys: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds: listing, details, diff
+
+
+class Acquirer:
+    """Async context manager owning the httpx client and a lazily started, shared `BrowserPool`."""
+
+    def __init__(self, settings: Any, *, max_pages: int = 5) -> None:
+        self.settings = settings
+        self.max_pages = max_pages
+        self._client: httpx.AsyncClient | None = None
+        self._http: Http | None = None
+        self._browser: Any = None
+        self._browser_lock = asyncio.Lock()
+
+    async def __aenter__(self) -> Acquirer:
+        self._client = httpx.AsyncClient(
+            follow_redirects=True,
+            max_redirects=10,
+            timeout=httpx.Timeout(self.settings.fetch_timeout_s, connect=min(10.0, self.settings.fetch_timeout_s)),
+            headers={
+                "User-Agent": self.settings.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8",
+                "Accept-Language": "en-US,en;q=0.8",
+            },
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        )
+        self._http = Http(
+            self._client,
+            HttpLimits(
+                delay_s=self.settings.politeness_delay_s,
+                max_bytes=self.settings.max_page_bytes,
+                timeout_s=self.settings.fetch_timeout_s,
+            ),
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self._browser is not None:
+                await self._browser.close()
+        finally:
+            self._browser = None
+            if self._client is not None:
+                await self._client.aclose()
+            self._client = self._http = None
+
+    @property
+    def http(self) -> Http:
+        if self._http is None:
+            raise RuntimeError("use `async with Acquirer(settings) as acquirer:`")
+        return self._http
+
+    async def browser(self) -> Any:
+        """The shared BrowserPool, created on first use (Chromium itself starts lazily inside it)."""
+        async with self._browser_lock:
+            if self._browser is None:
+                from scoutly.acquire.browser import BrowserPool  # playwright: imported only when needed
+
+                self._browser = BrowserPool(self.settings, max_pages=self.max_pages)
+            return self._browser
+
+    def _context(self) -> ListingContext:
+        return ListingContext(
+            http=self.http, browser=self.browser, ats_overrides=dict(self.settings.ats_api_overrides or {})
+        )
+
+    # --- public ---------------------------------------------------------------------------------------------
+    async def listing(self, company: dict) -> Listing:
+        """The company's current listing (no database access). Raises `AcquisitionFailed`."""
+        return await read_listing(self._context(), company)
+
+    async def scrape(
+        self, db: Any, company: dict, *, dry_run: bool = False, now: datetime | None = None
+    ) -> ScrapeOutcome:
+        """Listing (cheapest strategy that works) → details of NEW postings → diff → postings upserts.
+
+        `dry_run` reads the database but writes nothing. Raises `AcquisitionFailed` when no strategy could
+        read the listing at all (the job is retried later); a partial listing gives `complete=False`.
+        """
+        now = now or utcnow()
+        slug = company["_id"]
+        stages: dict[str, float] = {}
+        started = time.monotonic()
+        listing = await self.listing(company)
+        stages["listing"] = time.monotonic() - started
+
+        known = await known_postings(db, slug)
+        baseline = not known and company.get("last_success_at") is None
+        complete = listing.complete
+        errors = list(listing.errors)
+        still_open_count = sum(known.values())
+        if not listing.postings and still_open_count and listing.strategy in PAGE_STRATEGIES:
+            complete = False  # an empty page is more likely broken than a company with no jobs at all
+            errors.append(f"{slug}: the careers page shows no postings; keeping {still_open_count} open ones")
+        diff = diff_postings(listing.postings, known, complete=complete)
+
+        started = time.monotonic()
+        notes = await self._describe_new(company, listing, diff)
+        stages["details"] = time.monotonic() - started
+
+        started = time.monotonic()
+        if dry_run:
+            new_docs = [new_posting_doc(slug, posting, baseline=baseline, now=now) for posting in diff.new]
+            removed = len(diff.removed)
+        else:
+            recorded = await record_listing(db, slug, diff, baseline=baseline, now=now)
+            new_docs, removed = recorded.new, recorded.removed
+        stages["diff"] = time.monotonic() - started
+        return ScrapeOutcome(
+            strategy=listing.strategy,
+            complete=complete,
+            found=len(listing.postings),
+            new=new_docs,
+            removed=removed,
+            baseline=baseline,
+            errors=errors,
+            notes=notes,
+            postings=listing.postings,
+            still_open=len(diff.still_open),
+            reopened=len(diff.reopened),
+            removed_keys=list(diff.removed),
+            stages=stages,
+        )
+
+    # --- details ----------------------------------------------------------------------------------------------
+    async def _describe_new(self, company: dict, listing: Listing, diff: PostingDiff) -> list[str]:
+        """Fill location/description of new postings (bounded); returns notes for the ones that failed."""
+        notes: list[str] = []
+        budget = self.settings.max_detail_fetches
+        board = None
+        if listing.strategy in VENDORS:
+            board = board_from_hint(company.get("ats"), company.get("ats_token"), company.get("careers_url"))
+            if board is None or board.vendor != listing.strategy:
+                board = _board_of(diff.new, listing.strategy)
+        skipped = 0
+        failures: dict[str, int] = {}  # per domain: after MAX_DETAIL_FAILURES the domain is left alone
+        for posting in diff.new:
+            if posting.description or not posting.url:
+                continue
+            host = domain(posting.url)
+            if budget <= 0 or failures.get(host, 0) >= MAX_DETAIL_FAILURES:
+                skipped += 1
+                continue
+            budget -= 1
+            try:
+                if board is not None and await describe(self.http, board, posting, self.settings.ats_api_overrides):
+                    continue
+                await self._describe_from_page(posting, rendered=listing.strategy == RENDERED)
+            except (FetchError, StrategyError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                failures[host] = failures.get(host, 0) + 1
+                notes.append(f"details of {posting.url}: {exc}")
+        if skipped:
+            notes.append(
+                f"details of {skipped} new postings not fetched (limit {self.settings.max_detail_fetches} per "
+                f"scrape, or {MAX_DETAIL_FAILURES} failures on their site)"
+            )
+        for note in notes:
+            logger.info("{}: {}", company.get("_id"), note)
+        return notes
+
+    async def _describe_from_page(self, posting: PostingFound, *, rendered: bool) -> None:
+        max_chars = self.settings.description_max_chars
+        details = None
+        try:
+            page = await self.http.get_html(posting.url)
+            details = extract_details(page.text, max_chars=max_chars)
+        except FetchError:
+            if not rendered:
+                raise
+        if rendered and (details is None or not details.description):
+            from scoutly.acquire.browser import BrowserError
+
+            try:
+                pool = await self.browser()
+                page_rendered = await pool.render_page(posting.url)
+            except BrowserError as exc:
+                raise StrategyError(f"browser: {exc}") from exc
+            details = extract_details(page_rendered.html, max_chars=max_chars)
+        if details is None:
+            return
+        posting.description = details.description or posting.description
+        posting.location = posting.location or details.location
+        posting.employment_type = posting.employment_type or details.employment_type
+        if posting.remote is None:
+            posting.remote = details.remote
+
+
+def _board_of(postings: list[PostingFound], vendor: str) -> Any:
+    """The ATS board a feed listing came from, recovered from its postings' URLs (for detail APIs)."""
+    from scoutly.acquire.ats import detect_board
+
+    for posting in postings:
+        board = detect_board(posting.url)
+        if board is not None and board.vendor == vendor:
+            return board
+    return None

@@ -1,0 +1,184 @@
+"""The three ways to read a company's listing, cheapest first, and the choice between them.
+
+1. `ats`: the ATS's public JSON feed (board from the company's hint, its careers URL, or found in its page);
+2. `static`: the careers page over httpx, parsed with selectolax (following "next" pages up to a bound);
+3. `rendered`: the page rendered by Chromium (`BrowserPool`), for lists built by JavaScript.
+
+`read_listing` tries them in order (the strategy that worked last time first, an explicit ATS hint always
+first) and returns the first listing with postings; ATS boards discovered in a page are tried at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from loguru import logger
+
+from scoutly.acquire.ats import VENDORS, AtsBoard, board_from_hint, boards_in_page, fetch_board
+from scoutly.acquire.extract import extract_postings, next_page_url
+from scoutly.acquire.http import FetchError, Http
+from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.errors import ScoutlyError
+
+ATS = "ats"
+STATIC = "static"
+RENDERED = "rendered"
+ORDER = (ATS, STATIC, RENDERED)
+PAGE_TIMEOUT_S = 30.0
+
+
+class AcquisitionFailed(ScoutlyError):
+    """No strategy could read the company's listing; the message lists why each failed."""
+
+
+class StrategyError(Exception):
+    """One strategy could not read the listing (the next one is tried)."""
+
+
+@dataclass
+class ListingContext:
+    """What the strategies need: HTTP, a lazily started browser, ATS feed overrides and bounds."""
+
+    http: Http
+    browser: Callable[[], Awaitable[Any]]  # returns the shared BrowserPool, starting it on first use
+    ats_overrides: dict[str, str] = field(default_factory=dict)
+    max_next_pages: int = 5
+
+
+def strategy_order(remembered: str | None, *, hinted_board: bool) -> list[str]:
+    """Cheapest first, the one that worked last time moved to the front (an ATS hint stays first)."""
+    kind = ATS if remembered in VENDORS else remembered
+    order = list(ORDER)
+    if kind in order and not (hinted_board and kind != ATS):
+        order.remove(kind)
+        order.insert(0, kind)
+    return order
+
+
+async def read_listing(ctx: ListingContext, company: dict) -> Listing:
+    """The company's current listing by the cheapest strategy that finds postings (see module doc).
+
+    When every strategy that ran found nothing, the empty listing of the most authoritative one is returned
+    (an ATS feed, else a page); when every strategy failed, raises `AcquisitionFailed`.
+    """
+    slug = company.get("_id", "?")
+    careers_url = company.get("careers_url")
+    selectors = company.get("selectors") or None
+    hinted = board_from_hint(company.get("ats"), company.get("ats_token"), careers_url)
+    boards: list[AtsBoard] = [hinted] if hinted else []
+    tried: set[AtsBoard] = set()
+    failures: list[str] = []
+    empty: list[Listing] = []
+
+    async def try_boards() -> Listing | None:
+        for board in [b for b in boards if b not in tried]:
+            tried.add(board)
+            try:
+                listing = await fetch_board(ctx.http, board, ctx.ats_overrides)
+            except (FetchError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                failures.append(f"{board.describe()} feed: {exc}")
+                continue
+            if listing.postings:
+                return listing
+            empty.append(listing)
+            logger.info("{}: {} feed lists no postings", slug, board.describe())
+        return None
+
+    for strategy in strategy_order(company.get("strategy"), hinted_board=hinted is not None):
+        if strategy == ATS:
+            found = await try_boards()
+        elif not careers_url:
+            failures.append(f"{strategy}: company has no careers_url")
+            continue
+        else:
+            reader = static_listing if strategy == STATIC else rendered_listing
+            try:
+                page_listing, page_boards = await reader(ctx, careers_url, selectors)
+            except (FetchError, StrategyError, ScoutlyError) as exc:
+                failures.append(f"{strategy}: {exc}")
+                continue
+            boards.extend(b for b in page_boards if b not in boards)
+            found = await try_boards()
+            if found is None and page_listing.postings:
+                found = page_listing
+            elif found is None:
+                empty.append(page_listing)
+                logger.info("{}: {} strategy found no postings", slug, strategy)
+        if found is not None:
+            return found
+    if empty:
+        feeds = [listing for listing in empty if listing.strategy in VENDORS]
+        return feeds[0] if feeds else empty[-1]
+    raise AcquisitionFailed(f"{slug}: no strategy could read the listing: " + "; ".join(failures or ["nothing to try"]))
+
+
+async def static_listing(ctx: ListingContext, url: str, selectors: dict | None) -> tuple[Listing, list[AtsBoard]]:
+    """The careers page (and its next pages, bounded) over plain HTTP."""
+    listing = Listing(strategy=STATIC)
+    boards: list[AtsBoard] = []
+    page = await ctx.http.get_html(url)
+    listing.final_url = page.url
+    visited = {page.url}
+    for index in range(ctx.max_next_pages + 1):
+        boards.extend(b for b in boards_in_page(page.text, page.url) if b not in boards)
+        listing.postings.extend(_with_page_url(extract_postings(page.text, page.url, selectors=selectors), page.url))
+        following = next_page_url(page.text, page.url, selectors=selectors)
+        if following is None or following in visited:
+            break
+        if index == ctx.max_next_pages:
+            listing.complete = False
+            listing.errors.append(f"{url}: stopped after {index + 1} pages (more pages offered)")
+            break
+        visited.add(following)
+        try:
+            page = await ctx.http.get_html(following)
+        except FetchError as exc:
+            listing.complete = False
+            listing.errors.append(f"next page failed: {exc}")
+            break
+    listing.postings = dedupe(listing.postings)
+    return listing, boards
+
+
+async def rendered_listing(ctx: ListingContext, url: str, selectors: dict | None) -> tuple[Listing, list[AtsBoard]]:
+    """The careers page rendered by Chromium (lazy lists, "load more", next pages handled by the pool)."""
+    from scoutly.acquire.browser import BrowserError, PartialListing  # playwright: imported only when needed
+
+    listing = Listing(strategy=RENDERED)
+    try:
+        pool = await ctx.browser()
+        pages = await pool.render_listing(
+            url, selectors=selectors, max_next_pages=ctx.max_next_pages, timeout_s=PAGE_TIMEOUT_S
+        )
+    except PartialListing as exc:
+        pages = exc.pages
+        listing.complete = False
+        listing.errors.append(f"rendered listing incomplete: {exc}")
+    except BrowserError as exc:
+        raise StrategyError(f"browser: {exc}") from exc
+    if not pages:
+        raise FetchError(url, "browser rendered nothing")
+    first = pages[0]
+    if first.status is not None and first.status >= 400:
+        raise FetchError(first.url, f"HTTP {first.status}", status=first.status)
+    listing.final_url = first.url
+    boards: list[AtsBoard] = []
+    for page in pages:
+        boards.extend(b for b in boards_in_page(page.html, page.url, page.frame_urls) if b not in boards)
+        listing.postings.extend(_with_page_url(extract_postings(page.html, page.url, selectors=selectors), page.url))
+        if page.truncated:
+            listing.complete = False
+    if not listing.complete and not listing.errors:
+        listing.errors.append(f"{url}: rendered listing stopped at a bound (more was offered)")
+    listing.postings = dedupe(listing.postings)
+    return listing, boards
+
+
+def _with_page_url(postings: list[PostingFound], page_url: str) -> list[PostingFound]:
+    """A posting shown without a link of its own (opens in a modal) points at the page that lists it."""
+    for posting in postings:
+        if posting.url is None:
+            posting.url = page_url
+    return postings
