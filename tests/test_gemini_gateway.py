@@ -80,6 +80,7 @@ async def test_ok_answer_is_validated_and_accounted(db, fake, clock):
     assert result.model == FLASH and result.prompt_tokens > 0 and result.total_tokens > result.prompt_tokens
     body = fake.requests[0].body
     assert "responseJsonSchema" in body["generationConfig"] and "systemInstruction" in body
+    assert list(body["generationConfig"]["thinkingConfig"].values()) == [1024]  # the SDK may send snake_case
     [call] = await calls(db)
     assert call["outcome"] == "ok" and call["stage"] == "screen" and call["user"] == "a@example.com"
     assert call["total_tokens"] == result.total_tokens and call["day"] == "2036-07-10"

@@ -48,7 +48,7 @@ T = TypeVar("T", bound=BaseModel)
 
 BLOCKED_FINISH = {"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_SAFETY"}
 MAX_MINUTE_RETRIES = 5
-MAX_OUTPUT_TOKENS = 8192
+MAX_OUTPUT_TOKENS = 16384  # includes thinking tokens on thinking models
 _CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 
 
@@ -97,6 +97,18 @@ class CallResult:
 def uses_json_mode(model: str) -> bool:
     """Gemma models on the Gemini API take neither a system instruction nor a response schema."""
     return not model.split("/")[-1].startswith("gemma")
+
+
+def thinking_for(model: str) -> types.ThinkingConfig | None:
+    """Bounded reasoning where the model family documents the knob: judging fit needs a little, not a lot."""
+    name = model.split("/")[-1]
+    if name.startswith("gemini-2.5-flash-lite"):
+        return types.ThinkingConfig(thinking_budget=0)
+    if name.startswith("gemini-2.5-flash"):
+        return types.ThinkingConfig(thinking_budget=1024)
+    if name.startswith("gemini-3") and "flash" in name:
+        return types.ThinkingConfig(thinking_level=types.ThinkingLevel.LOW)
+    return None  # other models: their default
 
 
 def make_client(settings: Settings) -> genai.Client:
@@ -222,6 +234,7 @@ class GeminiGateway:
                 response_json_schema=schema.model_json_schema(),
                 temperature=0.2,
                 max_output_tokens=MAX_OUTPUT_TOKENS,
+                thinking_config=thinking_for(model),
             )
         return inline_schema_prompt(prompt, schema), types.GenerateContentConfig(
             temperature=0.2, max_output_tokens=MAX_OUTPUT_TOKENS
