@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from fake_gemini import PY_PROFILE, FakeGemini, add_postings, add_user, gemini_settings
+from fake_gemini import PY_PROFILE, FakeGemini, Scripted, add_postings, add_user, gemini_settings
 
 from scoutly.analysis import analyse_new_postings, budget_snapshot, resume_parked
 from scoutly.analysis.profile import Profile, update_profile
@@ -241,3 +241,20 @@ async def test_resume_takes_over_a_dead_workers_claim_and_follows_profile_change
     new = await db.analyses.find_one({"user": "go@example.com", "profile_version": 2, "stage": "screen"})
     assert old["status"] == "superseded" and new["status"] == "done"
     assert (await resume_parked(db, settings)).requests == 0
+
+
+async def test_a_user_missing_from_the_screening_answer_is_failed_not_dismissed(db, fake):
+    await add_user(db, "py@example.com", PY_PROFILE)
+    await add_user(db, "dev@example.com", PY_PROFILE)
+    postings = await add_postings(db, "acme", TITLES[:2])
+
+    def drop_second(answer, _prompt):
+        answer["candidates"] = [c for c in answer["candidates"] if c["candidate_id"] != "C2"]
+        return answer
+
+    fake.enqueue(Scripted(transform=drop_second))
+    outcome = await analyse_new_postings(db, gemini_settings(fake.base_url), {"_id": "acme"}, postings)
+    assert outcome.failed == 2 and outcome.screened == 2
+    failed = [a async for a in db.analyses.find({"status": "failed"})]
+    assert {a["stage"] for a in failed} == {"screen"} and len({a["user"] for a in failed}) == 1
+    assert "no entry for this user" in failed[0]["reason"]

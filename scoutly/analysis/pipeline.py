@@ -211,11 +211,15 @@ class _Pass:
 
     async def _record_screen(self, result: Any, pairs: list[Pair], aliases: dict, alias_of: dict) -> list[Pair]:
         picks: dict[tuple[str, str], str] = {}
+        answered = {verdict.candidate_id for verdict in result.answer.candidates}
         for verdict in result.answer.candidates:
             for pick in verdict.picks:
                 picks.setdefault((verdict.candidate_id, pick.posting_id), pick.reason)
         chosen = []
         for pair in pairs:  # only ids that were sent for this candidate count; invented ones are ignored
+            if aliases[pair.user.email] not in answered:  # no verdict is not "nothing fits"
+                await self.fail([pair], "screen", "the screening answer had no entry for this user")
+                continue
             reason = picks.get((aliases[pair.user.email], alias_of[pair.posting["_id"]]))
             await ledger.record(
                 self.db,
