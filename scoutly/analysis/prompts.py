@@ -133,7 +133,10 @@ DEEP_HEADER = (
     "Judge how well each posting below fits the one candidate. For each posting return: a suitability score "
     "0-100, a verdict, reasons it fits, gaps and concerns, the minimum years of experience it requires, the "
     "languages it requires, its work model and location, the salary and visa sponsorship only if the posting "
-    "states them, and its seniority. Return exactly one entry per posting."
+    "states them, and its seniority. Return exactly one entry per posting.\n"
+    "Scores: 80-100 strong fit (verdict strong_fit), 60-79 good_fit, 40-59 possible_fit, below 40 poor_fit. "
+    "Weigh skills and experience first; a location or work model the candidate does not accept, a required "
+    "language they lack, or no visa sponsorship when they need it are serious gaps."
 )
 
 
