@@ -3,15 +3,18 @@ for the JavaScript site), keyword matching, two passes — and the report a newc
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from scoutly.cli.app import app
 from scoutly.config import load_settings
+from scoutly.trial.report import render
 from scoutly.trial.run import TRIAL_URI, run_trial
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -108,3 +111,24 @@ def test_scoutly_try_prints_a_report_a_newcomer_can_read(settings) -> None:
     assert "cp .env.example .env" in text and "MONGODB_URI" in text and "GEMINI_API_KEY" in text
     assert "deploy/pi/GUIDE.md" in text
     assert "never-used" not in text  # the configured MongoDB was never touched
+
+
+async def test_with_a_gemini_key_the_trial_uses_gemini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fake_gemini import FakeGemini
+
+    monkeypatch.chdir(tmp_path)
+    with FakeGemini() as gemini:
+        settings = load_settings(
+            gemini_api_key="test-key", gemini_base_url=gemini.base_url, gemini_rpm=1000, gemini_rpd=1000
+        )
+        result = await run_trial(settings, second_pass=False, display=False, signals=False)
+        requests = gemini.count(status=200)
+    assert result.gemini and requests > 0
+    judged = [m for matches in result.matches.values() for m in matches if m["source"] == "gemini"]
+    assert judged and all(isinstance(m["score"], int) for m in judged)
+    # Gemini judges postings; every stored URL still comes from the sample sites themselves
+    assert all(m["url"].startswith(result.base_url + "/") for ms in result.matches.values() for m in ms)
+    report = io.StringIO()
+    render(result, Console(file=report, width=200))
+    text = report.getvalue()
+    assert "keyword trackers, then Gemini" in text and "Gemini: " in text and " requests, " in text

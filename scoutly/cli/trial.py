@@ -21,8 +21,11 @@ def try_command(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the processor's log lines.")] = False,
 ) -> None:
-    """Try Scoutly without MongoDB or a Gemini key: sample career sites on 127.0.0.1, an in-memory database,
-    keyword matching (and Gemini when GEMINI_API_KEY is set). Nothing is persisted."""
+    """Try Scoutly with nothing to set up: sample career sites, an in-memory database, nothing persisted.
+
+    The sample sites are served on 127.0.0.1; matching uses keyword trackers, and Gemini too when
+    GEMINI_API_KEY is set (real requests).
+    """
     from scoutly.trial.report import render
     from scoutly.trial.run import run_trial
 

@@ -52,6 +52,7 @@ def _pass_table(result: TrialResult, run: PassResult) -> Table:
     table.add_column("found", justify="right")
     table.add_column("new", justify="right")
     table.add_column("removed", justify="right")
+    table.add_column("matches", justify="right")
     table.add_column("outcome")
     for doc in run.runs:
         outcome = str(doc.get("outcome") or "?")
@@ -64,6 +65,7 @@ def _pass_table(result: TrialResult, run: PassResult) -> Table:
             str(doc.get("found") if doc.get("found") is not None else "–"),
             str(doc.get("new") if doc.get("new") is not None else "–"),
             str(doc.get("removed") if doc.get("removed") is not None else "–"),
+            str(doc.get("matches") if doc.get("matches") is not None else "–"),
             outcome,
         )
     return table
@@ -135,6 +137,14 @@ def render(result: TrialResult, console: Console, *, status_renderer: Callable[[
         )
         console.print(_pass_table(result, run))
         console.print(f"   {run.report.summary()}")
+        if result.gemini:
+            requests = sum(int(doc.get("requests") or 0) for doc in run.runs)
+            tokens = sum(int(doc.get("tokens") or 0) for doc in run.runs)
+            parked = sum(int(doc.get("parked") or 0) for doc in run.runs)
+            console.print(
+                f"   Gemini: {requests} requests, {tokens} tokens"
+                + (f", {parked} analyses parked until the daily quota resets" if parked else "")
+            )
     step = 2 + len(result.passes)
     console.print(
         f"\n[bold]{step}. Postings[/bold]  {result.postings_open} open, {result.postings_closed} closed "
