@@ -1,0 +1,105 @@
+"""`scoutly scrape COMPANY [--dry-run]` / `scoutly scrape --url URL`: read one careers page now and show what
+was found and what changed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from scoutly.cli.common import console, open_db, run
+from scoutly.config import get_settings
+from scoutly.errors import InputError
+from scoutly.logging import setup_from_settings
+from scoutly.storage import connect
+from scoutly.storage.indexes import COMPANIES
+from scoutly.storage.memory import forget_memory_client
+
+ADHOC_DB = "mongomock://scoutly-scrape-adhoc/adhoc"
+
+
+def scrape_command(
+    company: Annotated[str | None, typer.Argument(help="Company slug (as seeded).", show_default=False)] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Scrape this careers page instead (nothing is written).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Postings listed in the table (0: all).")] = 50,
+) -> None:
+    """Read a company's careers page now (ATS feed → static HTML → Chromium) and show postings and changes."""
+    if (company is None) == (url is None):
+        raise InputError("scrape: give a COMPANY slug or --url URL (one of them)")
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise InputError(f"--url: {url!r} is not an http(s) URL")
+    settings = get_settings()
+    setup_from_settings(settings)
+    if url is not None:
+        outcome, name = run(_scrape_url(settings, url)), url
+        dry_run = True
+    else:
+        outcome, name = run(_scrape_company(settings, company.strip().lower(), dry_run=dry_run)), company
+    _print(name, outcome, dry_run=dry_run, limit=limit)
+
+
+async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> Any:
+    from scoutly.acquire import Acquirer, AcquisitionFailed
+    from scoutly.companies import mark_scraped
+
+    async with open_db(settings) as mongo:
+        doc = await mongo.db[COMPANIES].find_one({"_id": slug})
+        if doc is None:
+            raise InputError(f"company {slug!r}: unknown company (add it with `scoutly seed companies`)")
+        async with Acquirer(settings) as acquirer:
+            try:
+                outcome = await acquirer.scrape(mongo.db, doc, dry_run=dry_run)
+            except AcquisitionFailed:
+                if not dry_run:
+                    await mark_scraped(mongo.db, slug, success=False, strategy=None)
+                raise
+        if not dry_run:
+            await mark_scraped(mongo.db, slug, success=True, strategy=outcome.strategy)
+        return outcome
+
+
+async def _scrape_url(settings: Any, url: str) -> Any:
+    """An ad-hoc page: scraped against an empty in-memory database, so nothing real is read or written."""
+    from scoutly.acquire import Acquirer
+
+    mongo = await connect(ADHOC_DB)
+    try:
+        async with Acquirer(settings) as acquirer:
+            return await acquirer.scrape(mongo.db, {"_id": "adhoc", "careers_url": url}, dry_run=True)
+    finally:
+        forget_memory_client(ADHOC_DB)
+
+
+def _print(name: str, outcome: Any, *, dry_run: bool, limit: int) -> None:
+    new_keys = {doc["key"] for doc in outcome.new}
+    table = Table("", "title", "location", "url", title=f"{name}: postings found", title_justify="left")
+    shown = outcome.postings if not limit else outcome.postings[:limit]
+    for posting in shown:
+        mark = "[green]new[/green]" if posting.key in new_keys else ""
+        table.add_row(mark, posting.title, posting.location or "", posting.url or "")
+    if shown:
+        console.print(table)
+    if limit and len(outcome.postings) > limit:
+        console.print(f"… and {len(outcome.postings) - limit} more (--limit 0 shows all)")
+    parts = [
+        f"{outcome.found} postings via {outcome.strategy}",
+        "complete listing" if outcome.complete else "[yellow]incomplete listing[/yellow] (nothing closed)",
+        f"{len(outcome.new)} new" + (" (baseline: first scrape)" if outcome.baseline else ""),
+        f"{outcome.still_open} still open",
+        f"{outcome.removed} removed",
+    ]
+    if outcome.reopened:
+        parts.append(f"{outcome.reopened} reopened")
+    console.print(", ".join(parts) + (" — dry run: nothing written" if dry_run else ""))
+    for error in outcome.errors:
+        console.print(f"[yellow]warning:[/yellow] {error}", markup=True, highlight=False)
+    for note in outcome.notes:
+        console.print(f"[dim]note: {note}[/dim]", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scrape")(scrape_command)
