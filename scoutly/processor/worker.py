@@ -163,8 +163,11 @@ class Processor:
         try:
             async with self.acquirer_factory(self.settings) as acquirer:
                 with progress_display(self.state, self.display):
-                    await self._loop(db, acquirer)
-                    await self._shutdown(db)
+                    try:
+                        await self._loop(db, acquirer)
+                        await self._shutdown(db)
+                    finally:
+                        await self._abandon()
         finally:
             for task in background:
                 task.cancel()
@@ -172,6 +175,20 @@ class Processor:
             await self._say_goodbye(db)
 
     async def _take_host_lock(self, db: Any) -> None:
+        """Take the host lock, riding out a MongoDB outage in daemon mode."""
+        delay = 1.0
+        while True:
+            try:
+                return await self._take_host_lock_once(db)
+            except ConnectionFailure as exc:
+                if self.drain:
+                    raise
+                self._db_down(exc, delay)
+            if await self._sleep_or_stop(delay):
+                return
+            delay = min(delay * 2, DB_RETRY_MAX_SECONDS)
+
+    async def _take_host_lock_once(self, db: Any) -> None:
         """Take the host lock. A holder whose heartbeat stopped is presumed dead: wait for its lease to end."""
         try:
             await acquire_host_lock(db, self.host, self.worker_id, self.lock_lease, pid=os.getpid())
@@ -213,6 +230,15 @@ class Processor:
                     idle = IDLE_START_SECONDS
                     continue
                 if self.drain and not self.tasks:
+                    try:
+                        reclaimed = await queue.reclaim_expired(db)
+                    except ConnectionFailure as exc:
+                        self._db_down(exc, db_delay)
+                        await self._wait(db_delay)
+                        continue
+                    if reclaimed:  # jobs of a worker that died (e.g. the previous run, killed)
+                        logger.info("reclaimed {} jobs whose lease expired", reclaimed)
+                        continue
                     logger.info("queue drained")
                     self.report.stop_reason = "drained"
                     break
@@ -298,6 +324,14 @@ class Processor:
         await asyncio.gather(*pending, return_exceptions=True)
         for item in leftovers:
             await self.release(db, item)
+
+    async def _abandon(self) -> None:
+        """The processor itself is being torn down (cancelled): stop job tasks without releasing them,
+        as a crash would; their leases expire and another worker reclaims them."""
+        tasks = list(self.tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def release(self, db: Any, item: InFlight) -> None:
         """Hand a cancelled job back: pending again, attempt not counted; the run is marked released."""
