@@ -78,6 +78,9 @@ async def test_screen_then_deep_for_all_users_in_few_requests(db, fake):
     assert len(calls) == 3 and all(c["outcome"] == "ok" and c["total_tokens"] > 0 for c in calls)
     screen_call = next(c for c in calls if c["stage"] == "screen")
     assert screen_call["users"] == ["design@example.com", "py@example.com"] and screen_call["company"] == "acme"
+    [flash, *_] = await budget_snapshot(db, gemini_settings(fake.base_url))
+    assert (flash["model"], flash["requests_today"], flash["calls_today"]) == ("gemini-2.5-flash", 3, 3)
+    assert flash["tokens_today"] == outcome.tokens and flash["rpd"] == 20 and not flash["exhausted"]
 
 
 async def test_once_ever_and_unchanged_page_costs_nothing(db, fake):
