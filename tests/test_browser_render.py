@@ -182,3 +182,11 @@ async def test_non_html_target_is_a_browser_error(pool: BrowserPool, server: Loc
     )
     with pytest.raises(BrowserError):
         await pool.render_page(server.url("/cv.pdf"), timeout_s=5)
+
+
+@pytest.mark.parametrize("path", ["/js/jsredirect.html", "/js/refresh.html", "/js/scrollredirect.html"])
+async def test_client_side_redirects_are_followed(pool: BrowserPool, server: LocalServer, path: str) -> None:
+    pages = await pool.render_listing(server.url(path))
+    assert len(pages) == 1
+    assert pages[0].url == server.url("/js/list.html") and pages[0].status == 200
+    assert len(job_links(pages[0])) == 12

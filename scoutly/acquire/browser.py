@@ -23,7 +23,7 @@ import itertools
 import re
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,18 @@ from urllib.parse import urlsplit
 
 import psutil
 from loguru import logger
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, Response, Route, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Frame,
+    Page,
+    Playwright,
+    Request,
+    Route,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Response as PlaywrightResponse
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from scoutly.acquire import browser_js, browser_procs
@@ -62,6 +72,7 @@ BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
 VIEWPORT = {"width": 1366, "height": 900}
 CLOSE_TIMEOUT_S = 10.0
 CAPTURE_TIMEOUT_S = 10.0
+MAX_SELF_NAVIGATIONS = 2  # client-side redirects followed while rendering one document
 MEMORY_CHECK_S = 1.0  # at most one memory reading per second (reading PSS of ~10 processes takes ~20 ms)
 
 
@@ -135,7 +146,9 @@ async def _close_quietly(target: Page | BrowserContext) -> bool:
     """Close a page or context; False when it did not close in time (the browser is then suspect)."""
     try:
         await asyncio.wait_for(target.close(), CLOSE_TIMEOUT_S)
-    except (TimeoutError, PlaywrightError):
+    except PlaywrightError:  # already closed, or its browser is gone (noticed elsewhere)
+        return True
+    except TimeoutError:
         return False
     except asyncio.CancelledError:
         raise
@@ -158,6 +171,50 @@ class _Deadline:
         return self.left(cap) * 1000
 
 
+@dataclass
+class _Watch:
+    """What a page's network is doing, from Playwright's events: requests in flight (lazy loaders), main-frame
+    document requests and commits (to notice a page navigating itself), the last document's status."""
+
+    in_flight: int = 0
+    navigations: int = 0
+    commits: int = 0
+    status: int | None = None
+
+    @classmethod
+    def attach(cls, page: Page) -> _Watch:
+        watch = cls()
+
+        def is_document(request: Request) -> bool:
+            try:
+                return request.is_navigation_request() and request.frame == page.main_frame
+            except PlaywrightError:  # e.g. service-worker requests have no frame
+                return False
+
+        def started(request: Request) -> None:
+            watch.in_flight += 1
+            if is_document(request):
+                watch.navigations += 1
+
+        def ended(_request: Request) -> None:
+            watch.in_flight = max(0, watch.in_flight - 1)
+
+        def responded(response: PlaywrightResponse) -> None:
+            if is_document(response.request):
+                watch.status = response.status
+
+        def committed(frame: Frame) -> None:
+            if frame == page.main_frame:
+                watch.commits += 1
+
+        page.on("request", started)
+        page.on("requestfinished", ended)
+        page.on("requestfailed", ended)
+        page.on("response", responded)
+        page.on("framenavigated", committed)
+        return watch
+
+
 class BrowserSession:
     """One browser context (one company): render its listing and detail pages. Made by `BrowserPool.session()`."""
 
@@ -165,7 +222,7 @@ class BrowserSession:
         self._pool = pool
         self._context = context
         self._marks = itertools.count(1)
-        self._in_flight: dict[Page, int] = {}  # requests under way per page (lazy loaders)
+        self._watches: dict[Page, _Watch] = {}
         self.pages = 0  # documents rendered (for the pool's restart budget)
         self.suspect = False  # a page did not close: restart the browser when this session ends
 
@@ -177,9 +234,9 @@ class BrowserSession:
             async with self._guard(url, deadline):
                 response = await self._goto(page, url, deadline)
                 status = response.status if response else None
-                if status is None or status < 400:
-                    await self._settle(page, None, deadline)
-                return await self._capture(page, status)
+                if status is not None and status >= 400:
+                    return await self._capture(page, status)
+                return await self._render_document(page, deadline, status)
 
     async def render_listing(
         self,
@@ -205,9 +262,11 @@ class BrowserSession:
                 status = response.status if response else None
                 if status is not None and status >= 400:
                     return [await self._capture(page, status)]
-                await self._settle(page, job_link, deadline)
-                more = await self._expand(page, selectors, max_scrolls, max_load_more, deadline)
-                rendered.append(await self._capture(page, status, truncated=more))
+
+                async def expand() -> bool:
+                    return await self._expand(page, selectors, max_scrolls, max_load_more, deadline)
+
+                rendered.append(await self._render_document(page, deadline, status, job_link=job_link, expand=expand))
             visited = {_strip_fragment(url), _strip_fragment(page.url)}
             try:
                 await self._follow_pages(
@@ -230,15 +289,38 @@ class BrowserSession:
         max_load_more: int,
     ) -> None:
         job_link = selectors.get("job_link") or None
-        for followed in range(max_next_pages + 1):
+        watch = self._watches[page]
+        navigations, commits = watch.navigations, watch.commits  # as of the last capture
+        followed = redirects = 0
+        while True:
             deadline = _Deadline(timeout_s)
+
+            async def expand(deadline: _Deadline = deadline) -> bool:
+                return await self._expand(page, selectors, max_scrolls, max_load_more, deadline)
+
             async with self._guard(page.url, deadline):
-                control = await self._find_control(page, "next", selectors.get("next_page"), deadline)
+                try:
+                    control = await self._find_control(page, "next", selectors.get("next_page"), deadline)
+                except PlaywrightError:
+                    if watch.navigations == navigations or redirects >= MAX_SELF_NAVIGATIONS:
+                        raise
+                    control = None
+                if watch.navigations != navigations and redirects < MAX_SELF_NAVIGATIONS:
+                    # the page we just captured navigated itself away (a late client-side redirect): render
+                    # where it went instead
+                    redirects += 1
+                    await self._wait_for_commit(page, commits, deadline)
+                    status = watch.status if watch.status is not None else rendered[-1].status
+                    rendered[-1] = await self._render_document(page, deadline, status, job_link=job_link, expand=expand)
+                    visited.add(_strip_fragment(page.url))
+                    navigations, commits = watch.navigations, watch.commits
+                    continue
                 if control is None:
                     return
                 if followed == max_next_pages:  # a further page is offered but the bound is reached
                     rendered[-1].truncated = True
                     return
+                followed += 1
                 if control.get("href"):
                     target = control["href"]
                     if _strip_fragment(target) in visited:
@@ -248,16 +330,15 @@ class BrowserSession:
                     visited.update({_strip_fragment(target), _strip_fragment(page.url)})
                     if status is not None and status >= 400:
                         raise BrowserError(f"{target}: HTTP {status} on a listing page")
-                    await self._settle(page, job_link, deadline)
                 else:
                     before = await self._eval(page, browser_js.SNAPSHOT, job_link, deadline)
                     await self._click(page, control["mark"], deadline)
-                    if not await self._wait_true(page, browser_js.CHANGED, [job_link, before], deadline.left(10)):
+                    wait = deadline.left(self._pool.settle_cap_s)
+                    if not await self._wait_true(page, browser_js.CHANGED, [job_link, before], wait):
                         return  # the button did nothing: last page
-                    await self._settle(page, None, deadline, cap=2.0)
                     status = rendered[-1].status
-                more = await self._expand(page, selectors, max_scrolls, max_load_more, deadline)
-                rendered.append(await self._capture(page, status, truncated=more))
+                rendered.append(await self._render_document(page, deadline, status, job_link=job_link, expand=expand))
+                navigations, commits = watch.navigations, watch.commits
 
     async def _expand(
         self, page: Page, selectors: dict, max_scrolls: int, max_load_more: int, deadline: _Deadline
@@ -282,7 +363,8 @@ class BrowserSession:
             clicks += 1
             before = await self._eval(page, browser_js.SNAPSHOT, job_link, deadline)
             await self._click(page, control["mark"], deadline)
-            if not await self._wait_true(page, browser_js.GREW, [job_link, before], deadline.left(10)):
+            wait = deadline.left(self._pool.settle_cap_s)
+            if not await self._wait_true(page, browser_js.GREW, [job_link, before], wait):
                 return False  # the button did nothing more
             await self._settle(page, None, deadline, cap=self._pool.scroll_wait_s)
 
@@ -292,9 +374,50 @@ class BrowserSession:
         if await self._wait_true(page, browser_js.GREW, arg, deadline.left(self._pool.scroll_wait_s)):
             await self._settle(page, None, deadline, cap=self._pool.scroll_wait_s)
             return True
-        if self._in_flight.get(page, 0) > 0:  # a lazy loader is still fetching
+        if self._watches[page].in_flight > 0:  # a lazy loader is still fetching
             return await self._wait_true(page, browser_js.GREW, arg, deadline.left(self._pool.settle_cap_s))
         return False
+
+    async def _render_document(
+        self,
+        page: Page,
+        deadline: _Deadline,
+        status: int | None,
+        *,
+        job_link: str | None = None,
+        expand: Callable[[], Awaitable[bool]] | None = None,
+    ) -> RenderedPage:
+        """Settle, expand (listings), capture — and start over, at most MAX_SELF_NAVIGATIONS times, when the page
+        navigated itself meanwhile (a JavaScript or meta-refresh redirect to the real board)."""
+        watch = self._watches[page]
+        for attempt in range(MAX_SELF_NAVIGATIONS + 1):
+            last = attempt == MAX_SELF_NAVIGATIONS
+            navigations, commits = watch.navigations, watch.commits
+            rendered: RenderedPage | None = None
+            try:
+                await self._settle(page, job_link, deadline)
+                truncated = await expand() if expand is not None else False
+                rendered = await self._capture(page, status, truncated=truncated)
+            except PlaywrightError:
+                if last or watch.navigations == navigations:
+                    raise  # not caused by the page navigating away
+            if rendered is not None and (last or watch.navigations == navigations):
+                return rendered
+            logger.debug("{} navigated itself; rendering the new document", page.url)
+            await self._wait_for_commit(page, commits, deadline)
+            status = watch.status if watch.status is not None else status
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _wait_for_commit(self, page: Page, commits: int, deadline: _Deadline) -> None:
+        """Wait (bounded) until the main frame committed a new document after `commits`, then for its DOM."""
+        watch = self._watches[page]
+        limit = deadline.left(self._pool.settle_cap_s)
+        waited = 0.0
+        while watch.commits == commits and waited < limit:
+            await asyncio.sleep(0.05)
+            waited += 0.05
+        with contextlib.suppress(PlaywrightTimeoutError):
+            await page.wait_for_load_state("domcontentloaded", timeout=deadline.ms())
 
     async def _find_control(self, page: Page, kind: str, selector: str | None, deadline: _Deadline) -> dict | None:
         mark = f"{kind}-{next(self._marks)}"
@@ -313,7 +436,7 @@ class BrowserSession:
     async def _click(self, page: Page, mark: str, deadline: _Deadline) -> None:
         await page.locator(f'[data-scoutly-target="{mark}"]').first.click(timeout=deadline.ms(10))
 
-    async def _goto(self, page: Page, url: str, deadline: _Deadline) -> Response | None:
+    async def _goto(self, page: Page, url: str, deadline: _Deadline) -> PlaywrightResponse | None:
         return await page.goto(url, wait_until="domcontentloaded", timeout=deadline.ms())
 
     async def _settle(self, page: Page, job_link: str | None, deadline: _Deadline, *, cap: float | None = None) -> None:
@@ -372,26 +495,13 @@ class BrowserSession:
             page = await self._context.new_page()
         except PlaywrightError as exc:
             raise BrowserError(f"{url}: browser unusable: {_reason(exc)}") from exc
-        self._track_requests(page)
+        self._watches[page] = _Watch.attach(page)
         try:
             yield page
         finally:
-            self._in_flight.pop(page, None)
+            self._watches.pop(page, None)
             if not await _close_quietly(page):
                 self.suspect = True
-
-    def _track_requests(self, page: Page) -> None:
-        self._in_flight[page] = 0
-
-        def started(_request: object) -> None:
-            self._in_flight[page] = self._in_flight.get(page, 0) + 1
-
-        def ended(_request: object) -> None:
-            self._in_flight[page] = max(0, self._in_flight.get(page, 0) - 1)
-
-        page.on("request", started)
-        page.on("requestfinished", ended)
-        page.on("requestfailed", ended)
 
     @contextlib.asynccontextmanager
     async def _guard(self, url: str, deadline: _Deadline) -> AsyncIterator[None]:
