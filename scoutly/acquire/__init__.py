@@ -235,6 +235,8 @@ class Acquirer:
                 page_rendered = await pool.render_page(posting.url)
             except BrowserError as exc:
                 raise StrategyError(f"browser: {exc}") from exc
+            if page_rendered.status is not None and page_rendered.status >= 400:
+                raise FetchError(page_rendered.url, f"HTTP {page_rendered.status}", status=page_rendered.status)
             details = extract_details(page_rendered.html, max_chars=max_chars)
         if details is None:
             return
