@@ -171,13 +171,49 @@ async def test_daily_quota_parks_work_and_resume_finishes_it(db, fake, monkeypat
     assert await db.analyses.count_documents({"status": "parked"}) == 0
 
 
-async def test_dry_run_writes_nothing_and_costs_nothing(db, fake):
+async def test_dry_run_judges_but_writes_nothing(db, fake):
     await add_user(db, "kw@example.com", PY_PROFILE.model_copy(update={"include_keywords": ["python"]}))
-    postings = [{"company": "acme", "title": "Python Developer", "location": "Berlin", "url": "https://x/1"}]
+    postings = [  # unsaved postings, as a dry-run scrape returns them: no _id
+        {
+            "company": "acme",
+            "key": "gh:1",
+            "title": "Python Developer",
+            "location": "Berlin",
+            "url": "https://x/1",
+            "description": "Python and Kubernetes",
+        },
+        {
+            "company": "acme",
+            "key": "gh:2",
+            "title": "Kubernetes Engineer",
+            "location": "Berlin",
+            "url": "https://x/2",
+            "description": "Kubernetes, PostgreSQL, Python",
+        },
+        {"company": "acme", "key": "gh:3", "title": "Chef", "location": "Berlin", "url": "https://x/3"},
+    ]
     outcome = await analyse_new_postings(db, gemini_settings(fake.base_url), {"_id": "acme"}, postings, dry_run=True)
-    assert [m["title"] for m in outcome.matches] == ["Python Developer"]
-    assert outcome.requests == 0 and fake.requests == []
+    by_title = {m["title"]: m for m in outcome.matches}
+    assert set(by_title) == {"Python Developer", "Kubernetes Engineer"}
+    assert by_title["Python Developer"]["keyword_hits"] == ["python"] and by_title["Python Developer"]["score"]
+    assert (
+        by_title["Kubernetes Engineer"]["posting"] == "gh:2" and by_title["Kubernetes Engineer"]["source"] == "gemini"
+    )
+    assert outcome.requests == len(fake.requests) > 0
     assert await db.matches.count_documents({}) == 0 and await db.analyses.count_documents({}) == 0
+    # the quota is real: the requests were reserved and accounted
+    assert await db.gemini_calls.count_documents({}) == outcome.requests
+
+
+async def test_dry_run_without_key_is_keywords_only(db):
+    await add_user(db, "kw@example.com", PY_PROFILE.model_copy(update={"include_keywords": ["python"]}))
+    postings = [
+        {"company": "acme", "key": "k1", "title": "Python Developer", "location": "Berlin", "url": "https://x/1"}
+    ]
+    outcome = await analyse_new_postings(db, gemini_settings(None), {"_id": "acme"}, postings, dry_run=True)
+    assert [(m["title"], m["source"]) for m in outcome.matches] == [("Python Developer", "keyword")]
+    assert "GEMINI_API_KEY" in outcome.skipped_reason
+    assert await db.matches.count_documents({}) == 0
 
 
 async def test_screening_disabled_sends_everything_to_deep_in_batches(db, fake):

@@ -83,6 +83,15 @@ class Pair:
     def key(self, stage: str) -> ledger.Key:
         return ledger.Key(self.posting["_id"], self.user.email, self.user.version, stage)
 
+    @property
+    def pid(self) -> Any:
+        return posting_id(self.posting)
+
+
+def posting_id(posting: dict) -> Any:
+    """A posting's identity in a pass: its `_id`, or (dry run: not saved) its key or URL."""
+    return posting.get("_id") or posting.get("key") or posting.get("url") or id(posting)
+
 
 def _slug(company: dict | str) -> str:
     return company if isinstance(company, str) else str(company.get("_id") or company.get("slug"))
@@ -110,7 +119,11 @@ def _offered(user: Interest, posting: dict) -> bool:
 class _Pass:
     """One analysis pass: the ledger owner, the gateway, and the tallies for the outcome."""
 
-    def __init__(self, db: Any, settings: Settings, company: str, gateway: GeminiGateway, now: datetime):
+    def __init__(
+        self, db: Any, settings: Settings, company: str, gateway: GeminiGateway, now: datetime, *, dry: bool = False
+    ):
+        self.dry = dry  # judge, but write no ledger entry and no match (the quota is still reserved and accounted)
+        self.dry_matches: dict[tuple[str, Any], dict] = {}
         self.db = db
         self.settings = settings
         self.company = company
@@ -123,6 +136,8 @@ class _Pass:
 
     # --- ledger helpers ---------------------------------------------------------------------------
     async def claim(self, pairs: list[Pair], stage: str) -> list[Pair]:
+        if self.dry:
+            return list(pairs)
         claimed = []
         for pair in pairs:
             if await ledger.claim(self.db, pair.key(stage), company=self.company, owner=self.owner, now=self.now):
@@ -131,6 +146,9 @@ class _Pass:
 
     async def park(self, pairs: list[Pair], stage: str, until: datetime, reason: str, *, outage: bool = False) -> None:
         for pair in pairs:
+            if self.dry:
+                self.outcome.parked += 1
+                continue
             key = pair.key(stage)
             if await ledger.park(
                 self.db, key, owner=self.owner, until=until, reason=reason, now=utcnow(), outage=outage
@@ -141,7 +159,8 @@ class _Pass:
 
     async def fail(self, pairs: list[Pair], stage: str, reason: str) -> None:
         for pair in pairs:
-            await ledger.fail(self.db, pair.key(stage), owner=self.owner, reason=reason, now=utcnow())
+            if not self.dry:
+                await ledger.fail(self.db, pair.key(stage), owner=self.owner, reason=reason, now=utcnow())
         self.outcome.failed += len(pairs)
 
     async def _call(self, stage: str, models: list[str], prompt: str, schema: Any, pairs: list[Pair]) -> Any:
@@ -188,17 +207,17 @@ class _Pass:
             postings: dict[Any, dict] = {}
             for email in group:
                 for pair in by_user[email]:
-                    postings.setdefault(pair.posting["_id"], pair.posting)
+                    postings.setdefault(pair.pid, pair.posting)
             ids = list(postings)
             refs_all = [PostingRef(f"P{i + 1}", postings[pid]) for i, pid in enumerate(ids)]
             posting_sizes = [estimate_tokens(screen_posting_block(ref)) + 2 * len(group) for ref in refs_all]
             for chunk in pack(posting_sizes, max(budget - group_tokens, 200)):
                 refs = [refs_all[i] for i in chunk]
-                alias_of = {ref.posting["_id"]: ref.alias for ref in refs}
-                chunk_pairs = [pair for email in group for pair in by_user[email] if pair.posting["_id"] in alias_of]
+                alias_of = {posting_id(ref.posting): ref.alias for ref in refs}
+                chunk_pairs = [pair for email in group for pair in by_user[email] if pair.pid in alias_of]
                 entries = []
                 for email in group:
-                    consider = [alias_of[p.posting["_id"]] for p in by_user[email] if p.posting["_id"] in alias_of]
+                    consider = [alias_of[p.pid] for p in by_user[email] if p.pid in alias_of]
                     if consider:
                         entries.append((candidates[email], consider))
                 prompt = screen_prompt(entries, refs)
@@ -220,15 +239,8 @@ class _Pass:
             if aliases[pair.user.email] not in answered:  # no verdict is not "nothing fits"
                 await self.fail([pair], "screen", "the screening answer had no entry for this user")
                 continue
-            reason = picks.get((aliases[pair.user.email], alias_of[pair.posting["_id"]]))
-            await ledger.record(
-                self.db,
-                pair.key("screen"),
-                owner=self.owner,
-                result={"shortlisted": reason is not None, "reason": reason},
-                model=result.model,
-                now=utcnow(),
-            )
+            reason = picks.get((aliases[pair.user.email], alias_of[pair.pid]))
+            await self._record(pair, "screen", {"shortlisted": reason is not None, "reason": reason}, result.model)
             self.outcome.screened += 1
             if reason is not None:
                 pair.reason = reason
@@ -266,21 +278,25 @@ class _Pass:
             by_alias.setdefault(analysis.posting_id, analysis.model_dump())
         for pair, ref in zip(pairs, refs, strict=True):
             analysis = by_alias.get(ref.alias)
-            key = pair.key("deep")
             if analysis is None:
-                await ledger.fail(self.db, key, owner=self.owner, reason="no analysis returned", now=utcnow())
-                self.outcome.failed += 1
+                await self.fail([pair], "deep", "no analysis returned")
                 continue
             analysis.pop("posting_id")
             if pair.reason:
                 analysis["screening_reason"] = pair.reason
-            await ledger.record(self.db, key, owner=self.owner, result=analysis, model=result.model, now=utcnow())
+            await self._record(pair, "deep", analysis, result.model)
             self.outcome.analysed += 1
             good = analysis["score"] >= pair.user.profile.min_score
-            if await save_gemini_match(
-                self.db, pair.user.email, pair.posting, {**analysis, "model": result.model}, create=good, now=utcnow()
-            ):
-                self.touched.add((pair.user.email, pair.posting["_id"]))
+            judged = {**analysis, "model": result.model}
+            if self.dry:
+                if good or (pair.keyword and pair.keyword.is_match):
+                    self.dry_matches[(pair.user.email, pair.pid)] = _dry_match(pair, judged)
+            elif await save_gemini_match(self.db, pair.user.email, pair.posting, judged, create=good, now=utcnow()):
+                self.touched.add((pair.user.email, pair.pid))
+
+    async def _record(self, pair: Pair, stage: str, result: dict, model: str) -> None:
+        if not self.dry:
+            await ledger.record(self.db, pair.key(stage), owner=self.owner, result=result, model=model, now=utcnow())
 
     async def gemini(self, screen_pairs: list[Pair], deep_pairs: list[Pair], *, deep_claimed: bool = False) -> None:
         """Screen the (claimed) screening pairs, then deep-analyse the shortlist plus the pairs sent straight
@@ -303,7 +319,10 @@ class _Pass:
     async def finish(self) -> AnalysisOutcome:
         self.outcome.requests = self.gateway.requests
         self.outcome.tokens = self.gateway.tokens
-        self.outcome.matches = await _load_matches(self.db, self.touched)
+        if self.dry:
+            self.outcome.matches = list(self.dry_matches.values())
+        else:
+            self.outcome.matches = await _load_matches(self.db, self.touched)
         return self.outcome
 
 
@@ -314,6 +333,23 @@ async def _load_matches(db: Any, touched: set[tuple[str, Any]]) -> list[dict]:
         if doc is not None:
             matches.append(doc)
     return matches
+
+
+def _dry_match(pair: Pair, analysis: dict | None) -> dict:
+    """What a match would be (dry run: nothing is written; `posting` is the posting's key when it has no _id)."""
+    return {
+        "user": pair.user.email,
+        "posting": pair.pid,
+        "company": pair.posting.get("company"),
+        "title": pair.posting.get("title"),
+        "url": pair.posting.get("url"),
+        "location": pair.posting.get("location"),
+        "source": "gemini" if analysis else "keyword",
+        "score": analysis["score"] if analysis else None,
+        "analysis": analysis,
+        "keyword_hits": pair.keyword.include_hits if pair.keyword else [],
+        "status": "new",
+    }
 
 
 def _no_key_reason(settings: Settings) -> str | None:
@@ -338,7 +374,8 @@ async def analyse_new_postings(
 ) -> AnalysisOutcome:
     """Turn a company's new postings into matches for every user tracking it (see module docstring).
 
-    `dry_run`: keyword trackers only, nothing written, no Gemini request (the postings may not be saved).
+    `dry_run`: judge (keywords and Gemini) but write no match and no ledger entry; the postings may be unsaved
+    (no `_id`). Gemini requests are still reserved in the shared budget and accounted: the quota is real.
     """
     slug = _slug(company)
     started = time.monotonic()
@@ -359,16 +396,7 @@ async def analyse_new_postings(
             judgeable = bool(user.profile.cv_text.strip() or user.profile.skills)
             if verdict.is_match:
                 if dry_run:
-                    keyword_matches.append(
-                        {
-                            "user": user.email,
-                            "posting": posting.get("_id"),
-                            "source": "keyword",
-                            "title": posting.get("title"),
-                            "url": posting.get("url"),
-                            "keyword_hits": verdict.include_hits,
-                        }
-                    )
+                    keyword_matches.append(_dry_match(pair, None))
                 elif await save_keyword_match(db, user.email, posting, verdict.include_hits, now=now):
                     touched.add((user.email, posting["_id"]))
                 if judgeable:
@@ -376,17 +404,15 @@ async def analyse_new_postings(
             elif judgeable:  # a profile without CV or skills gives Gemini nothing to judge against
                 screen_pairs.append(pair)
     keyword_time = {"keywords": time.monotonic() - started}
-    if dry_run:
-        return AnalysisOutcome(
-            matches=keyword_matches, skipped_reason="dry run: Gemini stages skipped", stages=keyword_time
-        )
     skipped = _no_key_reason(settings) if (users and postings) else None
     if skipped or not (screen_pairs or deep_pairs):
-        return AnalysisOutcome(matches=await _load_matches(db, touched), skipped_reason=skipped, stages=keyword_time)
+        matches = keyword_matches if dry_run else await _load_matches(db, touched)
+        return AnalysisOutcome(matches=matches, skipped_reason=skipped, stages=keyword_time)
 
     own = gateway is None
-    run = _Pass(db, settings, slug, gateway or GeminiGateway(db, settings), now)
+    run = _Pass(db, settings, slug, gateway or GeminiGateway(db, settings), now, dry=dry_run)
     run.touched |= touched
+    run.dry_matches.update({(m["user"], m["posting"]): m for m in keyword_matches})
     run.outcome.stages.update(keyword_time)
     try:
         if settings.gemini_screening:
