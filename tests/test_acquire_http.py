@@ -77,6 +77,17 @@ async def test_huge_page_refused_without_reading_it_all(server: LocalServer) -> 
     assert time.monotonic() - started < 10
 
 
+async def test_feeds_may_be_larger_than_pages(server: LocalServer) -> None:
+    body = b'{"jobs": ["' + b"x" * 150_000 + b'"]}'
+    server.route("/feed", body, content_type="application/json")
+    server.route("/page", body, content_type="text/html")
+    async with httpx.AsyncClient() as client:
+        http = Http(client, HttpLimits(delay_s=0, max_bytes=100_000, max_json_bytes=400_000))
+        assert len((await http.get_json(server.url("/feed")))["jobs"][0]) == 150_000
+        with pytest.raises(FetchError, match="exceeds"):
+            await http.get_html(server.url("/page"))
+
+
 async def test_declared_length_over_limit_refused(server: LocalServer, http: Http) -> None:
     server.route("/big", b"x" * 2_000_000)
     with pytest.raises(FetchError, match="exceeds"):

@@ -106,6 +106,8 @@ async def test_dry_run_writes_nothing(server: LocalServer, db) -> None:
 async def test_greenhouse_hint_uses_the_feed(server: LocalServer, db, corpus: Path) -> None:
     feed = json.loads((corpus / "greenhouse/catawiki.json").read_text())
     server.route("/greenhouse/v1/boards/catawiki/jobs", feed)
+    for job in feed["jobs"]:
+        server.route(f"/greenhouse/v1/boards/catawiki/jobs/{job['id']}", job)
     catawiki = company(_id="catawiki", careers_url=server.url("/nowhere"), ats="greenhouse", ats_token="catawiki")
     async with Acquirer(settings_for(server)) as acquirer:
         outcome = await acquirer.scrape(db, catawiki)

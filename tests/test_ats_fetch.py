@@ -36,12 +36,24 @@ def overrides(server: LocalServer, *vendors: str) -> dict[str, str]:
     return {vendor: server.url(f"/{vendor}") for vendor in vendors}
 
 
-async def test_greenhouse_feed(server: LocalServer, http: Http, corpus: Path) -> None:
-    server.route("/greenhouse/v1/boards/catawiki/jobs", load(corpus, "greenhouse/catawiki.json"))
-    listing = await fetch_board(http, AtsBoard("greenhouse", "catawiki"), overrides(server, "greenhouse"))
+async def test_greenhouse_feed_then_details_of_one(server: LocalServer, http: Http, corpus: Path) -> None:
+    data = load(corpus, "greenhouse/catawiki.json")
+    light = {
+        "jobs": [
+            {k: v for k, v in job.items() if k not in ("content", "departments", "offices")} for job in data["jobs"]
+        ]
+    }
+    server.route("/greenhouse/v1/boards/catawiki/jobs", light)
+    first = data["jobs"][0]
+    server.route(f"/greenhouse/v1/boards/catawiki/jobs/{first['id']}", first)
+    board = AtsBoard("greenhouse", "catawiki")
+    listing = await fetch_board(http, board, overrides(server, "greenhouse"))
     assert listing.complete and len(listing.postings) == 50
-    assert server.hits("/greenhouse/v1/boards/catawiki/jobs")[0].query == {"content": ["true"]}
-    assert all(p.description for p in listing.postings)
+    assert server.hits("/greenhouse/v1/boards/catawiki/jobs")[0].query == {}  # no content: a light listing
+    posting = listing.postings[0]
+    assert posting.description is None and posting.department is None
+    await describe(http, board, posting, overrides(server, "greenhouse"))
+    assert posting.description.startswith("At Catawiki") and posting.department == "Engineering"
 
 
 async def test_lever_feed(server: LocalServer, http: Http, corpus: Path) -> None:

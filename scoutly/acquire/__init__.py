@@ -89,6 +89,7 @@ class Acquirer:
             HttpLimits(
                 delay_s=self.settings.politeness_delay_s,
                 max_bytes=self.settings.max_page_bytes,
+                max_json_bytes=4 * self.settings.max_page_bytes,
                 timeout_s=self.settings.fetch_timeout_s,
             ),
         )

@@ -67,7 +67,8 @@ class HttpLimits:
     """Politeness and resource bounds of one `Http`."""
 
     delay_s: float = 1.0  # between two requests to the same domain
-    max_bytes: int = 5 * 1024 * 1024
+    max_bytes: int = 5 * 1024 * 1024  # an HTML page
+    max_json_bytes: int = 20 * 1024 * 1024  # an ATS feed (a big board's JSON is larger than any page)
     timeout_s: float = 20.0  # total time of one request, body included
     attempts: int = 3
     backoff_s: float = 1.0  # first retry wait without Retry-After; doubles each time
@@ -165,19 +166,16 @@ class Http:
             content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type and not any(kind in content_type for kind in accept):
                 raise FetchError(final, f"unexpected content type {content_type!r}", status=status)
+            limit = self.limits.max_json_bytes if accept is JSON_TYPES else self.limits.max_bytes
             declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > self.limits.max_bytes:
-                raise FetchError(
-                    final, f"body of {int(declared)} bytes exceeds the {self.limits.max_bytes} limit", status=status
-                )
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise FetchError(final, f"body of {int(declared)} bytes exceeds the {limit} limit", status=status)
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
-                if size > self.limits.max_bytes:
-                    raise FetchError(
-                        final, f"body exceeds the {self.limits.max_bytes} byte limit; refused", status=status
-                    )
+                if size > limit:
+                    raise FetchError(final, f"body exceeds the {limit} byte limit; refused", status=status)
                 chunks.append(chunk)
             body = b"".join(chunks)
             return Fetched(final, status, content_type, _decode(body, response.charset_encoding))

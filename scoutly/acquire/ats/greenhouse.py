@@ -60,6 +60,24 @@ def _posting(job: dict, group_department: str | None = None) -> PostingFound:
 
 
 async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
+    """The board's listing without `content` (a big board's descriptions run to megabytes); the descriptions
+    of new postings come from `describe`."""
     base = api_base(overrides, VENDOR, DEFAULT_API)
-    data = await http.get_json(f"{base}/v1/boards/{board.token}/jobs", params={"content": "true"})
+    data = await http.get_json(f"{base}/v1/boards/{board.token}/jobs")
     return Listing(strategy=VENDOR, postings=parse(data))
+
+
+async def describe(
+    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
+) -> PostingFound:
+    """Fill description, department and location of one posting from the job endpoint."""
+    base = api_base(overrides, VENDOR, DEFAULT_API)
+    job_id = posting.key.split(":", 1)[1]
+    job = await http.get_json(f"{base}/v1/boards/{board.token}/jobs/{job_id}")
+    if isinstance(job, dict) and job.get("title"):
+        full = _posting(job)
+        posting.description = full.description or posting.description
+        posting.department = posting.department or full.department
+        posting.location = posting.location or full.location
+        posting.employment_type = posting.employment_type or full.employment_type
+    return posting
