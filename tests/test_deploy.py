@@ -218,6 +218,19 @@ def test_systemd_units_restart_on_failure_and_time_the_enqueue_hourly() -> None:
     assert timer["Timer"]["OnCalendar"] == "hourly" and timer["Timer"]["Persistent"] == "true"
 
 
+def test_systemd_accepts_the_rendered_units(tmp_path: Path) -> None:
+    if not shutil.which("systemd-analyze"):
+        pytest.skip("systemd-analyze is not installed")
+    names = ["scoutly-processor.service", "scoutly-enqueue.service", "scoutly-enqueue.timer"]
+    for name in names:
+        text = (PI / name).read_text(encoding="utf-8").replace("@USER@", ME).replace("@APP_DIR@", str(ROOT))
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = subprocess.run(["systemd-analyze", "verify", "--man=no", *(f"./{n}" for n in names)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    complaints = [line for line in (result.stdout + result.stderr).splitlines() if str(tmp_path) in line]
+    assert result.returncode == 0 and not complaints, complaints
+
+
 def test_logrotate_config_is_accepted_by_logrotate(tmp_path: Path) -> None:
     text = (PI / "logrotate.conf").read_text(encoding="utf-8")
     assert "copytruncate" in text and "@LOG_DIR@/cron-*.log" in text
