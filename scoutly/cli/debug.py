@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from bson import ObjectId
 from bson.errors import InvalidId
+from rich.markup import escape
 from rich.table import Table
 
 from scoutly.cli.common import console, open_db, run
@@ -106,28 +107,29 @@ def job(job_id: Annotated[str, typer.Argument(help="The job's id (see `scoutly s
         raise InputError(f"job {job_id}: not found")
     if doc is not None:
         console.print(
-            f"[bold]{doc['company']}[/bold] job {job_id}: {doc['status']}, attempt {doc.get('attempts', 0)}/"
-            f"{doc.get('max_attempts', '?')}, priority {doc.get('priority')}, created {_when(doc.get('created_at'))}"
+            f"{doc['company']} job {job_id}: {doc['status']}, attempt {doc.get('attempts', 0)}/"
+            f"{doc.get('max_attempts', '?')}, priority {doc.get('priority')}, created {_when(doc.get('created_at'))}",
+            markup=False,
         )
-        if doc.get("lease_owner"):
-            console.print(f"  lease: {doc['lease_owner']} until {_when(doc.get('lease_until'))}")
+        if doc.get("status") == "processing":
+            console.print(f"  lease: {doc.get('lease_owner')} until {_when(doc.get('lease_until'))}")
         if doc.get("last_error"):
-            console.print(f"  last error: {doc['last_error']}")
-    table = Table("started", "worker", "outcome", "secs", "stages", "strategy", "found/new/removed", "tokens", "error")
+            console.print(f"  last error: {doc['last_error']}", markup=False)
+    console.print(f"{len(history)} attempts:")
     for entry in history:
-        stages = " ".join(f"{k}={v:.1f}" for k, v in (entry.get("stages") or {}).items())
-        table.add_row(
-            _when(entry.get("started_at")),
-            str(entry.get("worker")),
-            str(entry.get("outcome")),
-            f"{entry.get('duration') or 0:.1f}",
-            stages,
-            str(entry.get("strategy") or "–"),
-            f"{entry.get('found', 0)}/{entry.get('new', 0)}/{entry.get('removed', 0)}",
-            str(entry.get("tokens") or 0),
-            (entry.get("error") or "")[:80],
+        stages = " ".join(f"{k}={v:.1f}s" for k, v in (entry.get("stages") or {}).items())
+        console.print(
+            f"  {_when(entry.get('started_at'))}  {entry.get('worker')}  {entry.get('outcome')}  "
+            f"{entry.get('duration') or 0:.1f}s  strategy={entry.get('strategy') or '–'}  "
+            f"found/new/removed={entry.get('found', 0)}/{entry.get('new', 0)}/{entry.get('removed', 0)}  "
+            f"tokens={entry.get('tokens') or 0}",
+            soft_wrap=True,
+            markup=False,
         )
-    console.print(table)
+        if stages:
+            console.print(f"      stages: {stages}", soft_wrap=True)
+        if entry.get("error"):
+            console.print(f"      error: {entry['error']}", soft_wrap=True, markup=False)
 
 
 @debug_app.command("run")
@@ -160,9 +162,10 @@ def run_company(
         f"{result.tokens} tokens" + (" (dry run: nothing written)" if dry_run else "")
     )
     for match in result.matches:
-        console.print(f"  [{match.get('score')}] {match.get('user')}: {match.get('title') or match.get('posting')}")
+        line = f"  [{match.get('score')}] {match.get('user')}: {match.get('title') or match.get('posting')}"
+        console.print(line, markup=False)
     for error in result.errors:
-        console.print(f"  [yellow]warning:[/yellow] {error}")
+        console.print(f"  [yellow]warning:[/yellow] {escape(str(error))}")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from scoutly.cli.common import console, run
@@ -94,7 +95,7 @@ def render_operations(ops: Operations, now: datetime) -> None:
         for job in jobs:
             when = _when(job.next_retry_at, now) if jobs is ops.failing else _when(job.finished_at, now)
             problems.add_row(job.company, job.job, f"{job.attempts}/{job.max_attempts}", when,
-                             (job.last_error or "")[:100])
+                             escape((job.last_error or "")[:100]))
         console.print(problems)
 
     companies = Table(title="Companies (least recently successful first)", show_header=True)
