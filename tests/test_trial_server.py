@@ -96,6 +96,13 @@ def test_workday_cxs_search_paginates_and_caps_page_size(sites: SampleSiteServer
     assert client.get(detail["externalUrl"]).status_code == 200
 
 
+def test_head_answers_headers_only(client: httpx.Client) -> None:
+    head = client.head("/fjord-analytics/careers/")
+    get = client.get("/fjord-analytics/careers/")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(get.content)
+
+
 def test_static_sites_link_to_detail_pages(client: httpx.Client) -> None:
     listing = client.get("/fjord-analytics/careers/").text
     assert listing.count('class="job-card"') == 5

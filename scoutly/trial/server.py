@@ -336,7 +336,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         try:
-            response = self.server.sites.router.respond(method, self.path, body)
+            response = self.server.sites.router.respond("GET" if method == "HEAD" else method, self.path, body)
         except Exception as exc:  # a broken sample file must show up as a 500, not a hung connection
             response = Response.page("Server error", f"<h1>500</h1><pre>{html.escape(str(exc))}</pre>", status=500)
         self.server.sites.record(method, self.path, response.status)
@@ -352,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("GET")
 
     def do_HEAD(self) -> None:
-        self._serve("GET")
+        self._serve("HEAD")
 
     def do_POST(self) -> None:
         self._serve("POST")
