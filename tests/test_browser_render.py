@@ -190,3 +190,31 @@ async def test_client_side_redirects_are_followed(pool: BrowserPool, server: Loc
     assert len(pages) == 1
     assert pages[0].url == server.url("/js/list.html") and pages[0].status == 200
     assert len(job_links(pages[0])) == 12
+
+
+async def test_next_link_to_another_site_is_not_followed(pool: BrowserPool, server: LocalServer) -> None:
+    before = len(server.hits("/js/paged.html"))
+    pages = await pool.render_listing(server.url("/js/offsite.html"))
+    assert len(pages) == 1 and not pages[0].truncated
+    assert len(server.hits("/js/paged.html")) == before
+
+
+async def test_oversized_document_is_cut_and_marked_incomplete(pool: BrowserPool, server: LocalServer) -> None:
+    limit, pool.max_html_chars = pool.max_html_chars, 2000
+    try:
+        pages = await pool.render_listing(server.url("/js/list.html"))
+    finally:
+        pool.max_html_chars = limit
+    assert len(pages[0].html) == 2000 and pages[0].truncated is True
+
+
+async def test_a_session_shares_one_context_and_sessions_are_isolated(pool: BrowserPool, server: LocalServer) -> None:
+    server.route("/set-cookie", "<p>hello</p>", headers={"Set-Cookie": "visitor=42; Path=/"})
+    server.handler("/echo", lambda request: Response(200, f"<p>cookie=[{request.headers.get('cookie', '')}]</p>"))
+    async with pool.session() as session:
+        await session.render_page(server.url("/set-cookie"))
+        same_company = await session.render_page(server.url("/echo"))
+        listing = await session.render_listing(server.url("/js/list.html"))
+    assert "cookie=[visitor=42]" in same_company.html and len(job_links(listing[0])) == 12
+    other_company = await pool.render_page(server.url("/echo"))
+    assert "cookie=[]" in other_company.html

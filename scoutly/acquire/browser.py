@@ -84,7 +84,7 @@ class RenderedPage:
     html: str
     frame_urls: list[str] = field(default_factory=list)
     status: int | None = None
-    truncated: bool = False  # a bound (scrolls / load-more clicks / next pages) stopped us while more was offered
+    truncated: bool = False  # incomplete: a bound (scrolls, load-more clicks, next pages, HTML size) stopped us
 
 
 class BrowserError(Exception):
@@ -485,6 +485,11 @@ class BrowserSession:
             sections.append(f'<section data-scoutly-frame="{frame.url}">{inner}</section>')
         if sections:
             html = _append_before_body_end(html, "\n".join(sections))
+        if len(html) > self._pool.max_html_chars:
+            logger.warning(
+                "{}: {} characters of HTML, keeping the first {}", page.url, len(html), self._pool.max_html_chars
+            )
+            html, truncated = html[: self._pool.max_html_chars], True
         self.pages += 1
         return RenderedPage(url=page.url, html=html, frame_urls=frame_urls, status=status, truncated=truncated)
 
@@ -537,6 +542,7 @@ class BrowserPool:
         memory_limit_mb: int = 1200,
         settle_cap_s: float = 4.0,
         scroll_wait_s: float = 0.6,
+        max_html_chars: int = 10_000_000,
     ) -> None:
         if max_pages < 1 or restart_after_pages < 1 or memory_limit_mb < 1:
             raise ValueError("max_pages, restart_after_pages and memory_limit_mb must be positive")
@@ -546,6 +552,7 @@ class BrowserPool:
         self.memory_limit_mb = memory_limit_mb
         self.settle_cap_s = settle_cap_s
         self.scroll_wait_s = scroll_wait_s
+        self.max_html_chars = max_html_chars  # longer documents are cut and marked truncated (incomplete)
         self._slots = asyncio.Semaphore(max_pages)
         self._state = asyncio.Condition()
         self._playwright: Playwright | None = None

@@ -49,6 +49,10 @@ FIND_CONTROL = """
     }
   }
   const here = location.href.split('#')[0];
+  // a next page stays on this site (same host, or a sibling host of the same domain: jobs.x.com → careers.x.com)
+  const site = (host) => host.split('.').slice(-2).join('.');
+  const sameSite = (url) => { try { return site(new URL(url).hostname) === site(location.hostname); }
+                              catch (e) { return false; } };
   for (const el of candidates) {
     if (!usable(el)) continue;
     const link = kind === 'next' ? el.closest('a[href]') : null;  // "load more" is always clicked
@@ -56,6 +60,7 @@ FIND_CONTROL = """
       const target = link.href.split('#')[0];
       const raw = (link.getAttribute('href') || '').trim().toLowerCase();
       if (/^https?:/.test(target) && target !== here && !raw.startsWith('#') && !raw.startsWith('javascript:')) {
+        if (!sameSite(target)) continue;  // "next" into another site is not this listing's next page
         return {href: link.href};
       }
     }
@@ -64,7 +69,9 @@ FIND_CONTROL = """
   }
   if (kind === 'next' && !selector) {
     const head = document.querySelector('link[rel~="next" i][href]');
-    if (head && /^https?:/.test(head.href) && head.href.split('#')[0] !== here) return {href: head.href};
+    if (head && /^https?:/.test(head.href) && head.href.split('#')[0] !== here && sameSite(head.href)) {
+      return {href: head.href};
+    }
   }
   return null;
 }
