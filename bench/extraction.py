@@ -228,14 +228,43 @@ def report(title: str, scores: list[Score], *, quiet: bool) -> Score:
     return total("OVERALL", scores)
 
 
+def figures(corpus: Path) -> dict:
+    """Overall and per-source precision/recall in bench/README.md's `--json` shape."""
+    html_scores, feed_scores = bench_html(corpus), bench_feeds(corpus)
+    html, feeds = total("html", html_scores), total("feeds", feed_scores)
+    how_html = f"extract_postings on {len(html_scores)} labelled html-listing pages, {html.expected} labels"
+    how_feeds = f"ATS parsers on {len(feed_scores)} corpus feeds, {feeds.expected} job entries"
+    rows = [
+        {"name": "html listings: precision", "value": round(html.precision, 4), "unit": "", "how": how_html},
+        {"name": "html listings: recall", "value": round(html.recall, 4), "unit": "", "how": how_html},
+        {"name": "ATS feeds: precision", "value": round(feeds.precision, 4), "unit": "", "how": how_feeds},
+        {"name": "ATS feeds: recall", "value": round(feeds.recall, 4), "unit": "", "how": how_feeds},
+    ]
+    for score in html_scores:
+        if score.precision < 1 or score.recall < 1:
+            rows.append(
+                {
+                    "name": f"html {score.name}: precision / recall",
+                    "value": f"{score.precision:.3f} / {score.recall:.3f}",
+                    "unit": "",
+                    "how": f"misses: {score.misses}; extras: {score.extras}",
+                }
+            )
+    return {"figures": rows}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--quiet", action="store_true", help="numbers only, no misses")
+    parser.add_argument("--json", action="store_true", help="one JSON object of figures (for bench/run_all)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
+    if args.json:
+        print(json.dumps(figures(args.corpus)))
+        return 0
     html = report("Static HTML listings (extract_postings)", bench_html(args.corpus), quiet=args.quiet)
     feeds = report("ATS feeds (parsers)", bench_feeds(args.corpus), quiet=args.quiet)
     print(

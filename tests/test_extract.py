@@ -169,3 +169,41 @@ def test_next_page() -> None:
     )
     assert next_page_url('<a href="/careers/">Next</a>', BASE) is None
     assert next_page_url("<p>no pages</p>", BASE) is None
+
+
+# Markup shapes written after the extractor was tuned on the corpus (common job plugins/ATS pages, negatives).
+WP_JOB_MANAGER = """<ul class="job_listings">
+<li class="post-12 job_listing type-job_listing"><a href="https://www.example.org/job/lagerlogistik-m-w-d/">
+<img class="company_logo" src="x.png" alt="Example GmbH">
+<div class="position"><h3>Fachkraft für Lagerlogistik (m/w/d)</h3>
+<div class="company"><strong>Example GmbH</strong></div></div><div class="location">Hamburg</div></a></li>
+<li class="post-13 job_listing type-job_listing"><a href="https://www.example.org/job/buchhaltung/">
+<img class="company_logo" src="x.png" alt="Example GmbH"><div class="position"><h3>Buchhalter (m/w/d)</h3>
+</div><div class="location">Hamburg</div></a></li></ul>"""
+PERSONIO_LIKE = """<div class="jobs-list">
+<a class="job-box-link" href="https://example.jobs.personio.de/job/1234567?language=de">
+<div class="job-box"><div class="jb-title">Software Engineer Backend (w/m/d)</div>
+<div class="jb-description">Festanstellung, Vollzeit · München</div></div></a>
+<a class="job-box-link" href="https://example.jobs.personio.de/job/1234568?language=de">
+<div class="job-box"><div class="jb-title">Customer Success Manager</div>
+<div class="jb-description">Remote</div></div></a>
+</div>"""
+DEPARTMENTS = """<main>
+<section><h2>Engineering</h2><ul><li><a href="/careers/jobs/4410">Senior Go Developer</a> – Berlin</li>
+<li><a href="/careers/jobs/4411">Staff SRE</a> – Remote</li></ul></section>
+<section><h2>Operations</h2><ul><li><a href="/careers/jobs/4420">Office Manager</a></li></ul></section></main>"""
+TEAM_PAGE = """<main><h2>Meet the team</h2><ul class="team"><li><a href="/team/anna">Anna – Head of Engineering</a></li>
+<li><a href="/team/bob">Bob – Sales Manager</a></li>
+<li><a href="/team/cem">Cem – Product Designer</a></li></ul></main>"""
+NEWS_PAGE = """<main><h1>News</h1><ul class="news"><li><a href="/news/2025/new-office">New office in Lisbon</a></li>
+<li><a href="/news/2025/engineer-of-the-year">Our engineer of the year</a></li></ul></main>"""
+
+
+def test_unseen_markup_shapes() -> None:
+    def titles(page: str) -> list[str]:
+        return [p.title for p in extract_postings(page, "https://www.example.org/karriere/")]
+
+    assert titles(WP_JOB_MANAGER) == ["Fachkraft für Lagerlogistik (m/w/d)", "Buchhalter (m/w/d)"]
+    assert titles(PERSONIO_LIKE) == ["Software Engineer Backend (w/m/d)", "Customer Success Manager"]
+    assert titles(DEPARTMENTS) == ["Senior Go Developer", "Staff SRE", "Office Manager"]
+    assert titles(TEAM_PAGE) == [] and titles(NEWS_PAGE) == []

@@ -93,6 +93,11 @@ _EXCLUDED_PATH = re.compile(
     r"initiativbewerbung|initiative-application|unsolicited|talent-?pool|job-?alerts?)(/|$|\.)",
     re.IGNORECASE,
 )
+_NOT_JOB_SECTION = re.compile(  # site sections about people and products; excluded unless the URL is posting-shaped
+    r"/(team|teams|people|leadership|management|board|speakers?|staff|employees|mitarbeiter|customers?|clients?|"
+    r"case-studies|stories|testimonials?|products?|solutions|services|investors?|partners?)(/|$)",
+    re.IGNORECASE,
+)
 _JOB_SEGMENT = re.compile(
     r"^(jobs?|careers?|karriere|stellen|stellenangebote?|offene-stellen|stellenanzeigen?|vacanc(y|ies)|"
     r"vacatures?|positions?|openings?|roles?|opportunit(y|ies)|postings?|job-?offers?|offres?|empleos?|"
@@ -326,7 +331,7 @@ def _candidate(anchor: LexborNode, base: str, page_key: str) -> _Link | None:
         if url_key(url) == page_key or _excluded_url(url):
             return None
         strength = _url_strength(url)
-        if strength < 0:
+        if strength < 0 or (strength < 2 and _NOT_JOB_SECTION.search(urlsplit(url).path)):
             return None
     text = _text(anchor)
     return _Link(
