@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import sys
 import threading
@@ -60,6 +61,19 @@ BOARD_PAGE = """<!doctype html>
   }});
 </script>
 </body></html>"""
+
+FIGURES: list[dict[str, Any]] = []  # what `--json` prints for bench/run_all
+_report = sys.stdout
+
+
+def say(text: str) -> None:
+    """A line of the human-readable report (stderr under --json, so stdout holds only the JSON)."""
+    print(text, file=_report, flush=True)
+
+
+def figure(name: str, value: float, unit: str, how: str) -> None:
+    FIGURES.append({"name": name, "value": round(value, 3), "unit": unit, "how": how})
+
 
 TITLES = ("Backend Engineer", "Data Scientist", "Product Manager", "Site Reliability Engineer", "UX Designer")
 CITIES = ("Berlin", "Munich", "Remote - EU", "Hamburg", "Vienna")
@@ -162,20 +176,26 @@ async def compare_strategies(server: LocalServer, settings: Settings, postings: 
         await pool.close()
 
     feed_s, rendered_s = statistics.median(feed_times), statistics.median(rendered_times)
-    print(f"\n== one company, {postings} postings, same board: ATS JSON feed vs JavaScript-rendered page ==")
-    print(f"{'strategy':<30}{'found':>7}{'wall (median)':>16}{'peak mem tree':>16}")
-    print(f"{'greenhouse feed (httpx)':<30}{feed_found:>7}{feed_s * 1000:>13.1f} ms{feed_mem.peak_mb:>13.0f} MB")
-    print(
+    say(f"\n== one company, {postings} postings, same board: ATS JSON feed vs JavaScript-rendered page ==")
+    say(f"{'strategy':<30}{'found':>7}{'wall (median)':>16}{'peak mem tree':>16}")
+    say(f"{'greenhouse feed (httpx)':<30}{feed_found:>7}{feed_s * 1000:>13.1f} ms{feed_mem.peak_mb:>13.0f} MB")
+    say(
         f"{'rendered (Chromium), warm':<30}{rendered_found:>7}{rendered_s * 1000:>13.1f} ms"
         f"{rendered_mem.peak_mb:>13.0f} MB"
     )
-    print(
-        f"{'rendered, cold (starts Chromium)':<30}{'':>7}{cold_times[0] * 1000:>13.1f} ms{cold_mem.peak_mb:>13.0f} MB"
-    )
-    print(
+    say(f"{'rendered, cold (starts Chromium)':<30}{'':>7}{cold_times[0] * 1000:>13.1f} ms{cold_mem.peak_mb:>13.0f} MB")
+    say(
         f"ratio rendered/feed: wall x{rendered_s / feed_s:.0f} (cold x{cold_times[0] / feed_s:.0f}), "
         f"peak memory x{rendered_mem.peak_mb / feed_mem.peak_mb:.1f}  ({repeat} runs each)"
     )
+    how = f"one company, {postings} postings, median of {repeat} runs, 127.0.0.1"
+    figure("feed (Greenhouse JSON) wall per company", feed_s * 1000, "ms", how)
+    figure("rendered (Chromium, warm) wall per company", rendered_s * 1000, "ms", how)
+    figure("rendered (Chromium, cold start) wall per company", cold_times[0] * 1000, "ms", "first company, 1 run")
+    figure("wall ratio rendered/feed", rendered_s / feed_s, "x", how)
+    figure("feed peak memory of the process tree", feed_mem.peak_mb, "MB", "summed PSS, sampled every 0.1 s")
+    figure("rendered peak memory of the process tree", rendered_mem.peak_mb, "MB", "summed PSS incl. Chromium")
+    figure("peak memory ratio rendered/feed", rendered_mem.peak_mb / feed_mem.peak_mb, "x", "summed PSS")
 
 
 async def throughput(server: LocalServer, settings: Settings, pages: int, jobs_per_page: int) -> None:
@@ -184,15 +204,23 @@ async def throughput(server: LocalServer, settings: Settings, pages: int, jobs_p
         server.route(f"/v1/boards/{company}/jobs", greenhouse_feed(server.base_url, company, jobs_per_page))
         server.route(f"/careers/{company}", BOARD_PAGE.format(company=company))
     urls = [server.url(f"/careers/company{n}") for n in range(pages)]
-    print(f"\n== throughput: {pages} local JavaScript career pages ({jobs_per_page} postings each) ==")
-    print(f"{'concurrency':<13}{'wall':>9}{'pages/s':>9}{'peak mem tree':>15}{'Chromium max':>15}{'restarts':>10}")
+    say(f"\n== throughput: {pages} local JavaScript career pages ({jobs_per_page} postings each) ==")
+    say(f"{'concurrency':<13}{'wall':>9}{'pages/s':>9}{'peak mem tree':>15}{'Chromium max':>15}{'restarts':>10}")
+    rates = {}
     for concurrency in (1, 5):
         wall, peak_tree, pool = await render_all(server, settings, urls, concurrency, jobs_per_page)
         restarts = sum(pool.restarts.values())
-        print(
+        rates[concurrency] = len(urls) / wall
+        say(
             f"{concurrency:<13}{wall:>7.1f} s{len(urls) / wall:>9.2f}{peak_tree:>12.0f} MB"
             f"{pool.peak_browser_mb:>12.0f} MB{restarts:>10}"
         )
+        how = f"{len(urls)} JS career pages, render_listing + extract_postings, Chromium already started"
+        figure(f"render throughput, concurrency {concurrency}", rates[concurrency], "pages/s", how)
+        figure(f"peak memory of the process tree, concurrency {concurrency}", peak_tree, "MB", "summed PSS")
+        figure(f"Chromium restarts, concurrency {concurrency}", restarts, "", "restart_after_pages=50, 1200 MB limit")
+    say(f"speed-up concurrency 5 vs 1: x{rates[5] / rates[1]:.2f} ({psutil.cpu_count()} CPUs)")
+    figure("throughput ratio concurrency 5/1", rates[5] / rates[1], "x", f"{psutil.cpu_count()} CPUs")
 
 
 async def render_all(
@@ -227,15 +255,21 @@ async def main() -> None:
     parser.add_argument("--pages", type=int, default=50, help="career pages for the throughput run")
     parser.add_argument("--jobs-per-page", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5, help="runs per strategy (median reported)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON (for bench/run_all)")
     args = parser.parse_args()
+    global _report
+    _report = sys.stderr if args.json else sys.stdout
     settings = Settings(_env_file=None)
-    print(
+    say(
         f"machine: {psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.1f} GiB RAM. Memory = summed "
         "PSS of this process tree (Python + Playwright driver + Chromium), sampled every 0.1 s."
     )
     with LocalServer() as server:
         await compare_strategies(server, settings, args.postings, args.repeat)
-        await throughput(server, settings, args.pages, args.jobs_per_page)
+        if args.pages:
+            await throughput(server, settings, args.pages, args.jobs_per_page)
+    if args.json:
+        print(json.dumps({"figures": FIGURES}))
 
 
 if __name__ == "__main__":
