@@ -337,3 +337,48 @@ def test_restore_refuses_without_yes(tmp_path: Path) -> None:
     result = subprocess.run([str(checkout / "scripts" / "restore-mongo.sh"), str(archive)],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "--yes" in result.stderr
+
+
+# --- deploy/pi/check-pi.sh against fake /proc trees ------------------------------------------------------
+PI5_FEATURES = "fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp"
+PI4_FEATURES = "fp asimd evtstrm crc32 cpuid"
+
+
+def _fake_board(tmp_path: Path, *, model: str, features: str, mem_kb: int, swap_kb: int, rootdev: str) -> Path:
+    root = tmp_path / "board"
+    (root / "proc" / "device-tree").mkdir(parents=True)
+    (root / "proc" / "device-tree" / "model").write_bytes(model.encode() + b"\0")
+    (root / "proc" / "cpuinfo").write_text(f"processor\t: 0\nBogoMIPS\t: 108.00\nFeatures\t: {features}\n")
+    (root / "proc" / "meminfo").write_text(f"MemTotal:       {mem_kb} kB\nSwapTotal:      {swap_kb} kB\n")
+    (root / "arch").write_text("aarch64\n")
+    (root / "rootdev").write_text(rootdev + "\n")
+    return root
+
+
+def _check_pi(root: Path, *args: str) -> str:
+    result = subprocess.run([str(PI / "check-pi.sh"), *args], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "CHECK_PI_ROOT": str(root)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_check_pi_on_a_pi_5_with_an_ssd(tmp_path: Path) -> None:
+    root = _fake_board(tmp_path, model="Raspberry Pi 5 Model B Rev 1.0", features=PI5_FEATURES,
+                       mem_kb=8_245_000, swap_kb=524_284, rootdev="/dev/nvme0n1p2")
+    out = _check_pi(root)
+    assert "board: Raspberry Pi 5 Model B Rev 1.0, aarch64" in out
+    assert "ok:   MongoDB image: mongo:8.0" in out
+    assert "ok:   memory: 8 GB" in out and "ok:   swap: 511 MB" in out
+    assert "on /dev/nvme0n1p2 (SSD/USB disk)" in out and "warn:" not in out
+    assert _check_pi(root, "--mongo-image").strip() == "mongo:8.0"
+
+
+def test_check_pi_on_a_pi_4_with_an_sd_card_and_no_swap(tmp_path: Path) -> None:
+    root = _fake_board(tmp_path, model="Raspberry Pi 4 Model B Rev 1.4", features=PI4_FEATURES,
+                       mem_kb=3_884_000, swap_kb=0, rootdev="/dev/mmcblk0p2")
+    out = _check_pi(root)
+    assert "MONGO_IMAGE=mongo:4.4" in out
+    assert "warn: memory: 4 GB: use SCOUTLY_CONCURRENCY=2" in out
+    assert "warn: no swap" in out
+    assert "warn: MongoDB's data (/) is on the SD card (/dev/mmcblk0p2)" in out
+    assert _check_pi(root, "--mongo-image").strip() == "mongo:4.4"

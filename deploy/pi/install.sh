@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install Scoutly from this checkout on Raspberry Pi OS 64-bit (bookworm) — or any Debian/Ubuntu machine.
 # Steps (each backed by a file in this directory or the repository; deploy/pi/GUIDE.md explains them):
+#   0. the board: CPU (which MongoDB it can run), memory and swap, SD card or SSD (check-pi.sh)
 #   1. Debian packages: chromium, python3-venv, fonts, logrotate (and cron for --cron)
 #   2. .venv with Scoutly installed
-#   3. .env from .env.example, with a generated MongoDB password (kept if .env exists)
+#   3. .env from .env.example, with a generated MongoDB password and the MongoDB image this CPU runs
+#      (kept as it is if .env exists)
 #   4. MongoDB with docker compose (docker-compose.yml), unless --mongodb none
 #   5. scheduling: systemd units (Restart=on-failure) or the user's crontab (crontab.example)
 #   6. logrotate for the cron logs (logrotate.conf)
@@ -146,7 +148,9 @@ if ! id "$RUN_USER" >/dev/null 2>&1; then
   exit 1
 fi
 if [ "$RUN_USER" = root ]; then warn "Scoutly will run as root; pass --user YOU to run it as a normal account"; fi
-echo "checkout: $APP_DIR   user: $RUN_USER   scheduler: $SCHEDULER   mongodb: $MONGODB"
+"$PI_DIR/check-pi.sh" || warn "deploy/pi/check-pi.sh could not check everything"
+MONGO_IMAGE="$("$PI_DIR/check-pi.sh" --mongo-image)"
+echo "checkout: $APP_DIR   user: $RUN_USER   scheduler: $SCHEDULER   mongodb: $MONGODB ($MONGO_IMAGE)"
 
 say "1. Debian packages (chromium from Debian: no browser download)"
 packages=(chromium python3-venv python3-pip fonts-liberation logrotate)
@@ -166,9 +170,10 @@ if [ -f "$APP_DIR/.env" ]; then
 else
   password="$(python3 -c 'import secrets; print(secrets.token_hex(24))')"
   if [ "$DRY_RUN" = yes ]; then
-    echo "+ write $APP_DIR/.env from .env.example (mode 600, new MongoDB password, SCOUTLY_LOG_DIR=$LOG_DIR)"
+    echo "+ write $APP_DIR/.env from .env.example (mode 600, new MongoDB password, MONGO_IMAGE=$MONGO_IMAGE, SCOUTLY_LOG_DIR=$LOG_DIR)"
   else
     sed -e "s|change-me-to-a-long-random-hex-string|$password|g" \
+        -e "s|^MONGO_IMAGE=.*|MONGO_IMAGE=$MONGO_IMAGE|" \
         -e "s|^# SCOUTLY_LOG_DIR=.*|SCOUTLY_LOG_DIR=$LOG_DIR|" \
         "$APP_DIR/.env.example" > "$APP_DIR/.env"
     chmod 600 "$APP_DIR/.env"
