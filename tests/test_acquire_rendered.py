@@ -64,6 +64,7 @@ async def test_javascript_listing_uses_the_rendered_strategy(server: LocalServer
         outcome = await acquirer.scrape(db, company(server.url("/js/list.html")))
         assert outcome.strategy == "rendered" and outcome.complete and outcome.found == 12
         assert outcome.new[0]["url"] == server.url("/jobs/0")  # tracking parameter dropped
+        assert outcome.new[0]["source"] == "rendered"
         assert outcome.new[0]["description"] == "Engineer 0: build things."
         assert outcome.new[0]["location"] == "Berlin"
         assert await db[POSTINGS].count_documents({"company": "jsco"}) == 12

@@ -173,6 +173,8 @@ async def rendered_listing(ctx: ListingContext, url: str, selectors: dict | None
     if not listing.complete and not listing.errors:
         listing.errors.append(f"{url}: rendered listing stopped at a bound (more was offered)")
     listing.postings = dedupe(listing.postings)
+    for posting in listing.postings:
+        posting.source = RENDERED
     return listing, boards
 
 
