@@ -37,7 +37,8 @@ def test_mongodb_is_bound_to_loopback_with_auth_healthcheck_and_capped_cache() -
     env = mongodb["environment"]
     assert ":?" in env["MONGO_INITDB_ROOT_USERNAME"] and ":?" in env["MONGO_INITDB_ROOT_PASSWORD"]  # required
     command = mongodb["command"]
-    assert command[command.index("--wiredTigerCacheSizeGB") + 1] == "1"
+    assert command[command.index("--wiredTigerCacheSizeGB") + 1] == "${MONGO_CACHE_GB:-1}"  # 1 GB unless set
+    assert _env_example()["MONGO_CACHE_GB"] == "1"
     health = mongodb["healthcheck"]
     assert "ping" in " ".join(health["test"]) and "mongosh" in " ".join(health["test"])
     assert mongodb["restart"] == "unless-stopped"

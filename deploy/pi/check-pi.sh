@@ -49,7 +49,7 @@ mem_gb=$(( (mem_kb + 524288) / 1048576 ))
 if [ "$mem_kb" -ge 7000000 ]; then
   ok "memory: ${mem_gb} GB (room for MongoDB's 1 GB cache and 5 companies at once)"
 elif [ "$mem_kb" -ge 3500000 ]; then
-  warn "memory: ${mem_gb} GB: use SCOUTLY_CONCURRENCY=2 and --wiredTigerCacheSizeGB 0.5 (GUIDE.md, Memory and swap)"
+  warn "memory: ${mem_gb} GB: use SCOUTLY_CONCURRENCY=2 and MONGO_CACHE_GB=0.5 in .env (GUIDE.md, Memory and swap)"
 else
   warn "memory: ${mem_gb} GB is too little for MongoDB plus Chromium; use a 4 GB or 8 GB board"
 fi
