@@ -75,6 +75,10 @@ class Settings(BaseSettings):
 
     # --- acquisition ---------------------------------------------------------------------------------
     chromium_path: str | None = Field(None, description="Chromium executable; default: found on PATH.")
+    browser_memory_limit_mb: int = Field(
+        1200, ge=200, description="Restart Chromium when its process tree's memory (summed PSS) passes this."
+    )
+    browser_restart_after_pages: int = Field(50, ge=1, description="Restart Chromium after this many pages.")
     user_agent: str = Field(
         "Mozilla/5.0 (X11; Linux aarch64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/130.0.0.0 Safari/537.36 Scoutly/0.1",

@@ -242,3 +242,11 @@ async def test_missing_chromium_is_a_one_line_config_error(tmp_path: Path) -> No
             await pool.render_page("http://127.0.0.1:9/")
     assert isinstance(raised.value, ConfigError) and isinstance(raised.value, BrowserError)
     assert "\n" not in str(raised.value)
+
+
+def test_restart_budget_comes_from_settings_unless_given() -> None:
+    configured = settings(browser_memory_limit_mb=800, browser_restart_after_pages=7)
+    pool = BrowserPool(configured)
+    assert (pool.memory_limit_mb, pool.restart_after_pages) == (800, 7)
+    pool = BrowserPool(configured, memory_limit_mb=300, restart_after_pages=2)
+    assert (pool.memory_limit_mb, pool.restart_after_pages) == (300, 2)

@@ -72,6 +72,8 @@ BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
 VIEWPORT = {"width": 1366, "height": 900}
 CLOSE_TIMEOUT_S = 10.0
 CAPTURE_TIMEOUT_S = 10.0
+DEFAULT_RESTART_AFTER_PAGES = 50
+DEFAULT_MEMORY_LIMIT_MB = 1200  # Chromium tree (PSS); 5 pages at once stay well below it, a runaway page does not
 MAX_SELF_NAVIGATIONS = 2  # client-side redirects followed while rendering one document
 MEMORY_CHECK_S = 1.0  # at most one memory reading per second (reading PSS of ~10 processes takes ~20 ms)
 
@@ -538,18 +540,23 @@ class BrowserPool:
         settings: Any,
         *,
         max_pages: int = 5,
-        restart_after_pages: int = 50,
-        memory_limit_mb: int = 1200,
+        restart_after_pages: int | None = None,
+        memory_limit_mb: int | None = None,
         settle_cap_s: float = 4.0,
         scroll_wait_s: float = 0.6,
         max_html_chars: int = 10_000_000,
     ) -> None:
+        # restart budget: the arguments, else SCOUTLY_BROWSER_RESTART_AFTER_PAGES / SCOUTLY_BROWSER_MEMORY_LIMIT_MB
+        if restart_after_pages is None:
+            restart_after_pages = getattr(settings, "browser_restart_after_pages", DEFAULT_RESTART_AFTER_PAGES)
+        if memory_limit_mb is None:
+            memory_limit_mb = getattr(settings, "browser_memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB)
         if max_pages < 1 or restart_after_pages < 1 or memory_limit_mb < 1:
             raise ValueError("max_pages, restart_after_pages and memory_limit_mb must be positive")
         self._settings = settings
         self.max_pages = max_pages
-        self.restart_after_pages = restart_after_pages
-        self.memory_limit_mb = memory_limit_mb
+        self.restart_after_pages = int(restart_after_pages)
+        self.memory_limit_mb = int(memory_limit_mb)
         self.settle_cap_s = settle_cap_s
         self.scroll_wait_s = scroll_wait_s
         self.max_html_chars = max_html_chars  # longer documents are cut and marked truncated (incomplete)
