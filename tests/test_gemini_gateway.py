@@ -95,6 +95,8 @@ async def test_per_minute_429_waits_retry_delay_then_retries(db, fake, clock):
     # the minute was marked full for every process, so the retry also waited for the next minute window
     assert clock.current.minute == 1 and clock.current.hour == 17
     assert [c["outcome"] for c in await calls(db)] == ["http_429", "ok"]
+    rows = {row["model"]: row for row in await budget_snapshot(db, gemini_settings(fake.base_url), now=clock.now())}
+    assert rows[FLASH]["requests_today"] == 1  # the refused request gave its day reservation back
 
 
 async def test_per_day_429_marks_model_spent_and_falls_back(db, fake, clock):

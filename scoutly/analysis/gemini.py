@@ -28,7 +28,7 @@ from loguru import logger
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception, stop_never, wait_exponential_jitter
 
-from scoutly.analysis.limiter import Clock, DailyQuotaExhausted, RateLimiter, Sleep
+from scoutly.analysis.limiter import Clock, DailyQuotaExhausted, RateLimiter, Reservation, Sleep
 from scoutly.analysis.prompts import SYSTEM_INSTRUCTION, estimate_tokens, inline_schema_prompt
 from scoutly.analysis.quota import parse_rate_limit
 from scoutly.clock import utcnow
@@ -48,6 +48,7 @@ T = TypeVar("T", bound=BaseModel)
 
 BLOCKED_FINISH = {"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "RECITATION", "IMAGE_SAFETY"}
 MAX_MINUTE_RETRIES = 5
+MAX_RETRY_DELAY = 300.0  # a per-minute 429 asking for longer is not believed beyond this
 MAX_OUTPUT_TOKENS = 16384  # includes thinking tokens on thinking models
 _CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 
@@ -255,7 +256,7 @@ class GeminiGateway:
             response = await self.client.aio.models.generate_content(model=model, contents=contents, config=config)
         except genai_errors.APIError as exc:
             await self._account(record, started, outcome=f"http_{exc.code}", error=exc.message or str(exc.status))
-            await self._raise_for_api_error(model, exc)
+            await self._raise_for_api_error(model, exc, reservation)
         except _TRANSPORT_ERRORS as exc:
             await self._account(record, started, outcome="network", error=type(exc).__name__)
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
@@ -284,7 +285,7 @@ class GeminiGateway:
         await self._account(record, started, outcome="ok", **tokens)
         return CallResult(answer, model, prompt_tokens, output_tokens, total_tokens)
 
-    async def _raise_for_api_error(self, model: str, exc: genai_errors.APIError) -> None:
+    async def _raise_for_api_error(self, model: str, exc: genai_errors.APIError, reservation: Reservation) -> None:
         code = exc.code or 0
         if code == 429:
             limit = parse_rate_limit(exc.details)
@@ -292,7 +293,8 @@ class GeminiGateway:
                 resets = await self.limiter.mark_exhausted(model)
                 raise DailyQuotaExhausted(model, resets) from exc
             await self.limiter.mark_minute_full(model)
-            delay = limit.retry_after if limit.retry_after is not None else 60.0
+            await self.limiter.give_back(reservation)
+            delay = min(limit.retry_after if limit.retry_after is not None else 60.0, MAX_RETRY_DELAY)
             raise _MinuteLimited(delay) from exc
         if code in (408, 500, 502, 503, 504) or code >= 500:
             raise _Transient(f"HTTP {code} {exc.status or ''}".strip()) from exc

@@ -7,7 +7,10 @@ staying within its limit and upserted on first use; when the condition fails the
 the existing `_id` (DuplicateKeyError) and the window is full. So `process` and a manual `debug run`,
 in separate processes, never exceed the budgets together.
 
-Windows are fixed: minutes (UTC) and quota days that reset at midnight America/Los_Angeles.
+Windows are fixed: minutes (UTC) and quota days that reset at midnight America/Los_Angeles. Google's own
+minute windows may be rolling, so a burst straddling a minute boundary can still draw a per-minute 429; the
+gateway then waits the server's RetryInfo delay, makes every process wait for the next minute, and gives the
+day's reservation back (the refused request used none).
 """
 
 from __future__ import annotations
@@ -146,6 +149,11 @@ class RateLimiter:
             await self._give_back(day_id, "requests", 1)
             wait = (minute + timedelta(minutes=1) - now).total_seconds()
             await self.sleep(max(wait, 0.01) + random.uniform(0, 0.5))
+
+    async def give_back(self, reservation: Reservation) -> None:
+        """The server refused the request (429 per-minute): it used no request of the day."""
+        day_id, _, _ = _ids(reservation.model, reservation.day, reservation.minute)
+        await self._give_back(day_id, "requests", 1)
 
     async def settle(self, reservation: Reservation, prompt_tokens: int | None) -> None:
         """Correct the minute's token counter with what the request really used."""
