@@ -85,3 +85,15 @@ def test_matches_cli(cli_db):  # noqa: F811
     assert "usage: scoutly matches mark ID STATUS" in str(bad.exception)
     none = runner.invoke(app, ["matches", "nobody@example.com"])
     assert "no matches" in none.output
+
+
+def test_matches_cli_rich_table(cli_db, monkeypatch):  # noqa: F811
+    import scoutly.cli.matches as matches_cli
+
+    cli_db(seed)
+    monkeypatch.setattr(matches_cli, "interactive", lambda: True)
+    monkeypatch.setattr(matches_cli.console, "width", 200)
+    table = CliRunner().invoke(app, ["matches", "a@example.com"])
+    assert table.exit_code == 0, table.output
+    assert "2 matches" in table.output and "score" in table.output and "Job 1" in table.output
+    assert "82" in table.output and "keyword" in table.output
