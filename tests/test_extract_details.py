@@ -19,7 +19,7 @@ from scoutly.acquire.details import extract_details
             "workday-medtronic-R62042-2.html",
             "Financial Systems Analyst",
             "USA-MN OHQ Corporate, United States of America",
-        ),  # noqa: E501
+        ),
         ("osome-teamtailor-accounting-team-lead.html", "Accounting Team Lead (SG)", "Kuala Lumpur, Southeast Asia, MY"),
     ],
 )
