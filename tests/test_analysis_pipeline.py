@@ -297,3 +297,12 @@ async def test_a_user_missing_from_the_screening_answer_is_failed_not_dismissed(
     failed = [a async for a in db.analyses.find({"status": "failed"})]
     assert {a["stage"] for a in failed} == {"screen"} and len({a["user"] for a in failed}) == 1
     assert "no entry for this user" in failed[0]["reason"]
+
+
+async def test_a_broken_stored_profile_skips_that_user_only(db):
+    await add_user(db, "kw@example.com", Profile(include_keywords=["python"]))
+    await db.users.insert_one({"_id": "bad@example.com", "active": True, "profile": {"min_score": "lots"}})
+    await db.trackings.insert_one({"user": "bad@example.com", "company": "acme", "rank": 10})
+    postings = await add_postings(db, "acme", [("Python Developer", "Berlin")])
+    outcome = await analyse_new_postings(db, gemini_settings(None), {"_id": "acme"}, postings)
+    assert [m["user"] for m in outcome.matches] == ["kw@example.com"]

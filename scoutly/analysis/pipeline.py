@@ -39,6 +39,7 @@ from scoutly.analysis.prompts import (
 from scoutly.analysis.schemas import DeepAnswer, ScreenAnswer
 from scoutly.clock import utcnow
 from scoutly.config import Settings
+from scoutly.errors import InputError
 from scoutly.storage.indexes import ANALYSES, MATCHES, POSTINGS, TRACKINGS, USERS
 
 RETRY_AFTER_OUTAGE = timedelta(minutes=30)
@@ -106,8 +107,13 @@ async def interested_users(db: Any, company: str) -> list[Interest]:
     emails = [doc["user"] async for doc in db[TRACKINGS].find({"company": company}, {"user": 1})]
     if not emails:
         return []
-    users = db[USERS].find({"_id": {"$in": emails}, "active": {"$ne": False}})
-    return [Interest(u["_id"], profile_of(u), int(u.get("profile_version") or 0)) async for u in users]
+    interests = []
+    async for user in db[USERS].find({"_id": {"$in": emails}, "active": {"$ne": False}}):
+        try:
+            interests.append(Interest(user["_id"], profile_of(user), int(user.get("profile_version") or 0)))
+        except InputError as exc:  # a hand-edited profile must not fail the company's job for everyone
+            logger.warning("skipping {}: {} (fix it with `scoutly profile set`)", user["_id"], exc)
+    return interests
 
 
 def _offered(user: Interest, posting: dict) -> bool:
