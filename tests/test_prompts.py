@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 from fake_gemini import PY_PROFILE, FakeGemini, add_postings, add_user, gemini_settings, parse_blocks
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from scoutly.analysis import analyse_new_postings
 from scoutly.analysis.profile import Profile
@@ -80,3 +83,21 @@ async def test_injection_in_a_posting_does_not_change_the_outcome(db, fake):
     assert sorted(m["title"] for m in outcome.matches) == ["Python Developer", "Python Engineer"]
     keyword_only = await db.matches.find_one({"posting": postings[0]["_id"]})
     assert keyword_only["source"] == "keyword" and keyword_only["score"] is None
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    title=st.text(alphabet=st.sampled_from("<>abc =PEND\n"), max_size=40),
+    description=st.text(alphabet=st.sampled_from("<>xyz =POSTINGEND\nid"), max_size=200),
+)
+def test_no_text_can_break_out_of_its_fence(title, description):
+    refs = [
+        PostingRef("P1", {"title": title, "description": description}),
+        PostingRef("P2", {"title": "Other", "description": description}),
+    ]
+    deep = deep_prompt(Candidate("C1", Profile(cv_text=description)), refs, cv_tokens=100, description_tokens=100)
+    screen = screen_prompt([(Candidate("C1", Profile(skills=[title])), ["P1", "P2"])], refs)
+    for prompt in (deep, screen):
+        candidates, postings = parse_blocks(prompt)
+        assert list(candidates) == ["C1"] and list(postings) == ["P1", "P2"]
+        assert prompt.count("<<<") == prompt.count(">>>") == 6
