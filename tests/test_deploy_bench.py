@@ -33,12 +33,19 @@ import argparse
 argparse.ArgumentParser().parse_args()
 print("OVERALL  0.990  0.966")
 ''')
+    _bench(bench, "acquire", '''"""Feed vs render (this docstring mentions --json, but the parser rejects it)."""
+import argparse
+argparse.ArgumentParser().parse_args()
+print("feed/render ratio 0.02")
+''')
     _bench(bench, "process", '''"""Process throughput."""
 import sys
 print("Traceback: boom", file=sys.stderr)
 sys.exit(3)
 ''')
     _bench(bench, "tokens", '''"""Gemini tokens: first pass vs unchanged pass."""
+import sys
+assert sys.argv[1:] == ["--json"]
 print("warming up")
 print('{"first_pass": {"requests": 4, "tokens": 9120}, "unchanged_pass": {"requests": 0}}')
 ''')
@@ -55,8 +62,19 @@ print('{"first_pass": {"requests": 4, "tokens": 9120}, "unchanged_pass": {"reque
     assert "OVERALL  0.990  0.966" in report  # kept verbatim, not turned into made-up figures
     assert any(r.startswith("| process | failed – exit status 3") for r in rows)
     assert "Traceback: boom" in report
-    assert any(r.startswith("| acquire | missing – acquire.py does not exist yet") for r in rows)
-    assert "Not run: acquire.py does not exist yet." in report
+    assert any(r.startswith("| acquire | ok (text output) – no --json option") for r in rows)
+    assert "feed/render ratio 0.02" in report
+
+
+def test_run_all_lists_a_missing_benchmark_as_not_run(tmp_path: Path) -> None:
+    bench = tmp_path / "bench"
+    bench.mkdir()
+    out = tmp_path / "R.md"
+    done = _run("--bench-dir", str(bench), "--out", str(out), "--only", "process")
+    assert done.returncode == 0
+    report = out.read_text(encoding="utf-8")
+    assert "| process | missing – process.py does not exist yet | 0.0 | – |" in report
+    assert "Not run: process.py does not exist yet." in report
 
 
 def test_run_all_only_and_timeout(tmp_path: Path) -> None:
