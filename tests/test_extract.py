@@ -204,6 +204,7 @@ def test_unseen_markup_shapes() -> None:
         return [p.title for p in extract_postings(page, "https://www.example.org/karriere/")]
 
     assert titles(WP_JOB_MANAGER) == ["Fachkraft für Lagerlogistik (m/w/d)", "Buchhalter (m/w/d)"]
+    assert [p.location for p in extract_postings(WP_JOB_MANAGER, "https://www.example.org/")] == ["Hamburg"] * 2
     assert titles(PERSONIO_LIKE) == ["Software Engineer Backend (w/m/d)", "Customer Success Manager"]
     assert titles(DEPARTMENTS) == ["Senior Go Developer", "Staff SRE", "Office Manager"]
     assert titles(TEAM_PAGE) == [] and titles(NEWS_PAGE) == []

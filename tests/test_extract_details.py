@@ -60,6 +60,11 @@ def test_jsonld_remote_and_fallback_title() -> None:
     assert details.description == "Work from home."
 
 
+def test_location_from_a_labelled_element() -> None:
+    page = '<main><h1>Data Engineer</h1><p class="meta"><span class="job-location">Oslo, Norway</span></p></main>'
+    assert extract_details(page).location == "Oslo, Norway"
+
+
 def test_empty_page() -> None:
     details = extract_details("")
     assert details.title is None and details.description is None

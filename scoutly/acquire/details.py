@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scoutly.acquire.extract import is_job_posting, jsonld_location, jsonld_objects
+from scoutly.acquire.extract import is_job_posting, jsonld_location, jsonld_objects, location_in
 from scoutly.acquire.text import DEFAULT_MAX_CHARS, cap, clean, html_to_text
 
 _BOILERPLATE = (
@@ -46,9 +46,12 @@ def extract_details(html: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Posting
             description=description or _main_text(tree, max_chars) or None,
             remote=True if remote else None,
         )
+    title = _page_title(tree)
+    region = _main_region(tree)
+    location = location_in(region) if region is not None else None
     return PostingDetails(
-        title=_page_title(tree),
-        location=None,
+        title=title,
+        location=location,
         employment_type=None,
         description=_main_text(tree, max_chars) or None,
     )

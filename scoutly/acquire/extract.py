@@ -296,7 +296,16 @@ def _scored_links(tree: LexborHTMLParser, base: str) -> list[PostingFound]:
         current = best.get(key)
         if current is None or (link.title_rank, link.titled) > (current.title_rank, current.titled):
             best[key] = link
-    return [PostingFound(key=key, title=link.title, url=link.url, source=SOURCE) for key, link in best.items()]
+    return [
+        PostingFound(
+            key=key,
+            title=link.title,
+            url=link.url,
+            location=_card_location(link.node, urls - {link.url}),
+            source=SOURCE,
+        )
+        for key, link in best.items()
+    ]
 
 
 def _judge_group(members: list[_Link]) -> list[_Link]:
@@ -510,6 +519,39 @@ def _card_heading(anchor: LexborNode, other_urls: set[str | None]) -> str:
         if heading:
             return heading
     return ""
+
+
+_LOCATION_CLASS = re.compile(
+    r"(^|[-_])(location|locations|loc|city|place|ort|standort|arbeitsort|office|workplace|plaats|lieu|ubicacion)"
+    r"([-_]|$)",
+    re.IGNORECASE,
+)
+
+
+def location_in(node: LexborNode) -> str | None:
+    """Text of the first element inside `node` whose class names a location (`.location`, `.job-location`…)."""
+    for child in node.css("[class]"):
+        if any(_LOCATION_CLASS.search(c) for c in (child.attributes.get("class") or "").split()):
+            text = clean(child.text(deep=True, separator=" "))
+            if text and len(text) <= 120:
+                return text
+    return None
+
+
+def _card_location(anchor: LexborNode, other_urls: set[str | None]) -> str | None:
+    """The location shown in the posting's card (the smallest ancestor without links to other postings)."""
+    found = location_in(anchor)
+    node = anchor
+    for _ in range(4):
+        if found:
+            return found
+        node = node.parent
+        if node is None or node.tag in ("body", "html", "main", "ul", "ol", "table", "tbody"):
+            return None
+        if len(node.css("a[href]")) > 1 and _links_elsewhere(node, other_urls):
+            return None
+        found = location_in(node)
+    return found
 
 
 def _links_elsewhere(node: LexborNode, other_urls: set[str | None]) -> bool:
