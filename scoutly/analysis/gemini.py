@@ -112,6 +112,11 @@ def thinking_for(model: str) -> types.ThinkingConfig | None:
     return None  # other models: their default
 
 
+def temperature_for(model: str) -> float | None:
+    """Low temperature for steady judgements; Gemini 3 models are meant to run at their default (1.0)."""
+    return None if model.split("/")[-1].startswith("gemini-3") else 0.2
+
+
 def make_client(settings: Settings) -> genai.Client:
     """The google-genai client for the configured key and endpoint (ConfigError without a key)."""
     key = settings.gemini_key()
@@ -233,12 +238,12 @@ class GeminiGateway:
                 system_instruction=SYSTEM_INSTRUCTION,
                 response_mime_type="application/json",
                 response_json_schema=schema.model_json_schema(),
-                temperature=0.2,
+                temperature=temperature_for(model),
                 max_output_tokens=MAX_OUTPUT_TOKENS,
                 thinking_config=thinking_for(model),
             )
         return inline_schema_prompt(prompt, schema), types.GenerateContentConfig(
-            temperature=0.2, max_output_tokens=MAX_OUTPUT_TOKENS
+            temperature=temperature_for(model), max_output_tokens=MAX_OUTPUT_TOKENS
         )
 
     async def _attempt(
