@@ -4,8 +4,13 @@ for the JavaScript site), keyword matching, two passes — and the report a newc
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +137,25 @@ async def test_with_a_gemini_key_the_trial_uses_gemini(tmp_path: Path, monkeypat
     render(result, Console(file=report, width=200))
     text = report.getvalue()
     assert "keyword trackers, then Gemini" in text and "Gemini: " in text and " requests, " in text
+
+
+def test_ctrl_c_stops_the_trial_after_in_flight_work_and_still_reports(tmp_path: Path) -> None:
+    scoutly = Path(sys.executable).with_name("scoutly")
+    env = {k: v for k, v in os.environ.items() if k != "GEMINI_API_KEY"}
+    proc = subprocess.Popen([str(scoutly), "try"], cwd=tmp_path, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        seen = ""
+        while "pass 1:" not in seen:  # the processor of the first pass is starting
+            line = proc.stderr.readline()
+            assert line, seen
+            seen += line
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Interrupted" in out and "Pass 2" not in out
+    assert "That was a trial run" in out

@@ -145,6 +145,8 @@ def render(result: TrialResult, console: Console, *, status_renderer: Callable[[
                 f"   Gemini: {requests} requests, {tokens} tokens"
                 + (f", {parked} analyses parked until the daily quota resets" if parked else "")
             )
+    if result.interrupted:
+        console.print("\n   [bold]Interrupted[/bold]: the trial stopped here; what follows is what it had done.")
     step = 2 + len(result.passes)
     console.print(
         f"\n[bold]{step}. Postings[/bold]  {result.postings_open} open, {result.postings_closed} closed "

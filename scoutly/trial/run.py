@@ -63,6 +63,7 @@ class TrialResult:
     postings_open: int = 0
     postings_closed: int = 0
     status: Any = None  # the `scoutly status` data of the trial database
+    interrupted: bool = False  # stopped by a signal before every pass ran
 
     def match_count(self) -> int:
         return sum(len(items) for items in self.matches.values())
@@ -186,6 +187,9 @@ async def run_trial(
                         seconds=time.perf_counter() - clock,
                     )
                 )
+                if report.stop_reason != "drained":  # Ctrl-C / SIGTERM: report what was done, no further pass
+                    result.interrupted = True
+                    break
             result.matches = await _matches_by_user(db, result.users)
             result.postings_open = await db[POSTINGS].count_documents({"closed_at": None})
             result.postings_closed = await db[POSTINGS].count_documents({"closed_at": {"$ne": None}})
