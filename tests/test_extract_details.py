@@ -32,18 +32,28 @@ def test_jsonld_detail_pages(corpus: Path, name: str, title: str, location: str)
 
 @pytest.mark.corpus
 @pytest.mark.parametrize(
-    ("name", "title", "phrase"),
+    ("name", "title", "phrase", "location"),
     [
-        ("vercel-data-scientist-us-4554464004.html", "Data Scientist", "About Vercel"),
-        ("vercel-sales-engineer-europe-uk-4182467004.html", "Sales Engineer, Europe", "About Vercel"),
-        ("eigen-ai-cuda-engineer.html", "CUDA Engineer - Kernel & Performance Specialist", "Build and optimize CUDA"),
+        ("vercel-data-scientist-us-4554464004.html", "Data Scientist", "About Vercel", "United States"),
+        (
+            "vercel-sales-engineer-europe-uk-4182467004.html",
+            "Sales Engineer, Europe",
+            "About Vercel",
+            "Germany United Kingdom",
+        ),
+        (
+            "eigen-ai-cuda-engineer.html",
+            "CUDA Engineer - Kernel & Performance Specialist",
+            "Build and optimize CUDA",
+            None,
+        ),
     ],
 )
-def test_pages_without_jsonld_use_main_text(corpus: Path, name: str, title: str, phrase: str) -> None:
+def test_pages_without_jsonld_use_main_text(corpus: Path, name: str, title: str, phrase: str, location) -> None:
     details = extract_details((corpus / "html-detail" / name).read_text(encoding="utf-8"))
     assert details.title == title and phrase in details.description
     assert "Models\nBlog" not in details.description  # navigation is not part of it
-    assert details.location is None
+    assert details.location == location  # from the page's element labelled as a location, when there is one
 
 
 def test_description_is_capped() -> None:

@@ -532,7 +532,7 @@ def location_in(node: LexborNode) -> str | None:
     """Text of the first element inside `node` whose class names a location (`.location`, `.job-location`…)."""
     for child in node.css("[class]"):
         if any(_LOCATION_CLASS.search(c) for c in (child.attributes.get("class") or "").split()):
-            text = clean(child.text(deep=True, separator=" "))
+            text = clean(child.text(deep=True, separator=" ")).strip("()[]{},;·|–- ").strip()
             if text and len(text) <= 120:
                 return text
     return None
