@@ -122,6 +122,25 @@ async def test_greenhouse_hint_uses_the_feed(server: LocalServer, db, corpus: Pa
     assert again.new == [] and again.removed == 1 and again.found == 49
 
 
+async def test_greenhouse_baseline_details_in_one_request(server: LocalServer, db, corpus: Path) -> None:
+    full = json.loads((corpus / "greenhouse/catawiki.json").read_text())
+    light = {
+        "jobs": [
+            {k: v for k, v in job.items() if k not in ("content", "departments", "offices")} for job in full["jobs"]
+        ]
+    }
+
+    def answer(request: Request) -> Response:
+        return Response(200, full if request.query.get("content") == ["true"] else light)
+
+    server.handler("/greenhouse/v1/boards/catawiki/jobs", answer)
+    catawiki = company(_id="catawiki", careers_url=server.url("/nowhere"), ats="greenhouse", ats_token="catawiki")
+    async with Acquirer(settings_for(server)) as acquirer:
+        outcome = await acquirer.scrape(db, catawiki)
+    assert len(outcome.new) == 50 and all(doc["description"] and doc["department"] for doc in outcome.new)
+    assert [r.query for r in server.hits("/greenhouse/v1/boards/catawiki/jobs")] == [{}, {"content": ["true"]}]
+
+
 async def test_board_embedded_in_page_is_read_from_its_feed(server: LocalServer, db, corpus: Path) -> None:
     server.route("/greenhouse/v1/boards/embedco/jobs", json.loads((corpus / "greenhouse/airbnb.json").read_text()))
     async with Acquirer(settings_for(server, max_detail_fetches=0)) as acquirer:  # its URLs are not on 127.0.0.1

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from loguru import logger
 
-from scoutly.acquire.ats import VENDORS, board_from_hint, describe
+from scoutly.acquire.ats import VENDORS, board_from_hint, describe, describe_many
 from scoutly.acquire.details import extract_details
 from scoutly.acquire.diff import PostingDiff, diff_postings
 from scoutly.acquire.http import FetchError, Http, HttpLimits
@@ -40,6 +40,7 @@ __all__ = ["Acquirer", "AcquisitionFailed", "PostingFound", "ScrapeOutcome"]
 
 PAGE_STRATEGIES = (STATIC, RENDERED)
 MAX_DETAIL_FAILURES = 3
+BULK_DETAILS_FROM = 5  # more new postings than this: a vendor's bulk detail request, where there is one
 
 
 @dataclass
@@ -193,6 +194,13 @@ class Acquirer:
             board = board_from_hint(company.get("ats"), company.get("ats_token"), company.get("careers_url"))
             if board is None or board.vendor != listing.strategy:
                 board = _board_of(diff.new, listing.strategy)
+        wanted = [posting for posting in diff.new if not posting.description and posting.url]
+        if board is not None and len(wanted) > BULK_DETAILS_FROM and budget > 0:
+            try:
+                if await describe_many(self.http, board, wanted, self.settings.ats_api_overrides) is not None:
+                    budget -= 1
+            except (FetchError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                notes.append(f"details of {len(wanted)} new postings in one request: {exc}")
         skipped = 0
         failures: dict[str, int] = {}  # per domain: after MAX_DETAIL_FAILURES the domain is left alone
         for posting in diff.new:

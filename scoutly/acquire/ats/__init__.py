@@ -32,6 +32,7 @@ __all__ = [
     "board_from_hint",
     "boards_in_page",
     "describe",
+    "describe_many",
     "detect_board",
     "fetch_board",
 ]
@@ -181,3 +182,13 @@ async def describe(
     if not hasattr(module, "describe"):
         return None
     return await module.describe(http, board, posting, overrides)
+
+
+async def describe_many(
+    http: Http, board: AtsBoard, postings: list[PostingFound], overrides: dict[str, str] | None = None
+) -> int | None:
+    """Fill many postings with one request where the vendor allows it; None when it does not."""
+    module = VENDORS[board.vendor]
+    if not hasattr(module, "describe_many"):
+        return None
+    return await module.describe_many(http, board, postings, overrides)

@@ -81,3 +81,22 @@ async def describe(
         posting.location = posting.location or full.location
         posting.employment_type = posting.employment_type or full.employment_type
     return posting
+
+
+async def describe_many(
+    http: Http, board: AtsBoard, postings: list[PostingFound], overrides: dict[str, str] | None = None
+) -> int:
+    """Fill many postings at once from the full board (`content=true`: one request instead of one per posting,
+    e.g. on a company's first scrape). Returns how many got a description."""
+    base = api_base(overrides, VENDOR, DEFAULT_API)
+    data = await http.get_json(f"{base}/v1/boards/{board.token}/jobs", params={"content": "true"})
+    full = {posting.key: posting for posting in parse(data)}
+    filled = 0
+    for posting in postings:
+        match = full.get(posting.key)
+        if match is not None and match.description:
+            posting.description = match.description
+            posting.department = posting.department or match.department
+            posting.location = posting.location or match.location
+            filled += 1
+    return filled
