@@ -15,6 +15,7 @@ from pymongo import UpdateOne
 
 from scoutly.acquire.diff import PostingDiff
 from scoutly.acquire.models import PostingFound
+from scoutly.acquire.urls import url_key
 from scoutly.clock import utcnow
 from scoutly.storage.indexes import POSTINGS
 
@@ -32,6 +33,12 @@ async def known_postings(db: Any, company: str) -> dict[str, bool]:
     """Every posting key ever recorded for `company` → True while open."""
     cursor = db[POSTINGS].find({"company": company}, {"key": 1, "closed_at": 1, "_id": 0})
     return {doc["key"]: doc.get("closed_at") is None async for doc in cursor}
+
+
+async def known_urls(db: Any, company: str) -> dict[str, str]:
+    """Canonical URL key → posting key, for every recorded posting of `company` that has a URL."""
+    cursor = db[POSTINGS].find({"company": company, "url": {"$ne": None}}, {"key": 1, "url": 1, "_id": 0})
+    return {url_key(doc["url"]): doc["key"] async for doc in cursor if doc.get("url")}
 
 
 async def has_postings(db: Any, company: str) -> bool:

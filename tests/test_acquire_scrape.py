@@ -241,3 +241,25 @@ def test_strategy_order() -> None:
     assert strategy_order("static", hinted_board=False) == ["static", "ats", "rendered"]
     assert strategy_order("greenhouse", hinted_board=False) == ["ats", "static", "rendered"]
     assert strategy_order("rendered", hinted_board=True) == ["ats", "static", "rendered"]
+
+
+async def test_fallback_strategy_recognises_known_postings_by_url(server: LocalServer, db) -> None:
+    jobs = [
+        {"id": 900 + n, "title": title, "absolute_url": server.url(f"/co/careers/{slug}"), "location": {"name": "Oslo"}}
+        for n, (slug, title) in enumerate([("data-engineer", "Data Engineer"), ("designer", "Product Designer")])
+    ]
+    server.route("/greenhouse/v1/boards/co/jobs", {"jobs": jobs})
+    page = "".join(
+        f'<li class="job"><a href="/co/careers/{j["absolute_url"].rsplit("/", 1)[1]}">{j["title"]}</a></li>'
+        for j in jobs
+    )
+    server.route("/co/careers/", f"<ul>{page}</ul>")
+    co = company(_id="co", careers_url=server.url("/co/careers/"), ats="greenhouse", ats_token="co")
+    async with Acquirer(settings_for(server, max_detail_fetches=0)) as acquirer:
+        first = await acquirer.scrape(db, co)
+        assert first.strategy == "greenhouse" and len(first.new) == 2
+        server.route("/greenhouse/v1/boards/co/jobs", {"status": 404}, status=404)  # the feed goes away
+        second = await acquirer.scrape(db, {**co, "strategy": "greenhouse", "last_success_at": "x"})
+    assert second.strategy == "static" and second.found == 2
+    assert second.new == [] and second.removed == 0 and second.still_open == 2
+    assert await db[POSTINGS].count_documents({"company": "co"}) == 2

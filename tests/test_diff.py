@@ -25,6 +25,14 @@ def test_new_still_open_reopened_removed() -> None:
     assert diff.removed == ["b"]
 
 
+def test_known_posting_under_another_key_keeps_its_key() -> None:
+    from_page = PostingFound(key="https://x.io/careers/eng-42", title="Engineer", url="https://x.io/careers/eng-42/")
+    diff = diff_postings(
+        [from_page], {"greenhouse:42": True}, complete=True, known_urls={"https://x.io/careers/eng-42": "greenhouse:42"}
+    )
+    assert diff.new == [] and diff.removed == [] and [p.key for p in diff.still_open] == ["greenhouse:42"]
+
+
 def test_incomplete_listing_never_removes() -> None:
     diff = diff_postings([p("a")], {"a": True, "b": True}, complete=False)
     assert diff.removed == [] and [x.key for x in diff.still_open] == ["a"]

@@ -34,7 +34,7 @@ from scoutly.acquire.strategies import (
 )
 from scoutly.acquire.urls import domain
 from scoutly.clock import utcnow
-from scoutly.postings import known_postings, new_posting_doc, record_listing
+from scoutly.postings import known_postings, known_urls, new_posting_doc, record_listing
 
 __all__ = ["Acquirer", "AcquisitionFailed", "PostingFound", "ScrapeOutcome"]
 
@@ -154,7 +154,8 @@ class Acquirer:
         if not listing.postings and still_open_count and listing.strategy in PAGE_STRATEGIES:
             complete = False  # an empty page is more likely broken than a company with no jobs at all
             errors.append(f"{slug}: the careers page shows no postings; keeping {still_open_count} open ones")
-        diff = diff_postings(listing.postings, known, complete=complete)
+        urls = await known_urls(db, slug) if known else {}
+        diff = diff_postings(listing.postings, known, complete=complete, known_urls=urls)
 
         started = time.monotonic()
         notes = await self._describe_new(company, listing, diff)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scoutly.acquire.models import PostingFound
+from scoutly.acquire.urls import url_key
 
 
 @dataclass
@@ -18,11 +19,25 @@ class PostingDiff:
     removed: list[str] = field(default_factory=list)  # keys of open postings missing from a complete listing
 
 
-def diff_postings(found: list[PostingFound], known: dict[str, bool], *, complete: bool) -> PostingDiff:
-    """Compare a listing with the known postings (`key → is open`). Duplicate keys in `found` count once."""
+def diff_postings(
+    found: list[PostingFound],
+    known: dict[str, bool],
+    *,
+    complete: bool,
+    known_urls: dict[str, str] | None = None,
+) -> PostingDiff:
+    """Compare a listing with the known postings (`key → is open`). Duplicate keys in `found` count once.
+
+    `known_urls` (canonical URL key → posting key) recognises a known posting found under another key — e.g.
+    read from the company's page after its ATS feed failed — so it is neither new nor removed; it keeps its key.
+    """
     result = PostingDiff()
     seen: set[str] = set()
     for posting in found:
+        if posting.key not in known and known_urls and posting.url:
+            same = known_urls.get(url_key(posting.url))
+            if same is not None and same not in seen:
+                posting.key = same
         if posting.key in seen:
             continue
         seen.add(posting.key)
