@@ -263,3 +263,15 @@ async def test_fallback_strategy_recognises_known_postings_by_url(server: LocalS
     assert second.strategy == "static" and second.found == 2
     assert second.new == [] and second.removed == 0 and second.still_open == 2
     assert await db[POSTINGS].count_documents({"company": "co"}) == 2
+
+
+async def test_change_of_source_closes_nothing_until_confirmed(server: LocalServer, db) -> None:
+    acme = company(careers_url=server.url("/acme/careers/"))
+    async with Acquirer(settings_for(server, max_detail_fetches=0)) as acquirer:
+        await acquirer.scrape(db, acme)
+        server.route("/acme/careers/", "<ul><li><a href='/acme/jobs/plain.html'>Quality Engineer</a></li></ul>")
+        changed = await acquirer.scrape(db, {**acme, "strategy": "rendered", "last_success_at": "x"})
+        assert changed.strategy == "static" and not changed.complete and changed.removed == 0
+        assert "instead of rendered" in changed.errors[0]
+        confirmed = await acquirer.scrape(db, {**acme, "strategy": "static", "last_success_at": "x"})
+    assert confirmed.complete and confirmed.removed == 5

@@ -151,9 +151,15 @@ class Acquirer:
         complete = listing.complete
         errors = list(listing.errors)
         still_open_count = sum(known.values())
+        remembered = company.get("strategy")
         if not listing.postings and still_open_count and listing.strategy in PAGE_STRATEGIES:
             complete = False  # an empty page is more likely broken than a company with no jobs at all
             errors.append(f"{slug}: the careers page shows no postings; keeping {still_open_count} open ones")
+        elif complete and still_open_count and remembered and listing.strategy != remembered:
+            complete = False  # a fallback may see less than the usual source: close nothing until it is confirmed
+            errors.append(
+                f"{slug}: read by {listing.strategy} instead of {remembered}; nothing closed on this change of source"
+            )
         urls = await known_urls(db, slug) if known else {}
         diff = diff_postings(listing.postings, known, complete=complete, known_urls=urls)
 
