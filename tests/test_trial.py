@@ -159,3 +159,12 @@ def test_ctrl_c_stops_the_trial_after_in_flight_work_and_still_reports(tmp_path:
     assert proc.returncode == 0, err
     assert "Interrupted" in out and "Pass 2" not in out
     assert "That was a trial run" in out
+
+
+def test_no_gemini_keeps_the_trial_to_keyword_trackers(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "a-key-that-must-not-be-used")
+    monkeypatch.setenv("SCOUTLY_GEMINI_BASE_URL", "http://127.0.0.1:9")  # would fail loudly if called
+    outcome = CliRunner().invoke(app, ["try", "--once", "--no-gemini"], catch_exceptions=False)
+    assert outcome.exit_code == 0, outcome.output
+    text = re.sub(r"\s+", " ", outcome.output)
+    assert "keyword trackers only" in text and "a-key-that-must-not-be-used" not in text

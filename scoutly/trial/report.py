@@ -35,7 +35,8 @@ def _matching_line(result: TrialResult) -> str:
     if result.gemini:
         return (
             f"Matching: keyword trackers, then Gemini ({', '.join(result.gemini_models)}) — GEMINI_API_KEY is set, "
-            "so this trial makes real Gemini requests."
+            "so this trial makes real Gemini requests (about 20–25 on the free tier's daily budget; "
+            "`scoutly try --no-gemini` makes none)."
         )
     return (
         "Matching: keyword trackers only (no GEMINI_API_KEY set). With a key in .env, the same command "
