@@ -47,14 +47,13 @@ class TrackedCompany:
         return due is None or now >= due
 
 
-# users (active) ⋈ trackings → max rank per company ⋈ companies (active). Starting from users keeps the first
-# join small (one lookup per active user, served by the trackings {user, company} index).
+# trackings ⋈ users (active) → max rank per company ⋈ companies (active). Both joins are on `_id` (the primary
+# index); no stage builds per-user arrays, so the work is linear in the number of trackings.
 EFFECTIVE_RANK_PIPELINE: list[dict[str, Any]] = [
-    {"$match": {"active": True}},
-    {"$project": {"_id": 1}},
-    {"$lookup": {"from": TRACKINGS, "localField": "_id", "foreignField": "user", "as": "tracking"}},
-    {"$unwind": "$tracking"},
-    {"$group": {"_id": "$tracking.company", "rank": {"$max": "$tracking.rank"}, "trackers": {"$sum": 1}}},
+    {"$project": {"_id": 0, "user": 1, "company": 1, "rank": 1}},
+    {"$lookup": {"from": USERS, "localField": "user", "foreignField": "_id", "as": "owner"}},
+    {"$match": {"owner.active": True}},
+    {"$group": {"_id": "$company", "rank": {"$max": "$rank"}, "trackers": {"$sum": 1}}},
     {"$lookup": {"from": COMPANIES, "localField": "_id", "foreignField": "_id", "as": "company"}},
     {"$unwind": "$company"},
     {"$match": {"company.active": True}},
@@ -73,7 +72,7 @@ EFFECTIVE_RANK_PIPELINE: list[dict[str, Any]] = [
 
 async def tracked_companies(db: Any) -> list[TrackedCompany]:
     """Every active company tracked by an active user, with its effective rank (one aggregation)."""
-    cursor = await db[USERS].aggregate(EFFECTIVE_RANK_PIPELINE)
+    cursor = await db[TRACKINGS].aggregate(EFFECTIVE_RANK_PIPELINE)
     result = []
     async for doc in cursor:
         rank = doc.get("rank")

@@ -61,9 +61,9 @@ async def test_enqueue_due_round_trips_are_constant(db, companies: int) -> None:
     now = utcnow()
     first = await queue.enqueue_due(counting, now=now)
     assert first.enqueued == companies
-    assert dict(counting.calls) == {"users.aggregate": 1, "queue.bulk_write": 1}
+    assert dict(counting.calls) == {"trackings.aggregate": 1, "queue.bulk_write": 1}
     counting.calls.clear()
     second = await queue.enqueue_due(counting, now=now)
     assert (second.enqueued, second.already_queued) == (0, companies)
-    assert dict(counting.calls) == {"users.aggregate": 1, "queue.bulk_write": 1}
+    assert dict(counting.calls) == {"trackings.aggregate": 1, "queue.bulk_write": 1}
     assert await db.queue.count_documents({}) == companies

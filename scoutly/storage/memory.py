@@ -10,6 +10,7 @@ patched here, on the double only, so production code is written once, against re
   4.3 does not accept;
 - `create_indexes([IndexModel(...)])` — mongomock drops `partialFilterExpression` (so a partial unique index
   would wrongly become a plain unique one); every option of the model is passed through instead.
+- speed at appliance scale (quadratic scans in queries, unique checks, `$lookup`, TTL) — see memory_speed.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from urllib.parse import urlsplit
 
 import mongomock.collection
 from mongomock_motor import AsyncLatentCommandCursor, AsyncMongoMockClient
+
+from scoutly.storage.memory_speed import patch_for_speed
 
 _patched = False
 
@@ -57,6 +60,7 @@ def _patch_double() -> None:
         return names
 
     mongomock.collection.Collection.create_indexes = create_indexes
+    patch_for_speed()  # equality fast paths, hash-join $lookup, throttled TTL pruning (see memory_speed.py)
 
 
 _clients: dict[str, AsyncMongoMockClient] = {}
