@@ -4,6 +4,7 @@ and no orphaned Chromium after close, cancellation, SIGTERM/SIGKILL of the owner
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -250,3 +251,16 @@ def test_restart_budget_comes_from_settings_unless_given() -> None:
     assert (pool.memory_limit_mb, pool.restart_after_pages) == (800, 7)
     pool = BrowserPool(configured, memory_limit_mb=300, restart_after_pages=2)
     assert (pool.memory_limit_mb, pool.restart_after_pages) == (300, 2)
+
+
+async def test_a_dead_playwright_driver_is_replaced(server: LocalServer) -> None:
+    async with BrowserPool(settings()) as pool:
+        await pool.render_page(server.url("/js/list.html"))
+        driver = psutil.Process(pool.browser_pid).parent()
+        assert driver is not None and "run-driver" in driver.cmdline()
+        driver.kill()
+        driver.wait(5)
+        with contextlib.suppress(BrowserError):  # the call that discovers the dead driver may fail
+            await pool.render_page(server.url("/js/list.html"))
+        page = await pool.render_page(server.url("/js/list.html"))
+        assert page.status == 200 and "job-link" in page.html

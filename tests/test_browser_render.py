@@ -108,11 +108,11 @@ async def test_client_side_pagination_by_button(pool: BrowserPool, server: Local
     assert len({link for p in pages for link in job_links(p)}) == 22
 
 
-@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("query", ["lang=en", "lang=de", "banner=1"])  # English, German, under a cookie banner
 async def test_load_more_button_is_clicked_until_it_disappears(
-    pool: BrowserPool, server: LocalServer, lang: str
+    pool: BrowserPool, server: LocalServer, query: str
 ) -> None:
-    pages = await pool.render_listing(server.url(f"/js/loadmore.html?lang={lang}"))
+    pages = await pool.render_listing(server.url(f"/js/loadmore.html?{query}"))
     assert len(pages) == 1 and len(job_links(pages[0])) == 35
 
 

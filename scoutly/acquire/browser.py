@@ -74,6 +74,7 @@ CLOSE_TIMEOUT_S = 10.0
 CAPTURE_TIMEOUT_S = 10.0
 DEFAULT_RESTART_AFTER_PAGES = 50
 DEFAULT_MEMORY_LIMIT_MB = 1200  # Chromium tree (PSS); 5 pages at once stay well below it, a runaway page does not
+CLICK_TIMEOUT_S = 3.0
 MAX_SELF_NAVIGATIONS = 2  # client-side redirects followed while rendering one document
 MEMORY_CHECK_S = 1.0  # at most one memory reading per second (reading PSS of ~10 processes takes ~20 ms)
 
@@ -182,6 +183,7 @@ class _Watch:
     navigations: int = 0
     commits: int = 0
     status: int | None = None
+    clicks_blocked: bool = False  # a real click failed once (overlay): dispatch click events instead
 
     @classmethod
     def attach(cls, page: Page) -> _Watch:
@@ -436,7 +438,17 @@ class BrowserSession:
         return found
 
     async def _click(self, page: Page, mark: str, deadline: _Deadline) -> None:
-        await page.locator(f'[data-scoutly-target="{mark}"]').first.click(timeout=deadline.ms(10))
+        """Click like a user; when that is impossible (a cookie banner over the button, an element that never
+        becomes "stable"), dispatch the click event to the element directly."""
+        target = page.locator(f'[data-scoutly-target="{mark}"]').first
+        watch = self._watches[page]
+        if not watch.clicks_blocked:
+            try:
+                await target.click(timeout=deadline.ms(CLICK_TIMEOUT_S))
+                return
+            except PlaywrightTimeoutError:
+                watch.clicks_blocked = True  # this page's later clicks go straight to the event
+        await target.dispatch_event("click", timeout=deadline.ms(CLICK_TIMEOUT_S))
 
     async def _goto(self, page: Page, url: str, deadline: _Deadline) -> PlaywrightResponse | None:
         return await page.goto(url, wait_until="domcontentloaded", timeout=deadline.ms())
@@ -501,6 +513,7 @@ class BrowserSession:
         try:
             page = await self._context.new_page()
         except PlaywrightError as exc:
+            self.suspect = True
             raise BrowserError(f"{url}: browser unusable: {_reason(exc)}") from exc
         self._watches[page] = _Watch.attach(page)
         try:
@@ -625,6 +638,7 @@ class BrowserPool:
                         service_workers="block",
                     )
                 except PlaywrightError as exc:
+                    self._retire = self._retire or "crash"  # e.g. the Playwright driver died: start afresh
                     raise BrowserError(f"browser unusable: {_reason(exc)}") from exc
                 try:
                     await context.route("**/*", _block_heavy)
@@ -720,6 +734,7 @@ class BrowserPool:
 
     async def _launch(self) -> None:
         executable = chromium_executable(self._settings)
+        fresh_driver = self._playwright is None
         if self._playwright is None:
             reaped = await asyncio.to_thread(browser_procs.reap_orphans)
             if reaped:
@@ -737,12 +752,16 @@ class BrowserPool:
             )
         except BaseException as exc:
             await asyncio.to_thread(browser_procs.kill_all, browser_procs.marked_processes(marker))
-            if isinstance(exc, PlaywrightError):
-                await self._stop_driver()  # a dead driver is replaced on the next attempt
-                raise BrowserUnavailable(
-                    f"SCOUTLY_CHROMIUM_PATH: Chromium {executable} failed to start: {_reason(exc)}"
-                ) from exc
-            raise
+            if not isinstance(exc, PlaywrightError):
+                raise
+            await self._stop_driver()
+            if not fresh_driver:  # the long-running driver may be what died: one more try with a new one
+                logger.warning("Playwright driver unusable ({}): starting a new one", _reason(exc))
+                await self._launch()
+                return
+            raise BrowserUnavailable(
+                f"SCOUTLY_CHROMIUM_PATH: Chromium {executable} failed to start: {_reason(exc)}"
+            ) from exc
         self._browser = browser
         self._process = await asyncio.to_thread(browser_procs.find_browser, marker)
         self._pages_since_launch = 0
