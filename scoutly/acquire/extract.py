@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -256,7 +257,7 @@ def _override_links(tree: LexborHTMLParser, base: str, selector: str) -> list[Po
     for node in tree.css(selector):
         anchor = node if node.tag == "a" else (node.css_first("a[href]") or node)
         url = canonical_url(anchor.attributes.get("href"), base)
-        title = _tidy_title(_title_for(anchor, url, {url})[0] or _text(node))
+        title = _tidy_title(_title_for(anchor, url, {url}, base)[0] or _text(node))
         if not title:
             continue
         posting = PostingFound(key=_key(url, title, base), title=title, url=url, source=SOURCE)
@@ -272,9 +273,9 @@ def _scored_links(tree: LexborHTMLParser, base: str) -> list[PostingFound]:
     groups: dict[tuple, list[_Link]] = defaultdict(list)
     for link in candidates:
         if link.url:
-            link.title, link.title_rank = _title_for(link.node, link.url, urls)
+            link.title, link.title_rank = _title_for(link.node, link.url, urls, base)
         else:
-            link.title, link.title_rank = _first_heading(link.node) or _card_heading(link.node, urls), 2
+            link.title, link.title_rank = _first_heading(link.node) or _card_heading(link.node, None, urls, base), 2
         link.title = _tidy_title(link.title)
         link.titled = _role_like(link.title)
         groups[link.group].append(link)
@@ -301,7 +302,7 @@ def _scored_links(tree: LexborHTMLParser, base: str) -> list[PostingFound]:
             key=key,
             title=link.title,
             url=link.url,
-            location=_card_location(link.node, urls - {link.url}),
+            location=_card_location(link.node, link.url, urls, base),
             source=SOURCE,
         )
         for key, link in best.items()
@@ -469,7 +470,7 @@ def _role_like(title: str) -> bool:
     return bool(_ROLE_RE.search(title) or _GENDER_RE.search(title))
 
 
-def _title_for(anchor: LexborNode, url: str | None, urls: set[str | None]) -> tuple[str, int]:
+def _title_for(anchor: LexborNode, url: str | None, urls: set[str | None], base: str) -> tuple[str, int]:
     """(title, rank) for a link: a heading inside it, its own text, or its card's heading when the text is
     generic; the rank says how good the source is (see `_Link.title_rank`)."""
     inner = _first_heading(anchor)
@@ -478,7 +479,7 @@ def _title_for(anchor: LexborNode, url: str | None, urls: set[str | None]) -> tu
     own = clean(anchor.text(deep=True, separator=" "))
     if own and not _GENERIC_TEXT.match(own) and len(own) <= MAX_TITLE:
         return own, 2
-    heading = _card_heading(anchor, urls - {url})
+    heading = _card_heading(anchor, url, urls, base)
     if heading:
         return heading, 2
     if own and len(own) > MAX_TITLE:
@@ -506,14 +507,14 @@ def _first_heading(node: LexborNode) -> str:
     return ""
 
 
-def _card_heading(anchor: LexborNode, other_urls: set[str | None]) -> str:
+def _card_heading(anchor: LexborNode, own: str | None, urls: set[str | None], base: str) -> str:
     """The heading of the smallest ancestor ("card") that holds a heading and no link to another posting."""
     node = anchor
     for _ in range(6):
         node = node.parent
         if node is None or node.tag in ("body", "html", "main"):
             return ""
-        if len(node.css("a[href]")) > 1 and _links_elsewhere(node, other_urls):
+        if _links_elsewhere(node, own, urls, base):
             return ""
         heading = _first_heading(node)
         if heading:
@@ -538,7 +539,7 @@ def location_in(node: LexborNode) -> str | None:
     return None
 
 
-def _card_location(anchor: LexborNode, other_urls: set[str | None]) -> str | None:
+def _card_location(anchor: LexborNode, own: str | None, urls: set[str | None], base: str) -> str | None:
     """The location shown in the posting's card (the smallest ancestor without links to other postings)."""
     found = location_in(anchor)
     node = anchor
@@ -548,19 +549,24 @@ def _card_location(anchor: LexborNode, other_urls: set[str | None]) -> str | Non
         node = node.parent
         if node is None or node.tag in ("body", "html", "main", "ul", "ol", "table", "tbody"):
             return None
-        if len(node.css("a[href]")) > 1 and _links_elsewhere(node, other_urls):
+        if _links_elsewhere(node, own, urls, base):
             return None
         found = location_in(node)
     return found
 
 
-def _links_elsewhere(node: LexborNode, other_urls: set[str | None]) -> bool:
+def _links_elsewhere(node: LexborNode, own: str | None, urls: set[str | None], base: str) -> bool:
+    """True when `node` links to a posting other than `own` (so it is a list, not one posting's card)."""
     for anchor in node.css("a[href]"):
-        href = anchor.attributes.get("href") or ""
-        for url in other_urls:
-            if url and href and (url.endswith(href.split("#")[0].rstrip("/")) and href not in ("#", "/")):
-                return True
+        url = _resolve(anchor.attributes.get("href") or "", base)
+        if url is not None and url != own and url in urls:
+            return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _resolve(href: str, base: str) -> str | None:
+    return canonical_url(href, base)
 
 
 def _first_block(anchor: LexborNode) -> str:
