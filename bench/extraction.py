@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,13 +103,18 @@ def compare(
     return score
 
 
+TIMINGS: dict[str, float] = {}  # page name → seconds spent in extract_postings (last run)
+
+
 def bench_html(corpus: Path) -> list[Score]:
     scores = []
     for page in sorted((corpus / "html-listing").glob("*.html")):
         labels = json.loads(page.with_suffix("").with_suffix(".labels.json").read_text(encoding="utf-8"))
         known = PAGE_URLS.get(page.stem)
         html = page.read_text(encoding="utf-8", errors="replace")
+        started = time.perf_counter()
         postings = extract_postings(html, known or UNKNOWN_BASE)
+        TIMINGS[page.stem] = time.perf_counter() - started
         found = [(p.title, p.url) for p in postings]
         if known is None:  # compare paths only
             found = [(t, urlsplit(u).path if u else None) for t, u in found]
@@ -240,6 +246,23 @@ def figures(corpus: Path) -> dict:
         {"name": "ATS feeds: precision", "value": round(feeds.precision, 4), "unit": "", "how": how_feeds},
         {"name": "ATS feeds: recall", "value": round(feeds.recall, 4), "unit": "", "how": how_feeds},
     ]
+    slowest = max(TIMINGS, key=TIMINGS.get)
+    rows.append(
+        {
+            "name": "extract_postings: time per page (mean)",
+            "unit": "ms",
+            "value": round(1000 * sum(TIMINGS.values()) / len(TIMINGS), 1),
+            "how": f"wall clock over the {len(TIMINGS)} corpus pages (2.9 MB of HTML in all)",
+        }
+    )
+    rows.append(
+        {
+            "name": f"extract_postings: slowest page ({slowest})",
+            "unit": "ms",
+            "value": round(1000 * TIMINGS[slowest], 1),
+            "how": "wall clock, one run",
+        }
+    )
     for score in html_scores:
         if score.precision < 1 or score.recall < 1:
             rows.append(
@@ -268,7 +291,11 @@ def main() -> int:
     html = report("Static HTML listings (extract_postings)", bench_html(args.corpus), quiet=args.quiet)
     feeds = report("ATS feeds (parsers)", bench_feeds(args.corpus), quiet=args.quiet)
     print(
-        f"\nhtml: precision {html.precision:.3f} recall {html.recall:.3f}   "
+        f"\nextract_postings: {1000 * sum(TIMINGS.values()) / len(TIMINGS):.1f} ms per page on average, "
+        f"slowest {max(TIMINGS.values()) * 1000:.1f} ms"
+    )
+    print(
+        f"html: precision {html.precision:.3f} recall {html.recall:.3f}   "
         f"feeds: precision {feeds.precision:.3f} recall {feeds.recall:.3f}"
     )
     return 0
