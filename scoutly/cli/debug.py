@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from bson import ObjectId
 from bson.errors import InvalidId
+from loguru import logger
 from rich.markup import escape
 from rich.table import Table
 
@@ -150,7 +151,8 @@ def run_company(
             if doc is None:
                 raise InputError(f"company {company!r}: not found (seed it first)")
             async with Acquirer(settings) as acquirer:
-                result = await run_pipeline(mongo.db, settings, doc, acquirer, dry_run=dry_run, notify=not dry_run)
+                with logger.contextualize(run="debug-run", company=company):
+                    result = await run_pipeline(mongo.db, settings, doc, acquirer, dry_run=dry_run, notify=not dry_run)
             if not dry_run:
                 await mark_scraped(mongo.db, company, success=True, strategy=result.strategy)
             return result

@@ -66,7 +66,7 @@ async def process_job(
 ) -> tuple[str, PipelineResult | None]:
     """Work one claimed job to its end; returns (run outcome, pipeline result or None)."""
     await run.start()
-    with logger.contextualize(run=run.run_id[-8:], company=job.company):
+    with logger.contextualize(run=run.run_id, company=job.company):
         logger.info("claimed {} (attempt {}/{})", job.company, job.attempts, job.max_attempts)
         beat = asyncio.create_task(keep_lease(db, job, worker_id, lease, heartbeat_seconds), name="lease")
         work: asyncio.Task | None = None

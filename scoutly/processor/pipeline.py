@@ -88,7 +88,6 @@ async def run_pipeline(
 ) -> PipelineResult:
     """Acquire, analyse and announce one company. Exceptions propagate (the worker decides retry/dead)."""
     result = PipelineResult()
-    slug = company["_id"]
 
     if run:
         run.stage_name = "acquire"
@@ -103,8 +102,7 @@ async def run_pipeline(
     result.removed = int(scrape.removed)
     result.errors.extend(scrape.errors or [])
     logger.info(
-        "{}: {} postings via {} ({} new, {} removed{}{})",
-        slug,
+        "{} postings via {} ({} new, {} removed{}{})",
         result.found,
         result.strategy,
         result.new,
@@ -125,13 +123,12 @@ async def run_pipeline(
         result.parked = int(getattr(analysis, "parked", 0) or 0)
         result.skipped_reason = getattr(analysis, "skipped_reason", None)
         logger.info(
-            "{}: {} new matches ({} Gemini requests, {} tokens{}{})",
-            slug,
+            "{} new matches ({} Gemini requests, {} tokens{}{})",
             len(result.matches),
             result.requests,
             result.tokens,
             f", {result.parked} parked until the quota resets" if result.parked else "",
-            f", Gemini skipped: {result.skipped_reason}" if result.skipped_reason else "",
+            ", Gemini skipped" if result.skipped_reason else "",
         )
 
     if notify and not dry_run and result.matches:
@@ -144,7 +141,7 @@ async def run_pipeline(
                 sent = await notify_new_matches(db, settings, user=user)
             except Exception as exc:  # notifications are retried on the next run; the job still counts
                 result.notify_failures += 1
-                logger.warning("{}: notifying {} failed: {}", slug, user, exc)
+                logger.warning("notifying {} failed: {}", user, exc)
                 continue
             result.notified += sent.matches_notified
             result.notify_failures += sent.failed_sends
