@@ -112,6 +112,7 @@ def test_scoutly_try_prints_a_report_a_newcomer_can_read(settings) -> None:
     assert "Scoutly trial run — nothing is persisted" in text
     assert TRIAL_URI in text and "Nothing is persisted" in text
     assert "keyword trackers only (no GEMINI_API_KEY set)" in text
+    assert "JavaScript pages: rendered with Chromium (" in text
     assert "Senior UX Designer" in text and "Ada Lindqvist" in text
     assert "cp .env.example .env" in text and "MONGODB_URI" in text and "GEMINI_API_KEY" in text
     assert "deploy/pi/GUIDE.md" in text
@@ -168,3 +169,12 @@ def test_no_gemini_keeps_the_trial_to_keyword_trackers(settings, monkeypatch: py
     assert outcome.exit_code == 0, outcome.output
     text = re.sub(r"\s+", " ", outcome.output)
     assert "keyword trackers only" in text and "a-key-that-must-not-be-used" not in text
+
+
+def test_without_chromium_the_trial_still_runs_and_says_what_is_missing(settings, monkeypatch) -> None:
+    monkeypatch.setenv("SCOUTLY_CHROMIUM_PATH", "/nonexistent/chromium")
+    outcome = CliRunner().invoke(app, ["try", "--once"], catch_exceptions=False)
+    assert outcome.exit_code == 0, outcome.output
+    text = re.sub(r"\s+", " ", re.sub(r"[│╭╮╰╯─]", " ", outcome.output))
+    assert "NO CHROMIUM — SCOUTLY_CHROMIUM_PATH: /nonexistent/chromium does not exist" in text
+    assert "Senior Data Engineer" in text  # the feeds and plain HTML sites were still read

@@ -44,6 +44,13 @@ def _matching_line(result: TrialResult) -> str:
     )
 
 
+def _chromium_line(result: TrialResult) -> str:
+    if result.chromium_found:
+        return f"JavaScript pages: rendered with Chromium ({result.chromium})."
+    return (f"JavaScript pages: NO CHROMIUM — {result.chromium}. The JavaScript-rendered sample site will show "
+            "no postings; `scripts/bootstrap.sh` installs Debian's chromium.")
+
+
 def _pass_table(result: TrialResult, run: PassResult) -> Table:
     shapes = {company.slug: company.shape for company in result.companies}
     table = Table(title=None, show_lines=False, expand=False)
@@ -108,6 +115,7 @@ def render(result: TrialResult, console: Console, *, status_renderer: Callable[[
             Group(
                 Text(INTRO.format(uri=TRIAL_URI, count=len(result.companies), base=result.base_url)),
                 Text(_matching_line(result)),
+                Text(_chromium_line(result)),
             ),
             title="Scoutly trial run — nothing is persisted",
             expand=False,

@@ -64,6 +64,8 @@ class TrialResult:
     postings_closed: int = 0
     status: Any = None  # the `scoutly status` data of the trial database
     interrupted: bool = False  # stopped by a signal before every pass ran
+    chromium: str = ""  # the Chromium executable used, or why there is none
+    chromium_found: bool = True
 
     def match_count(self) -> int:
         return sum(len(items) for items in self.matches.values())
@@ -112,6 +114,16 @@ async def _fast_forward(db: Any, delta: timedelta) -> None:
             await db[COMPANIES].update_one({"_id": company["_id"]}, {"$set": changes})
 
 
+def _chromium(settings: Settings) -> tuple[str, bool]:
+    """The Chromium the JavaScript site will be rendered with, or the reason there is none."""
+    from scoutly.acquire.browser import BrowserUnavailable, chromium_executable
+
+    try:
+        return chromium_executable(settings), True
+    except BrowserUnavailable as exc:
+        return str(exc), False
+
+
 async def _matches_by_user(db: Any, users: list[SampleUser]) -> dict[str, list[dict]]:
     result = {}
     for user in users:
@@ -148,6 +160,7 @@ async def run_trial(
             for user in catalog.users:
                 await update_profile(db, user.email, user.profile)
             key = trial.gemini_key()
+            chromium, chromium_found = _chromium(trial)
             result = TrialResult(
                 base_url=sites.base_url,
                 gemini=key is not None,
@@ -155,6 +168,8 @@ async def run_trial(
                 companies=list(catalog.companies),
                 users=list(catalog.users),
                 seeded=seeded,
+                chromium=chromium,
+                chromium_found=chromium_found,
             )
             labels = ["first look (every posting is new to Scoutly: a baseline)"]
             if second_pass:
