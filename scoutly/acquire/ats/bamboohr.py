@@ -1,0 +1,63 @@
+"""BambooHR careers list (https://<company>.bamboohr.com/careers/list; a posting's page is …/careers/<id>, its
+details …/careers/<id>/detail)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoutly.acquire.ats.base import AtsBoard, api_base, text_or_none
+from scoutly.acquire.http import Http
+from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.acquire.text import html_to_text
+from scoutly.acquire.urls import canonical_url
+
+VENDOR = "bamboohr"
+
+
+def site(board: AtsBoard) -> str:
+    return f"https://{board.token}.bamboohr.com"
+
+
+def parse(data: Any, company: str) -> list[PostingFound]:
+    """Postings of a `{meta, result: [...]}` answer for the BambooHR account `company`."""
+    items = data.get("result") if isinstance(data, dict) else data
+    postings = []
+    for item in items or []:
+        if isinstance(item, dict) and item.get("id") is not None and item.get("jobOpeningName"):
+            postings.append(_posting(item, company))
+    return dedupe(postings)
+
+
+def _posting(item: dict, company: str) -> PostingFound:
+    where = item.get("location") or {}
+    country = (item.get("atsLocation") or {}).get("country") if isinstance(item.get("atsLocation"), dict) else None
+    parts = [where.get("city"), where.get("state"), country] if isinstance(where, dict) else [where]
+    location = ", ".join(p for p in (text_or_none(x) for x in parts) if p) or None
+    remote = str(item.get("isRemote") or "").strip().lower()
+    return PostingFound(
+        key=f"{VENDOR}:{item['id']}",
+        title=text_or_none(item["jobOpeningName"]) or "",
+        url=canonical_url(f"https://{company}.bamboohr.com/careers/{item['id']}"),
+        location=location,
+        department=text_or_none(item.get("departmentLabel")),
+        employment_type=text_or_none(item.get("employmentStatusLabel")),
+        remote=True if remote in ("yes", "true", "1") else False if remote in ("no", "false", "0") else None,
+        source=VENDOR,
+    )
+
+
+async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
+    base = api_base(overrides, VENDOR, site(board))
+    data = await http.get_json(f"{base}/careers/list")
+    return Listing(strategy=VENDOR, postings=parse(data, board.token))
+
+
+async def describe(
+    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
+) -> PostingFound:
+    """Fill the description from …/careers/<id>/detail (`result.jobOpening.description`)."""
+    base = api_base(overrides, VENDOR, site(board))
+    data = await http.get_json(f"{base}/careers/{posting.key.split(':', 1)[1]}/detail")
+    opening = ((data or {}).get("result") or {}).get("jobOpening") or {}
+    posting.description = html_to_text(opening.get("description")) or posting.description
+    return posting
