@@ -21,7 +21,7 @@ from scoutly.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PI = ROOT / "deploy" / "pi"
-SCRIPTS = sorted([*ROOT.glob("scripts/*.sh"), PI / "install.sh"])
+SCRIPTS = sorted([*ROOT.glob("scripts/*.sh"), *PI.glob("*.sh")])
 ME = pwd.getpwuid(os.getuid()).pw_name
 
 
@@ -198,6 +198,27 @@ def test_install_dry_run_cron_installs_the_crontab_block_with_paths_and_mailto()
 def test_install_rejects_unknown_options() -> None:
     result = subprocess.run(["bash", str(PI / "install.sh"), "--bogus"], capture_output=True, text=True)
     assert result.returncode == 2 and "unknown option --bogus" in result.stderr
+
+
+def test_update_dry_run_backs_up_pulls_reinstalls_and_restarts() -> None:
+    result = subprocess.run(["bash", str(PI / "update.sh"), "--dry-run", "--mongodb"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    steps = [line for line in result.stdout.splitlines() if line.startswith("+ ")]
+    assert steps[0] == "+ scripts/backup-mongo.sh"
+    assert steps[1] == f"+ git -C {ROOT} pull --ff-only"
+    assert steps[2] == f"+ {ROOT}/.venv/bin/python -m pip install -q {ROOT}"
+    assert any("scoutly process" in step or "restart scoutly-processor" in step for step in steps)
+    assert steps[-2:] == ["+ docker compose pull mongodb", "+ docker compose up -d mongodb"]
+
+
+def test_uninstall_dry_run_removes_scheduling_but_keeps_data() -> None:
+    result = subprocess.run(["bash", str(PI / "uninstall.sh"), "--dry-run", "--user", ME],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "systemctl disable --now scoutly-processor.service scoutly-enqueue.timer" in result.stdout
+    assert "rm -f /etc/logrotate.d/scoutly" in result.stdout
+    assert "down -v" not in result.stdout and "volume rm" not in result.stdout
 
 
 def _units(name: str) -> configparser.ConfigParser:
