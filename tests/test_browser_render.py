@@ -89,9 +89,10 @@ async def test_lazy_list_scrolling_is_bounded_and_says_so(pool: BrowserPool, ser
     assert pages[0].truncated is True
 
 
-async def test_pagination_follows_next_links(pool: BrowserPool, server: LocalServer) -> None:
-    pages = await pool.render_listing(server.url("/js/paged.html"))
-    assert [p.url.rsplit("/", 1)[1] for p in pages] == ["paged.html", "paged.html?page=2", "paged.html?page=3"]
+@pytest.mark.parametrize("style", ["link", "form", "more"])  # <a rel=next>, a GET form's button, "Show more" link
+async def test_pagination_follows_next_pages(pool: BrowserPool, server: LocalServer, style: str) -> None:
+    pages = await pool.render_listing(server.url(f"/js/paged.html?style={style}"))
+    assert [p.url.rsplit("page=", 1)[-1] for p in pages[1:]] == ["2", "3"]
     assert [len(job_links(p)) for p in pages] == [10, 10, 5]
     all_links = {link for p in pages for link in job_links(p)}
     assert len(all_links) == 25 and not pages[-1].truncated

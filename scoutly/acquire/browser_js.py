@@ -20,12 +20,11 @@ MORE_WORDS = (
     r"(carregar|ver|mostrar) mais)$"
 )
 
-# Finds the next-page or load-more control. Returns null, {"href": url} for a real link to follow,
-# or {"click": true} after marking the element with data-scoutly-target=<mark> for a locator click.
+# Finds the next-page or load-more control. Returns null, {"href": url} for a real link to follow (next pages
+# only), or {"click": true} after marking the element with data-scoutly-target=<mark> for a locator click.
 FIND_CONTROL = """
 ({kind, selector, mark, nextWords, moreWords}) => {
   const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim().toLowerCase();
-  const words = new RegExp(kind === 'next' ? nextWords : moreWords, 'i');
   const classText = (el) => typeof el.className === 'string' ? el.className : (el.getAttribute('class') || '');
   const usable = (el) => {
     if (!el || !el.isConnected) return false;
@@ -36,32 +35,44 @@ FIND_CONTROL = """
     const box = el.getBoundingClientRect();
     return box.width > 0 && box.height > 0;
   };
-  let candidates = [];
-  if (selector) {
-    candidates = Array.from(document.querySelectorAll(selector));
-  } else {
-    if (kind === 'next') candidates.push(...document.querySelectorAll('a[rel~="next" i]'));
-    const all = document.querySelectorAll(
-      'a, button, [role="button"], [role="link"], input[type="button"], input[type="submit"]');
-    for (const el of all) {
-      const labels = [el.getAttribute('aria-label'), el.getAttribute('title'), el.innerText, el.value];
-      if (labels.map(norm).some((label) => label && label.length <= 40 && words.test(label))) candidates.push(el);
-    }
-  }
   const here = location.href.split('#')[0];
+  // a link that really goes to another document (not "#", not javascript:), or null
+  const navigable = (el) => {
+    const link = el.closest('a[href]');
+    if (!link) return null;
+    const target = link.href.split('#')[0];
+    const raw = (link.getAttribute('href') || '').trim().toLowerCase();
+    const real = /^https?:/.test(target) && target !== here && !raw.startsWith('#') && !raw.startsWith('javascript:');
+    return real ? link.href : null;
+  };
   // a next page stays on this site (same host, or a sibling host of the same domain: jobs.x.com → careers.x.com)
   const site = (host) => host.split('.').slice(-2).join('.');
   const sameSite = (url) => { try { return site(new URL(url).hostname) === site(location.hostname); }
                               catch (e) { return false; } };
+  const all = Array.from(document.querySelectorAll(
+    'a, button, [role="button"], [role="link"], input[type="button"], input[type="submit"]'));
+  const labelled = (pattern) => {
+    const words = new RegExp(pattern, 'i');
+    return all.filter((el) => [el.getAttribute('aria-label'), el.getAttribute('title'), el.innerText, el.value]
+      .map(norm).some((label) => label && label.length <= 40 && words.test(label)));
+  };
+  let candidates;
+  if (selector) {
+    candidates = Array.from(document.querySelectorAll(selector));
+  } else if (kind === 'next') {
+    // rel=next, "Next"-like labels, and "Show more jobs" when it is a real link to a further page
+    candidates = [...document.querySelectorAll('a[rel~="next" i]'), ...labelled(nextWords),
+                  ...labelled(moreWords).filter((el) => navigable(el))];
+  } else {
+    candidates = labelled(moreWords).filter((el) => !navigable(el));  // real links are next pages, not "more"
+  }
   for (const el of candidates) {
     if (!usable(el)) continue;
-    const link = kind === 'next' ? el.closest('a[href]') : null;  // "load more" is always clicked
-    if (link) {
-      const target = link.href.split('#')[0];
-      const raw = (link.getAttribute('href') || '').trim().toLowerCase();
-      if (/^https?:/.test(target) && target !== here && !raw.startsWith('#') && !raw.startsWith('javascript:')) {
-        if (!sameSite(target)) continue;  // "next" into another site is not this listing's next page
-        return {href: link.href};
+    if (kind === 'next') {
+      const href = navigable(el);
+      if (href) {
+        if (!sameSite(href)) continue;  // "next" into another site is not this listing's next page
+        return {href: href};
       }
     }
     el.setAttribute('data-scoutly-target', mark);
