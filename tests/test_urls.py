@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoutly.acquire.urls import canonical_url, url_key
 
@@ -44,3 +48,25 @@ def test_same_posting_one_key() -> None:
         "https://X.io/jobs/7/?source=linkedin",
     ]
     assert len({url_key(canonical_url(v)) for v in variants}) == 1
+
+
+@given(
+    path=st.lists(st.text(alphabet="abcXYZ019-_.~%é ", min_size=1, max_size=8), max_size=4),
+    params=st.lists(
+        st.tuples(
+            st.sampled_from(["id", "utm_source", "gh_jid", "page", "ref", "q", "lever-source"]),
+            st.text(alphabet="abc123 &=é", max_size=5),
+        ),
+        max_size=4,
+    ),
+    fragment=st.sampled_from(["", "#top", "#/jobs/1"]),
+)
+def test_canonical_url_is_idempotent_and_drops_tracking(
+    path: list[str], params: list[tuple[str, str]], fragment: str
+) -> None:
+    query = "&".join(f"{quote(k)}={quote(v)}" for k, v in params)
+    url = canonical_url(
+        "https://Example.com/" + "/".join(quote(p) for p in path) + ("?" + query if query else "") + fragment
+    )
+    assert url is not None and canonical_url(url) == url
+    assert not any(name in url for name in ("utm_source", "lever-source", "ref="))
