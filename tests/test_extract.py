@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from scoutly.acquire.extract import extract_postings, next_page_url
+from scoutly.acquire.extract import extract_postings
+from scoutly.acquire.pagination import next_page_url
 
 BASE = "https://acme.example/careers/"
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scoutly.acquire.extract import is_job_posting, jsonld_location, jsonld_objects, location_in
+from scoutly.acquire.extract import location_in
+from scoutly.acquire.jsonld import is_job_posting, jsonld_location, jsonld_objects
 from scoutly.acquire.text import DEFAULT_MAX_CHARS, cap, clean, html_to_text
 
 _BOILERPLATE = (

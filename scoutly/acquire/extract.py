@@ -9,135 +9,61 @@ Signals, strongest first:
    "Careers" link is not. Navigation, header/footer, social, login, blog, legal and "initiative application"
    links are excluded. Titles come from the link, or from the card's heading when the link text is generic
    ("View role details →").
+
+What counts as job-like lives in `vocabulary`; JSON-LD in `jsonld`; keys in `keys`; next pages in `pagination`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scoutly.acquire.ats import ats_key_for_url
+from scoutly.acquire.jsonld import jsonld_postings
+from scoutly.acquire.keys import posting_key
 from scoutly.acquire.models import PostingFound
-from scoutly.acquire.text import clean, html_to_text
-from scoutly.acquire.urls import canonical_url, url_key
+from scoutly.acquire.text import clean
+from scoutly.acquire.urls import canonical_url, document_base, url_key
+from scoutly.acquire.vocabulary import (
+    ATS_HOSTS,
+    CARD_TAGS,
+    DOC_ADVERT,
+    EXCLUDED_HOSTS,
+    EXCLUDED_PATH,
+    EXCLUDED_TEXT,
+    GENDER_RE,
+    GENERIC_TEXT,
+    HEADINGS,
+    ID_PARAMS,
+    JOB_SEGMENT,
+    LOCATION_CLASS,
+    MAX_TITLE,
+    NAV_TAGS,
+    NAV_TEXT,
+    NAV_TOKENS,
+    NOT_JOB_SECTION,
+    ROLE_RE,
+    TITLE_CLASS,
+    TRAILING_NOISE,
+)
 
 SOURCE = "static"
-
-# --- vocabularies ---------------------------------------------------------------------------------------------
-_ROLE_WORDS = (
-    # English
-    "engineer", "developer", "manager", "designer", "analyst", "scientist", "specialist", "lead", "head of",
-    "director", "architect", "consultant", "coordinator", "administrator", "officer", "assistant", "associate",
-    "intern", "internship", "trainee", "apprentice", "researcher", "research", "postdoc", "postdoctoral", "doctoral",
-    "phd", "professor", "lecturer", "fellow", "technician", "accountant", "controller", "recruiter", "writer",
-    "editor", "translator", "representative", "executive", "advisor", "adviser", "agent", "operator", "planner",
-    "producer", "strategist", "counsel", "lawyer", "paralegal", "nurse", "teacher", "tutor", "marketer",
-    "marketing", "sales", "support", "success", "expert", "owner", "partner", "principal", "staff", "senior",
-    "junior", "clerk", "buyer", "driver", "mechanic", "electrician", "chef", "cook", "cashier", "receptionist",
-    "secretary", "programmer", "tester", "qa ", "devops", "sre", "full-stack", "fullstack", "frontend", "backend",
-    "front-end", "back-end", "data ", "product", "legal", "finance", "hr ", "people", "talent", "manager,",
-    "student", "supervisor", "worker", "handler", "inspector", "auditor", "economist", "statistician",
-    "veterinar", "physician", "doctor", "therapist", "psycholog", "pharmac", "biolog", "chemist", "physicist",
-    "mathematic", "laborator", "assistent", "laboratory",
-    # German
-    "entwickler", "ingenieur", "berater", "leiter", "leitung", "mitarbeiter", "sachbearbeiter", "kaufmann",
-    "kauffrau", "kaufmännisch", "referent", "spezialist", "techniker", "administrator", "werkstudent", "praktikant",
-    "praktikum", "ausbildung", "auszubildende", "azubi", "buchhalter", "vertrieb", "projektmanager", "koch",
-    "küche", "fachkraft", "fachinformatiker", "systemadministrator", "berufsorientierung", "betreuer", "pfleger",
-    "erzieher", "monteur", "elektriker", "lagerist", "fahrer", "assistenz", "steuerfach", "verkäufer",
-    # Swedish / Dutch / French / Spanish / Italian
-    "doktorand", "forskare", "postdoktor", "lektor", "handläggare", "samordnare", "tekniker", "utvecklare",
-    "ingenjör", "medewerker", "ontwikkelaar", "ingénieur", "développeur", "chargé", "responsable", "chef de",
-    "desarrollador", "ingeniero", "analista", "sviluppatore", "ingegnere", "stagiaire", "alternance",
-)  # fmt: skip
-_ROLE_RE = re.compile("|".join(re.escape(word) for word in _ROLE_WORDS), re.IGNORECASE)
-_GENDER_RE = re.compile(r"\((?:[mwfdxhie]\s*[/|*,]\s*){1,3}[mwfdxhie]\)|\b[mwf]/[mwf]/[dx]\b|\(all genders?\)", re.I)
-_GENERIC_TEXT = re.compile(
-    r"^(view|see|read|learn|find out|show|apply|details?|more|mehr|zur stelle|zum job|jetzt|weiter|details ansehen|"
-    r"read more|learn more|view (the )?(role|job|position|details|opening)|view role details|apply now|"
-    r"mehr erfahren|mehr infos?|zur stellenanzeige|bewerben|jetzt bewerben|läs mer|ansök|en savoir plus|"
-    r"postuler|ver más|leggi)\b.{0,30}$",
-    re.IGNORECASE,
-)
-_EXCLUDED_TEXT = re.compile(  # never a posting, wherever it appears in a link text
-    r"initiativ|unsolicited|speculative application|spontanbewerbung|spontaneous application|"
-    r"job alert|talent (pool|community|network)",
-    re.IGNORECASE,
-)
-_NAV_TEXT = re.compile(  # a whole link text that names a page, not a posting
-    r"^(all |alle |see |view |explore |browse |search |show |zu den |zur |our |unsere )?(all |alle |our )?"
-    r"(open |current |offene |aktuelle )?(jobs?|careers?|karriere|positions?|roles?|openings?|vacancies|"
-    r"stellen(angebote)?|job ?offers?|opportunities|lediga jobb)( here| now| at .{1,30})?$|"
-    r"^(sign ?in|log ?in|login|register|sign ?up|create (an )?account|newsletter|privacy( policy)?|"
-    r"cookie (policy|settings)|datenschutz(erklärung)?|impressum|imprint|terms( of (use|service))?|agb|"
-    r"contact( us)?|kontakt|about( us)?|über uns|home|blog|news|press|faq)$",
-    re.IGNORECASE,
-)
-_EXCLUDED_HOSTS = (
-    "facebook.com", "twitter.com", "x.com", "linkedin.com", "instagram.com", "youtube.com", "youtu.be",
-    "xing.com", "tiktok.com", "github.com", "glassdoor.", "kununu.com", "pinterest.", "medium.com",
-    "t.me", "wa.me", "whatsapp.com", "vimeo.com", "apps.apple.com", "play.google.com", "google.com",
-    "maps.google", "goo.gl", "bit.ly",
-)  # fmt: skip
-_EXCLUDED_PATH = re.compile(
-    r"/(blog|news|press|presse|events?|webinars?|podcast|login|log-in|signin|sign-in|signup|sign-up|register|"
-    r"account|privacy|datenschutz|impressum|imprint|legal|terms|cookies?|agb|contact|kontakt|about|"
-    r"ueber-uns|uber-uns|search|tag|tags|category|categories|author|feed|rss|cart|shop|wp-login\.php|"
-    r"initiativbewerbung|initiative-application|unsolicited|talent-?pool|job-?alerts?)(/|$|\.)",
-    re.IGNORECASE,
-)
-_NOT_JOB_SECTION = re.compile(  # site sections about people and products; excluded unless the URL is posting-shaped
-    r"/(team|teams|people|leadership|management|board|speakers?|staff|employees|mitarbeiter|customers?|clients?|"
-    r"case-studies|stories|testimonials?|products?|solutions|services|investors?|partners?)(/|$)",
-    re.IGNORECASE,
-)
-_JOB_SEGMENT = re.compile(
-    r"^(jobs?|careers?|karriere|stellen|stellenangebote?|offene-stellen|stellenanzeigen?|vacanc(y|ies)|"
-    r"vacatures?|positions?|openings?|roles?|opportunit(y|ies)|postings?|job-?offers?|offres?|empleos?|"
-    r"lediga-jobb|lediga-tjanster|available-positions|jobboerse|jobbörse|o|j|p|what:job)$",
-    re.IGNORECASE,
-)
-_ATS_HOSTS = re.compile(
-    r"(greenhouse\.io|grnh\.se|lever\.co|ashbyhq\.com|myworkdayjobs\.com|smartrecruiters\.com|workable\.com|"
-    r"bamboohr\.com|personio\.(de|com)|recruitee\.com|teamtailor\.com|varbi\.com|hrworks\.de|jobvite\.com|"
-    r"icims\.com|successfactors\.|join\.com|breezy\.hr|jobs\.ch|softgarden\.io|onlyfy\.jobs|workwise\.io|"
-    r"rexx-systems\.com|dvinci|pinpoint|comeet\.(com|co)|jazzhr\.com|applytojob\.com|recruiterbox|homerun\.co|"
-    r"factorialhr|zohorecruit|taleo\.net)$",
-    re.IGNORECASE,
-)
-_ID_PARAMS = {"id", "jid", "jobid", "job_id", "job", "gh_jid", "jobId", "posting", "vacancy", "stellenid", "ref"}
-_DOC_ADVERT = re.compile(r"(stellenausschreibung|stellenangebot|stellenanzeige|job|vacancy|position)", re.I)
-_NAV_TAGS = {"nav", "header", "footer"}
-_NAV_TOKENS = re.compile(
-    r"^(nav|navbar|navigation|menu|mega-?menu|footer|site-footer|site-header|header|breadcrumbs?|cookie|"
-    r"social|share|sharing|language-switcher|lang-switcher|skip|pagination|pager|sidebar|topbar)([-_].*)?$",
-    re.IGNORECASE,
-)
-_CARD_TAGS = {"article", "li", "tr"}
-_HEADINGS = "h1, h2, h3, h4, h5, h6"
-_TITLE_CLASS = re.compile(r"(^|[-_])(title|heading|headline|name|position|jobtitle|job-title)([-_]|$)", re.I)
-_TRAILING_NOISE = re.compile(r"\s*(→|->|»|›|>|\bapply now\b|\bnew\b)\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
-MAX_TITLE = 200
 
 
 @dataclass
 class _Link:
     node: LexborNode
     url: str | None
-    text: str
     group: tuple
     url_strength: int  # 0 none, 1 job-ish path, 2 posting-shaped URL (id/slug after a job segment, ATS posting)
     titled: bool  # the title we would use looks like a role
-    generic: bool
     title: str
     title_rank: int = 0  # 3 heading inside the link, 2 link text or card heading, 1 image alt / attribute / file
 
@@ -146,7 +72,7 @@ class _Link:
 def extract_postings(html: str, base_url: str, *, selectors: dict | None = None) -> list[PostingFound]:
     """Every posting a careers page lists: (title, URL) plus what JSON-LD tells. Pure function."""
     tree = LexborHTMLParser(html or "")
-    base = _document_base(tree, base_url)
+    base = document_base(tree, base_url)
     found: dict[str, PostingFound] = {}
     for posting in jsonld_postings(tree, base):
         found.setdefault(posting.key, posting)
@@ -156,98 +82,6 @@ def extract_postings(html: str, base_url: str, *, selectors: dict | None = None)
         if posting.key not in found:
             found[posting.key] = posting
     return list(found.values())
-
-
-def _document_base(tree: LexborHTMLParser, base_url: str) -> str:
-    node = tree.css_first("base[href]")
-    href = node.attributes.get("href") if node else None
-    return canonical_url(href, base_url) or base_url if href else base_url
-
-
-def _key(url: str | None, title: str, base: str) -> str:
-    if url:
-        return ats_key_for_url(url) or url_key(url)
-    return f"{url_key(base)}#title:{clean(title).casefold()}"
-
-
-# --- JSON-LD --------------------------------------------------------------------------------------------------
-def jsonld_objects(tree: LexborHTMLParser) -> Iterator[dict]:
-    """Every JSON-LD object of the page, flattened out of lists, @graph and ItemList elements."""
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text(deep=True) or "null", strict=False)
-        except ValueError:
-            continue
-        yield from _flatten(data)
-
-
-def _flatten(data: Any) -> Iterator[dict]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _flatten(item)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "itemListElement", "item", "mainEntity"):
-            if key in data:
-                yield from _flatten(data[key])
-
-
-def is_job_posting(obj: dict) -> bool:
-    kind = obj.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return any(isinstance(k, str) and k.lower() == "jobposting" for k in kinds)
-
-
-def jsonld_location(obj: dict) -> str | None:
-    """ "City, Region, Country" of a JobPosting's jobLocation(s); "Remote" for TELECOMMUTE."""
-    places = obj.get("jobLocation")
-    places = places if isinstance(places, list) else [places]
-    names = []
-    for place in places:
-        if not isinstance(place, dict):
-            continue
-        address = place.get("address") or {}
-        if isinstance(address, str):
-            parts = [address]
-        else:
-            country = address.get("addressCountry")
-            if isinstance(country, dict):
-                country = country.get("name")
-            parts = [address.get("addressLocality"), address.get("addressRegion"), country]
-        name = ", ".join(clean(str(p)) for p in parts if p and clean(str(p)))
-        if name and name not in names:
-            names.append(name)
-    if str(obj.get("jobLocationType", "")).upper() == "TELECOMMUTE":
-        names.append("Remote")
-    return "; ".join(names) or None
-
-
-def jsonld_postings(tree: LexborHTMLParser, base: str) -> list[PostingFound]:
-    """Postings from schema.org JobPosting JSON-LD."""
-    postings = []
-    objects = [obj for obj in jsonld_objects(tree) if is_job_posting(obj) and obj.get("title")]
-    for obj in objects:
-        title = clean(html_to_text(str(obj["title"])))
-        url = canonical_url(str(obj.get("url") or obj.get("sameAs") or "") or None, base)
-        if url is None and len(objects) == 1:
-            url = canonical_url(base)  # a page with one JobPosting and no URL in it is that posting's page
-        kind = obj.get("employmentType")
-        location = jsonld_location(obj)
-        department = obj.get("department") or obj.get("occupationalCategory")
-        postings.append(
-            PostingFound(
-                key=_key(url, title, base),
-                title=title,
-                url=url,
-                location=location,
-                department=clean(str(department)) if isinstance(department, str) else None,
-                employment_type=", ".join(kind) if isinstance(kind, list) else (clean(str(kind)) if kind else None),
-                remote=True if str(obj.get("jobLocationType", "")).upper() == "TELECOMMUTE" else None,
-                description=html_to_text(str(obj.get("description"))) if obj.get("description") else None,
-                source=SOURCE,
-            )
-        )
-    return postings
 
 
 # --- selector override ----------------------------------------------------------------------------------------
@@ -260,7 +94,7 @@ def _override_links(tree: LexborHTMLParser, base: str, selector: str) -> list[Po
         title = _tidy_title(_title_for(anchor, url, {url}, base)[0] or _text(node))
         if not title:
             continue
-        posting = PostingFound(key=_key(url, title, base), title=title, url=url, source=SOURCE)
+        posting = PostingFound(key=posting_key(url, title, base), title=title, url=url, source=SOURCE)
         postings.setdefault(posting.key, posting)
     return list(postings.values())
 
@@ -293,7 +127,7 @@ def _scored_links(tree: LexborHTMLParser, base: str) -> list[PostingFound]:
 
     best: dict[str, _Link] = {}
     for link in accepted:
-        key = _key(link.url, link.title, base)
+        key = posting_key(link.url, link.title, base)
         current = best.get(key)
         if current is None or (link.title_rank, link.titled) > (current.title_rank, current.titled):
             best[key] = link
@@ -311,7 +145,7 @@ def _scored_links(tree: LexborHTMLParser, base: str) -> list[PostingFound]:
 
 def _judge_group(members: list[_Link]) -> list[_Link]:
     """Accept a repeated structure whole when it looks like a job list; a lone link only on strong evidence."""
-    usable = [m for m in members if m.title and not _EXCLUDED_TEXT.search(m.title) and not _NAV_TEXT.match(m.title)]
+    usable = [m for m in members if m.title and not EXCLUDED_TEXT.search(m.title) and not NAV_TEXT.match(m.title)]
     if not usable:
         return []
     distinct = {m.url or m.title for m in usable}
@@ -341,17 +175,14 @@ def _candidate(anchor: LexborNode, base: str, page_key: str) -> _Link | None:
         if url_key(url) == page_key or _excluded_url(url):
             return None
         strength = _url_strength(url)
-        if strength < 0 or (strength < 2 and _NOT_JOB_SECTION.search(urlsplit(url).path)):
+        if strength < 0 or (strength < 2 and NOT_JOB_SECTION.search(urlsplit(url).path)):
             return None
-    text = _text(anchor)
     return _Link(
         node=anchor,
         url=url,
-        text=text,
         group=(_signature(anchor, chain), _url_shape(url)),
         url_strength=strength,
         titled=False,
-        generic=bool(_GENERIC_TEXT.match(text)) if text else True,
         title="",
     )
 
@@ -366,9 +197,9 @@ def _ancestors(node: LexborNode) -> Iterator[LexborNode]:
 def _in_navigation(chain: list[LexborNode]) -> bool:
     inside_card = False
     for node in chain:
-        if node.tag in _CARD_TAGS or node.tag == "main":
+        if node.tag in CARD_TAGS or node.tag == "main":
             inside_card = True
-        if node.tag in _NAV_TAGS and not (inside_card and node.tag in ("header", "footer")):
+        if node.tag in NAV_TAGS and not (inside_card and node.tag in ("header", "footer")):
             return True
         if node.tag in ("body", "main"):
             continue
@@ -376,7 +207,7 @@ def _in_navigation(chain: list[LexborNode]) -> bool:
         if (attrs.get("role") or "").lower() in ("navigation", "banner", "contentinfo", "menu", "menubar"):
             return True
         tokens = [*(attrs.get("class") or "").split(), attrs.get("id") or ""]
-        if any(_NAV_TOKENS.match(token) for token in tokens if token):
+        if any(NAV_TOKENS.match(token) for token in tokens if token):
             return True
     return False
 
@@ -384,9 +215,9 @@ def _in_navigation(chain: list[LexborNode]) -> bool:
 def _excluded_url(url: str) -> bool:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    if any(host == h or host.endswith("." + h) or (h.endswith(".") and h in host) for h in _EXCLUDED_HOSTS):
+    if any(host == h or host.endswith("." + h) or (h.endswith(".") and h in host) for h in EXCLUDED_HOSTS):
         return True
-    return bool(_EXCLUDED_PATH.search(parts.path))
+    return bool(EXCLUDED_PATH.search(parts.path))
 
 
 def _url_strength(url: str) -> int:
@@ -397,23 +228,23 @@ def _url_strength(url: str) -> int:
     if lowered.endswith((".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".zip", ".mp4", ".css", ".js")):
         return -1
     if lowered.endswith((".pdf", ".doc", ".docx")):
-        return 2 if _DOC_ADVERT.search(path.rsplit("/", 1)[-1]) else -1
+        return 2 if DOC_ADVERT.search(path.rsplit("/", 1)[-1]) else -1
     if ats_key_for_url(url):
         return 2
     host = (parts.hostname or "").lower()
     segments = [s for s in path.split("/") if s]
     query = parse_qs(parts.query)
-    if _ATS_HOSTS.search(host) and (segments or query):
+    if ATS_HOSTS.search(host) and (segments or query):
         return 2
     for index, segment in enumerate(segments):
-        if _JOB_SEGMENT.match(segment) or "jobid:" in segment.lower() or segment.lower().startswith("job"):
+        if JOB_SEGMENT.match(segment) or "jobid:" in segment.lower() or segment.lower().startswith("job"):
             rest = segments[index + 1 :]
             if rest and any(_posting_like_segment(s) for s in rest):
                 return 2
-            if any(name in _ID_PARAMS for name in query):
+            if any(name in ID_PARAMS for name in query):
                 return 2
             return 1
-    if any(name in _ID_PARAMS for name in query):
+    if any(name in ID_PARAMS for name in query):
         return 1
     return 0
 
@@ -430,7 +261,7 @@ def _url_shape(url: str | None) -> str:
     posting ("/job/?jid=1"), the whole path plus the parameter names."""
     parts = urlsplit(url)
     segments = [_DIGITS.sub("9", s) for s in parts.path.split("/") if s]
-    names = sorted(name for name in parse_qs(parts.query) if name in _ID_PARAMS)
+    names = sorted(name for name in parse_qs(parts.query) if name in ID_PARAMS)
     if names:
         return f"{parts.hostname}/{'/'.join(segments)}?{'&'.join(names)}"
     return f"{parts.hostname}/{'/'.join(segments[:-1])}"
@@ -467,7 +298,7 @@ def _text(node: LexborNode) -> str:
 def _role_like(title: str) -> bool:
     if not title or len(title) > MAX_TITLE or len(title.split()) > 25:
         return False
-    return bool(_ROLE_RE.search(title) or _GENDER_RE.search(title))
+    return bool(ROLE_RE.search(title) or GENDER_RE.search(title))
 
 
 def _title_for(anchor: LexborNode, url: str | None, urls: set[str | None], base: str) -> tuple[str, int]:
@@ -477,7 +308,7 @@ def _title_for(anchor: LexborNode, url: str | None, urls: set[str | None], base:
     if inner:
         return inner, 3
     own = clean(anchor.text(deep=True, separator=" "))
-    if own and not _GENERIC_TEXT.match(own) and len(own) <= MAX_TITLE:
+    if own and not GENERIC_TEXT.match(own) and len(own) <= MAX_TITLE:
         return own, 2
     heading = _card_heading(anchor, url, urls, base)
     if heading:
@@ -487,7 +318,7 @@ def _title_for(anchor: LexborNode, url: str | None, urls: set[str | None], base:
         if first:
             return first, 2
     text = _text(anchor)  # attributes / image alt
-    if text and not _GENERIC_TEXT.match(text):
+    if text and not GENERIC_TEXT.match(text):
         return text, 1
     if url and url.lower().endswith((".pdf", ".doc", ".docx")):
         return _title_from_document(url), 1
@@ -495,12 +326,12 @@ def _title_for(anchor: LexborNode, url: str | None, urls: set[str | None], base:
 
 
 def _first_heading(node: LexborNode) -> str:
-    for heading in node.css(_HEADINGS):
+    for heading in node.css(HEADINGS):
         text = clean(heading.text(deep=True, separator=" "))
         if text:
             return text
     for child in node.css("[class]"):
-        if any(_TITLE_CLASS.search(c) for c in (child.attributes.get("class") or "").split()):
+        if any(TITLE_CLASS.search(c) for c in (child.attributes.get("class") or "").split()):
             text = clean(child.text(deep=True, separator=" "))
             if text:
                 return text
@@ -522,17 +353,10 @@ def _card_heading(anchor: LexborNode, own: str | None, urls: set[str | None], ba
     return ""
 
 
-_LOCATION_CLASS = re.compile(
-    r"(^|[-_])(location|locations|loc|city|place|ort|standort|arbeitsort|office|workplace|plaats|lieu|ubicacion)"
-    r"([-_]|$)",
-    re.IGNORECASE,
-)
-
-
 def location_in(node: LexborNode) -> str | None:
     """Text of the first element inside `node` whose class names a location (`.location`, `.job-location`…)."""
     for child in node.css("[class]"):
-        if any(_LOCATION_CLASS.search(c) for c in (child.attributes.get("class") or "").split()):
+        if any(LOCATION_CLASS.search(c) for c in (child.attributes.get("class") or "").split()):
             text = clean(child.text(deep=True, separator=" ")).strip("()[]{},;·|–- ").strip()
             if text and len(text) <= 120:
                 return text
@@ -583,7 +407,7 @@ def _title_from_document(url: str) -> str:
     name = unquote(urlsplit(url).path.rsplit("/", 1)[-1]).rsplit(".", 1)[0]
     parts = re.split(r"_+", name)
     for index, part in enumerate(parts):
-        if _DOC_ADVERT.fullmatch(part):
+        if DOC_ADVERT.fullmatch(part):
             kept = []
             for rest in parts[index + 1 :]:
                 if re.fullmatch(r"\d{4,}|v\d+|[A-Z]{1,3}|[a-z]{1,3}", rest):
@@ -598,25 +422,5 @@ def _tidy_title(title: str) -> str:
     previous = None
     while previous != title:
         previous = title
-        title = _TRAILING_NOISE.sub("", title).strip()
+        title = TRAILING_NOISE.sub("", title).strip()
     return title[:MAX_TITLE]
-
-
-# --- pagination -----------------------------------------------------------------------------------------------
-_NEXT_TEXT = re.compile(r"^(next|next page|weiter|nächste( seite)?|nästa|suivant|siguiente|›|»|>|→)\s*[›»>→]?$", re.I)
-
-
-def next_page_url(html: str, base_url: str, *, selectors: dict | None = None) -> str | None:
-    """The listing's next page: the company's `next_page` selector, else `rel="next"`, else a "Next" link."""
-    tree = LexborHTMLParser(html or "")
-    base = _document_base(tree, base_url)
-    selector = (selectors or {}).get("next_page")
-    candidates = tree.css(selector) if selector else tree.css('link[rel~="next"], a[rel~="next"]')
-    if not selector and not candidates:
-        candidates = [a for a in tree.css("a[href]") if _NEXT_TEXT.match(clean(a.text(deep=True)))]
-    for node in candidates:
-        anchor = node if node.attributes.get("href") else node.css_first("a[href]")
-        url = canonical_url(anchor.attributes.get("href"), base) if anchor is not None else None
-        if url and url_key(url) != url_key(canonical_url(base_url) or base_url):
-            return url
-    return None

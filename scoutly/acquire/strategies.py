@@ -17,9 +17,10 @@ from typing import Any
 from loguru import logger
 
 from scoutly.acquire.ats import VENDORS, AtsBoard, board_from_hint, boards_in_page, fetch_board
-from scoutly.acquire.extract import extract_postings, next_page_url
+from scoutly.acquire.extract import extract_postings
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.acquire.pagination import next_page_url
 from scoutly.errors import ScoutlyError
 
 ATS = "ats"

@@ -6,6 +6,7 @@ Built on w3lib (Scrapy's URL toolkit): `canonicalize_url` sorts and normalises t
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -77,3 +78,10 @@ def _host(url: str) -> str:
 def domain(url: str) -> str:
     """The host of `url` (for per-domain politeness)."""
     return urlsplit(url).hostname or ""
+
+
+def document_base(tree: Any, page_url: str) -> str:
+    """The URL a parsed page's relative links resolve against: its `<base href>` if any, else `page_url`."""
+    node = tree.css_first("base[href]")
+    href = node.attributes.get("href") if node is not None else None
+    return (canonical_url(href, page_url) or page_url) if href else page_url

@@ -1,0 +1,109 @@
+"""What looks like a job posting and what does not: the word lists and patterns behind `extract` (data only).
+
+Role words cover English, German, Swedish, Dutch, French, Spanish and Italian career pages; exclusions cover
+navigation, social, login, blog, legal and "initiative application" links.
+"""
+
+from __future__ import annotations
+
+import re
+
+ROLE_WORDS = (
+    # English
+    "engineer", "developer", "manager", "designer", "analyst", "scientist", "specialist", "lead", "head of",
+    "director", "architect", "consultant", "coordinator", "administrator", "officer", "assistant", "associate",
+    "intern", "internship", "trainee", "apprentice", "researcher", "research", "postdoc", "postdoctoral", "doctoral",
+    "phd", "professor", "lecturer", "fellow", "technician", "accountant", "controller", "recruiter", "writer",
+    "editor", "translator", "representative", "executive", "advisor", "adviser", "agent", "operator", "planner",
+    "producer", "strategist", "counsel", "lawyer", "paralegal", "nurse", "teacher", "tutor", "marketer",
+    "marketing", "sales", "support", "success", "expert", "owner", "partner", "principal", "staff", "senior",
+    "junior", "clerk", "buyer", "driver", "mechanic", "electrician", "chef", "cook", "cashier", "receptionist",
+    "secretary", "programmer", "tester", "qa ", "devops", "sre", "full-stack", "fullstack", "frontend", "backend",
+    "front-end", "back-end", "data ", "product", "legal", "finance", "hr ", "people", "talent", "manager,",
+    "student", "supervisor", "worker", "handler", "inspector", "auditor", "economist", "statistician",
+    "veterinar", "physician", "doctor", "therapist", "psycholog", "pharmac", "biolog", "chemist", "physicist",
+    "mathematic", "laborator", "assistent", "laboratory",
+    # German
+    "entwickler", "ingenieur", "berater", "leiter", "leitung", "mitarbeiter", "sachbearbeiter", "kaufmann",
+    "kauffrau", "kaufmännisch", "referent", "spezialist", "techniker", "administrator", "werkstudent", "praktikant",
+    "praktikum", "ausbildung", "auszubildende", "azubi", "buchhalter", "vertrieb", "projektmanager", "koch",
+    "küche", "fachkraft", "fachinformatiker", "systemadministrator", "berufsorientierung", "betreuer", "pfleger",
+    "erzieher", "monteur", "elektriker", "lagerist", "fahrer", "assistenz", "steuerfach", "verkäufer",
+    # Swedish / Dutch / French / Spanish / Italian
+    "doktorand", "forskare", "postdoktor", "lektor", "handläggare", "samordnare", "tekniker", "utvecklare",
+    "ingenjör", "medewerker", "ontwikkelaar", "ingénieur", "développeur", "chargé", "responsable", "chef de",
+    "desarrollador", "ingeniero", "analista", "sviluppatore", "ingegnere", "stagiaire", "alternance",
+)  # fmt: skip
+ROLE_RE = re.compile("|".join(re.escape(word) for word in ROLE_WORDS), re.IGNORECASE)
+GENDER_RE = re.compile(r"\((?:[mwfdxhie]\s*[/|*,]\s*){1,3}[mwfdxhie]\)|\b[mwf]/[mwf]/[dx]\b|\(all genders?\)", re.I)
+GENERIC_TEXT = re.compile(
+    r"^(view|see|read|learn|find out|show|apply|details?|more|mehr|zur stelle|zum job|jetzt|weiter|details ansehen|"
+    r"read more|learn more|view (the )?(role|job|position|details|opening)|view role details|apply now|"
+    r"mehr erfahren|mehr infos?|zur stellenanzeige|bewerben|jetzt bewerben|läs mer|ansök|en savoir plus|"
+    r"postuler|ver más|leggi)\b.{0,30}$",
+    re.IGNORECASE,
+)
+EXCLUDED_TEXT = re.compile(  # never a posting, wherever it appears in a link text
+    r"initiativ|unsolicited|speculative application|spontanbewerbung|spontaneous application|"
+    r"job alert|talent (pool|community|network)",
+    re.IGNORECASE,
+)
+NAV_TEXT = re.compile(  # a whole link text that names a page, not a posting
+    r"^(all |alle |see |view |explore |browse |search |show |zu den |zur |our |unsere )?(all |alle |our )?"
+    r"(open |current |offene |aktuelle )?(jobs?|careers?|karriere|positions?|roles?|openings?|vacancies|"
+    r"stellen(angebote)?|job ?offers?|opportunities|lediga jobb)( here| now| at .{1,30})?$|"
+    r"^(sign ?in|log ?in|login|register|sign ?up|create (an )?account|newsletter|privacy( policy)?|"
+    r"cookie (policy|settings)|datenschutz(erklärung)?|impressum|imprint|terms( of (use|service))?|agb|"
+    r"contact( us)?|kontakt|about( us)?|über uns|home|blog|news|press|faq)$",
+    re.IGNORECASE,
+)
+EXCLUDED_HOSTS = (
+    "facebook.com", "twitter.com", "x.com", "linkedin.com", "instagram.com", "youtube.com", "youtu.be",
+    "xing.com", "tiktok.com", "github.com", "glassdoor.", "kununu.com", "pinterest.", "medium.com",
+    "t.me", "wa.me", "whatsapp.com", "vimeo.com", "apps.apple.com", "play.google.com", "google.com",
+    "maps.google", "goo.gl", "bit.ly",
+)  # fmt: skip
+EXCLUDED_PATH = re.compile(
+    r"/(blog|news|press|presse|events?|webinars?|podcast|login|log-in|signin|sign-in|signup|sign-up|register|"
+    r"account|privacy|datenschutz|impressum|imprint|legal|terms|cookies?|agb|contact|kontakt|about|"
+    r"ueber-uns|uber-uns|search|tag|tags|category|categories|author|feed|rss|cart|shop|wp-login\.php|"
+    r"initiativbewerbung|initiative-application|unsolicited|talent-?pool|job-?alerts?)(/|$|\.)",
+    re.IGNORECASE,
+)
+NOT_JOB_SECTION = re.compile(  # site sections about people and products; excluded unless the URL is posting-shaped
+    r"/(team|teams|people|leadership|management|board|speakers?|staff|employees|mitarbeiter|customers?|clients?|"
+    r"case-studies|stories|testimonials?|products?|solutions|services|investors?|partners?)(/|$)",
+    re.IGNORECASE,
+)
+JOB_SEGMENT = re.compile(
+    r"^(jobs?|careers?|karriere|stellen|stellenangebote?|offene-stellen|stellenanzeigen?|vacanc(y|ies)|"
+    r"vacatures?|positions?|openings?|roles?|opportunit(y|ies)|postings?|job-?offers?|offres?|empleos?|"
+    r"lediga-jobb|lediga-tjanster|available-positions|jobboerse|jobbörse|o|j|p|what:job)$",
+    re.IGNORECASE,
+)
+ATS_HOSTS = re.compile(
+    r"(greenhouse\.io|grnh\.se|lever\.co|ashbyhq\.com|myworkdayjobs\.com|smartrecruiters\.com|workable\.com|"
+    r"bamboohr\.com|personio\.(de|com)|recruitee\.com|teamtailor\.com|varbi\.com|hrworks\.de|jobvite\.com|"
+    r"icims\.com|successfactors\.|join\.com|breezy\.hr|jobs\.ch|softgarden\.io|onlyfy\.jobs|workwise\.io|"
+    r"rexx-systems\.com|dvinci|pinpoint|comeet\.(com|co)|jazzhr\.com|applytojob\.com|recruiterbox|homerun\.co|"
+    r"factorialhr|zohorecruit|taleo\.net)$",
+    re.IGNORECASE,
+)
+ID_PARAMS = {"id", "jid", "jobid", "job_id", "job", "gh_jid", "jobId", "posting", "vacancy", "stellenid", "ref"}
+DOC_ADVERT = re.compile(r"(stellenausschreibung|stellenangebot|stellenanzeige|job|vacancy|position)", re.I)
+NAV_TAGS = {"nav", "header", "footer"}
+NAV_TOKENS = re.compile(
+    r"^(nav|navbar|navigation|menu|mega-?menu|footer|site-footer|site-header|header|breadcrumbs?|cookie|"
+    r"social|share|sharing|language-switcher|lang-switcher|skip|pagination|pager|sidebar|topbar)([-_].*)?$",
+    re.IGNORECASE,
+)
+CARD_TAGS = {"article", "li", "tr"}
+HEADINGS = "h1, h2, h3, h4, h5, h6"
+TITLE_CLASS = re.compile(r"(^|[-_])(title|heading|headline|name|position|jobtitle|job-title)([-_]|$)", re.I)
+TRAILING_NOISE = re.compile(r"\s*(→|->|»|›|>|\bapply now\b|\bnew\b)\s*$", re.IGNORECASE)
+MAX_TITLE = 200
+LOCATION_CLASS = re.compile(
+    r"(^|[-_])(location|locations|loc|city|place|ort|standort|arbeitsort|office|workplace|plaats|lieu|ubicacion)"
+    r"([-_]|$)",
+    re.IGNORECASE,
+)
