@@ -25,6 +25,7 @@ import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -496,7 +497,7 @@ class BrowserSession:
                 inner = await asyncio.wait_for(frame.evaluate(browser_js.FRAME_HTML), deadline.left())
             except (TimeoutError, PlaywrightError):
                 continue  # detached or stuck frame: its URL is still reported
-            sections.append(f'<section data-scoutly-frame="{frame.url}">{inner}</section>')
+            sections.append(f'<section data-scoutly-frame="{html_escape(frame.url)}">{inner}</section>')
         if sections:
             html = _append_before_body_end(html, "\n".join(sections))
         if len(html) > self._pool.max_html_chars:
