@@ -219,3 +219,8 @@ async def test_a_session_shares_one_context_and_sessions_are_isolated(pool: Brow
     assert "cookie=[visitor=42]" in same_company.html and len(job_links(listing[0])) == 12
     other_company = await pool.render_page(server.url("/echo"))
     assert "cookie=[]" in other_company.html
+
+
+async def test_lazy_list_inside_a_scrolling_panel(pool: BrowserPool, server: LocalServer) -> None:
+    pages = await pool.render_listing(server.url("/js/lazybox.html"))
+    assert len(job_links(pages[0])) == 38

@@ -88,7 +88,8 @@ FIND_CONTROL = """
 }
 """
 
-# A cheap fingerprint of the listing: how many job-ish elements, their content, and the page height.
+# A cheap fingerprint of the listing: how many job-ish elements, their content, the page height, and whether
+# anything can scroll (the page, or a box of its own such as a fixed-height panel holding the list).
 SNAPSHOT = """
 (selector) => {
   const items = document.querySelectorAll(selector || 'a[href]');
@@ -100,8 +101,10 @@ SNAPSHOT = """
     for (let j = 0; j < text.length; j++) hash = (hash * 31 + text.charCodeAt(j)) | 0;
   }
   const root = document.scrollingElement || document.documentElement;
+  const boxes = Array.from(document.querySelectorAll('div, ul, ol, section, main')).filter(
+    (el) => el.scrollHeight > el.clientHeight + 50 && /(auto|scroll)/.test(getComputedStyle(el).overflowY));
   return {count: items.length, hash: hash, height: root ? root.scrollHeight : 0,
-          scrollable: root ? root.scrollHeight > window.innerHeight + 2 : false};
+          scrollable: (root ? root.scrollHeight > window.innerHeight + 2 : false) || boxes.length > 0};
 }
 """
 
