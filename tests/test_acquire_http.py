@@ -60,6 +60,16 @@ async def test_429_honours_retry_after(server: LocalServer, http: Http) -> None:
     assert time.monotonic() - started >= 0.9
 
 
+async def test_retry_after_as_http_date(server: LocalServer, http: Http) -> None:
+    from email.utils import formatdate
+
+    soon = formatdate(time.time() + 2, usegmt=True)  # whole seconds: between 1 and 2 s from now
+    server.sequence("/later", [Response(503, headers={"Retry-After": soon}), Response(200, "ok")])
+    started = time.monotonic()
+    assert (await http.get_html(server.url("/later"))).text == "ok"
+    assert time.monotonic() - started >= 0.9  # waited for the date rather than the 10 ms backoff
+
+
 async def test_timeout(server: LocalServer, http: Http) -> None:
     server.route("/slow", "late", delay=3)
     with pytest.raises(FetchError, match=r"within 2s|timed out"):

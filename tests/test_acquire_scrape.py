@@ -275,3 +275,20 @@ async def test_change_of_source_closes_nothing_until_confirmed(server: LocalServ
         assert "instead of rendered" in changed.errors[0]
         confirmed = await acquirer.scrape(db, {**acme, "strategy": "static", "last_success_at": "x"})
     assert confirmed.complete and confirmed.removed == 5
+
+
+async def test_concurrent_scrapes_share_politeness_per_domain(server: LocalServer, db) -> None:
+    import asyncio
+    import time
+
+    slugs = [f"co{n}" for n in range(5)]
+    async with Acquirer(settings_for(server, politeness_delay_s=0.2, max_detail_fetches=0)) as acquirer:
+        started = time.monotonic()
+        outcomes = await asyncio.gather(
+            *(acquirer.scrape(db, company(_id=slug, careers_url=server.url("/acme/careers/"))) for slug in slugs)
+        )
+        elapsed = time.monotonic() - started
+    assert [o.found for o in outcomes] == [5] * 5 and all(o.baseline for o in outcomes)
+    assert await db[POSTINGS].count_documents({}) == 25
+    # 10 page requests to one host, one at a time, 0.2 s apart
+    assert elapsed >= 9 * 0.2
