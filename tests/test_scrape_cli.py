@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,6 +106,15 @@ def test_scrape_writes_and_then_reports_changes(scoutly, server: LocalServer, db
     code, out, _ = scoutly("scrape", "acme")
     assert code == 0
     assert "4 postings via static" in out and "1 new," in out and "3 still open" in out and "2 removed" in out
+
+
+def test_json_output(scoutly, server: LocalServer, db) -> None:
+    seed(db, server)
+    code, out, _ = scoutly("scrape", "acme", "--dry-run", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["strategy"] == "static" and data["found"] == 5 and data["dry_run"] is True
+    assert data["postings"][0]["title"] == "Propulsion Engineer" and data["postings"][0]["new"] is True
+    assert data["postings"][0]["description"].startswith("As our Propulsion Engineer")
 
 
 def test_adhoc_url(scoutly, server: LocalServer, db) -> None:

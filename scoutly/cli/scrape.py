@@ -3,6 +3,7 @@ was found and what changed."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 import typer
@@ -26,6 +27,7 @@ def scrape_command(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Postings listed in the table (0: all).")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Read a company's careers page now (ATS feed → static HTML → Chromium) and show postings and changes."""
     if (company is None) == (url is None):
@@ -39,7 +41,10 @@ def scrape_command(
         dry_run = True
     else:
         outcome, name = run(_scrape_company(settings, company.strip().lower(), dry_run=dry_run)), company
-    _print(name, outcome, dry_run=dry_run, limit=limit)
+    if as_json:
+        console.print_json(json.dumps(_as_dict(outcome, dry_run=dry_run), default=str))
+    else:
+        _print(name, outcome, dry_run=dry_run, limit=limit)
 
 
 async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> Any:
@@ -72,6 +77,25 @@ async def _scrape_url(settings: Any, url: str) -> Any:
             return await acquirer.scrape(mongo.db, {"_id": "adhoc", "careers_url": url}, dry_run=True)
     finally:
         forget_memory_client(ADHOC_DB)
+
+
+def _as_dict(outcome: Any, *, dry_run: bool) -> dict:
+    new_keys = {doc["key"] for doc in outcome.new}
+    return {
+        "strategy": outcome.strategy,
+        "complete": outcome.complete,
+        "baseline": outcome.baseline,
+        "dry_run": dry_run,
+        "found": outcome.found,
+        "new": len(outcome.new),
+        "still_open": outcome.still_open,
+        "reopened": outcome.reopened,
+        "removed": outcome.removed,
+        "removed_keys": outcome.removed_keys,
+        "errors": outcome.errors,
+        "notes": outcome.notes,
+        "postings": [{**posting.fields(), "new": posting.key in new_keys} for posting in outcome.postings],
+    }
 
 
 def _print(name: str, outcome: Any, *, dry_run: bool, limit: int) -> None:
