@@ -262,6 +262,7 @@ async def test_fallback_strategy_recognises_known_postings_by_url(server: LocalS
         second = await acquirer.scrape(db, {**co, "strategy": "greenhouse", "last_success_at": "x"})
     assert second.strategy == "static" and second.found == 2
     assert second.new == [] and second.removed == 0 and second.still_open == 2
+    assert any("greenhouse:co feed" in note and "HTTP 404" in note for note in second.notes)
     assert await db[POSTINGS].count_documents({"company": "co"}) == 2
 
 

@@ -164,7 +164,7 @@ class Acquirer:
         diff = diff_postings(listing.postings, known, complete=complete, known_urls=urls)
 
         started = time.monotonic()
-        notes = await self._describe_new(company, listing, diff)
+        notes = list(listing.notes) + await self._describe_new(company, listing, diff)
         stages["details"] = time.monotonic() - started
 
         started = time.monotonic()

@@ -37,7 +37,8 @@ class Listing:
     strategy: str
     postings: list[PostingFound] = field(default_factory=list)
     complete: bool = True
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # why the listing is incomplete
+    notes: list[str] = field(default_factory=list)  # what failed on the way (e.g. a cheaper strategy before this one)
     final_url: str | None = None
 
 

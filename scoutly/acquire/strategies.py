@@ -108,10 +108,13 @@ async def read_listing(ctx: ListingContext, company: dict) -> Listing:
                 empty.append(page_listing)
                 logger.info("{}: {} strategy found no postings", slug, strategy)
         if found is not None:
+            found.notes.extend(failures)
             return found
     if empty:
         feeds = [listing for listing in empty if listing.strategy in VENDORS]
-        return feeds[0] if feeds else empty[-1]
+        chosen = feeds[0] if feeds else empty[-1]
+        chosen.notes.extend(failures)
+        return chosen
     raise AcquisitionFailed(f"{slug}: no strategy could read the listing: " + "; ".join(failures or ["nothing to try"]))
 
 
