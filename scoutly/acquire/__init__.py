@@ -165,6 +165,8 @@ class Acquirer:
 
         started = time.monotonic()
         notes = list(listing.notes) + await self._describe_new(company, listing, diff)
+        for note in notes:
+            logger.info("{}: {}", slug, note)
         stages["details"] = time.monotonic() - started
 
         started = time.monotonic()
@@ -230,8 +232,6 @@ class Acquirer:
                 f"details of {skipped} new postings not fetched (limit {self.settings.max_detail_fetches} per "
                 f"scrape, or {MAX_DETAIL_FAILURES} failures on their site)"
             )
-        for note in notes:
-            logger.info("{}: {}", company.get("_id"), note)
         return notes
 
     async def _describe_from_page(self, posting: PostingFound, *, rendered: bool) -> None:
