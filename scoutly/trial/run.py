@@ -137,6 +137,33 @@ async def _status_data(db: Any, settings: Settings) -> Any:
     return await gather_status(db, settings=settings)
 
 
+async def _run_pass(
+    db: Any, settings: Settings, number: int, label: str, version: int, *, display: bool | None, signals: bool
+) -> PassResult:
+    """enqueue → process in drain mode (the real processor, five companies at once) → what each company gave."""
+    started_at = utcnow()
+    clock = time.perf_counter()
+    enqueued = await queue.enqueue_due(db)
+    report = await run_processor(
+        settings,
+        drain=True,
+        concurrency=TRIAL_CONCURRENCY,
+        worker_id=f"trial-pass-{number}",
+        display=display,
+        host_lock=False,  # the trial's database is its own: no other processor can share it
+        signals=signals,
+        db=db,
+    )
+    return PassResult(
+        label=label,
+        site_version=version,
+        enqueued=enqueued.enqueued,
+        report=report,
+        runs=await _pass_runs(db, started_at),
+        seconds=time.perf_counter() - clock,
+    )
+
+
 async def run_trial(
     settings: Settings,
     *,
@@ -179,30 +206,9 @@ async def run_trial(
                     sites.version = 2
                     await _fast_forward(db, FAST_FORWARD)
                 say(f"pass {number}: {label}")
-                started_at = utcnow()
-                clock = time.perf_counter()
-                enqueued = await queue.enqueue_due(db)
-                report = await run_processor(
-                    trial,
-                    drain=True,
-                    concurrency=TRIAL_CONCURRENCY,
-                    worker_id=f"trial-pass-{number}",
-                    display=display,
-                    host_lock=False,
-                    signals=signals,
-                    db=db,
-                )
-                result.passes.append(
-                    PassResult(
-                        label=label,
-                        site_version=sites.version,
-                        enqueued=enqueued.enqueued,
-                        report=report,
-                        runs=await _pass_runs(db, started_at),
-                        seconds=time.perf_counter() - clock,
-                    )
-                )
-                if report.stop_reason != "drained":  # Ctrl-C / SIGTERM: report what was done, no further pass
+                done = await _run_pass(db, trial, number, label, sites.version, display=display, signals=signals)
+                result.passes.append(done)
+                if done.report.stop_reason != "drained":  # Ctrl-C / SIGTERM: report what was done, no further pass
                     result.interrupted = True
                     break
             result.matches = await _matches_by_user(db, result.users)
