@@ -149,3 +149,20 @@ async def test_feed_that_is_not_json(server: LocalServer, http: Http) -> None:
     server.route("/ashby/posting-api/job-board/acme", "<html>maintenance</html>", content_type="application/json")
     with pytest.raises(FetchError, match="invalid JSON"):
         await fetch_board(http, AtsBoard("ashby", "acme"), overrides(server, "ashby"))
+
+
+async def test_lever_board_unknown_globally_is_found_on_the_eu_api(
+    server: LocalServer, http: Http, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scoutly.acquire.ats import lever
+
+    monkeypatch.setattr(lever, "DEFAULT_API", server.url("/us"))
+    monkeypatch.setattr(lever, "EU_API", server.url("/eu"))
+    server.route("/us/v0/postings/1password", {"ok": False, "error": "Document not found"}, status=404)
+    server.route("/eu/v0/postings/1password", load(corpus, "lever/1password.json"))
+    listing = await fetch_board(http, AtsBoard("lever", "1password"))
+    assert len(listing.postings) == 24
+    server.route("/eu/v0/postings/nobody", {"ok": False}, status=404)
+    server.route("/us/v0/postings/nobody", {"ok": False}, status=404)
+    with pytest.raises(FetchError, match="HTTP 404"):
+        await fetch_board(http, AtsBoard("lever", "nobody"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scoutly.acquire.ats.base import AtsBoard, api_base, looks_remote, text_or_none
-from scoutly.acquire.http import Http
+from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import cap, html_to_text, tidy
 from scoutly.acquire.urls import canonical_url
@@ -56,7 +56,13 @@ def _description(item: dict) -> str:
 
 
 async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    default = EU_API if board.host and ".eu." in board.host else DEFAULT_API
-    base = api_base(overrides, VENDOR, default)
-    data = await http.get_json(f"{base}/v0/postings/{board.token}", params={"mode": "json"})
+    """The board's postings; a board unknown to the global API is looked up on the EU one."""
+    eu = bool(board.host and ".eu." in board.host)
+    base = api_base(overrides, VENDOR, EU_API if eu else DEFAULT_API)
+    try:
+        data = await http.get_json(f"{base}/v0/postings/{board.token}", params={"mode": "json"})
+    except FetchError as exc:
+        if exc.status != 404 or eu or VENDOR in (overrides or {}):
+            raise
+        data = await http.get_json(f"{EU_API}/v0/postings/{board.token}", params={"mode": "json"})
     return Listing(strategy=VENDOR, postings=parse(data))
