@@ -57,6 +57,7 @@ def test_scoutly_service_runs_the_processor_from_the_dockerfile_with_env_config(
     assert uri.startswith("mongodb://${MONGO_ROOT_USERNAME}:${MONGO_ROOT_PASSWORD}@mongodb:27017/")
     assert "authSource=admin" in uri
     assert "ports" not in service  # the processor listens on nothing
+    assert service["mem_limit"] == "2g" and service["shm_size"] == "1gb"
 
 
 def test_compose_one_liners_cover_seed_enqueue_process_status_debug() -> None:
