@@ -6,7 +6,9 @@ One pool and one server are shared by the module (Chromium starts once); lifecyc
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -224,3 +226,29 @@ async def test_a_session_shares_one_context_and_sessions_are_isolated(pool: Brow
 async def test_lazy_list_inside_a_scrolling_panel(pool: BrowserPool, server: LocalServer) -> None:
     pages = await pool.render_listing(server.url("/js/lazybox.html"))
     assert len(job_links(pages[0])) == 38
+
+
+async def test_shadow_dom_widgets_are_part_of_the_html(pool: BrowserPool, server: LocalServer) -> None:
+    page = await pool.render_page(server.url("/js/shadow.html"))
+    links = job_links(page, "a.widget-link")
+    assert len(links) == 6 and links[0] == server.url("/js/roles/200")
+
+
+async def test_one_session_renders_one_page_at_a_time(pool: BrowserPool, server: LocalServer) -> None:
+    active = peak = 0
+    lock = threading.Lock()
+
+    def counted(_request: Request) -> Response:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.3)
+        with lock:
+            active -= 1
+        return Response(200, "<h1>counted</h1>")
+
+    server.handler("/one-at-a-time", counted)
+    async with pool.session() as session:
+        pages = await asyncio.gather(*(session.render_page(server.url(f"/one-at-a-time?n={n}")) for n in range(3)))
+    assert [p.status for p in pages] == [200, 200, 200] and peak == 1

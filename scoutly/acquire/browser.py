@@ -228,13 +228,14 @@ class BrowserSession:
         self._context = context
         self._marks = itertools.count(1)
         self._watches: dict[Page, _Watch] = {}
+        self._one_page = asyncio.Lock()  # a session renders one page at a time (the pool's page budget)
         self.pages = 0  # documents rendered (for the pool's restart budget)
         self.suspect = False  # a page did not close: restart the browser when this session ends
 
     # --- public ----------------------------------------------------------------------------------------------
     async def render_page(self, url: str, *, timeout_s: float = 30.0) -> RenderedPage:
         """Render one page (a posting's detail page): wait for the network to settle (capped), capture it."""
-        async with self._page(url, timeout_s) as page:
+        async with self._page(url) as page:
             deadline = _Deadline(timeout_s)
             async with self._guard(url, deadline):
                 response = await self._goto(page, url, deadline)
@@ -260,7 +261,7 @@ class BrowserSession:
         selectors = selectors or {}
         job_link = selectors.get("job_link") or None
         rendered: list[RenderedPage] = []
-        async with self._page(url, timeout_s) as page:
+        async with self._page(url) as page:
             deadline = _Deadline(timeout_s)
             async with self._guard(url, deadline):
                 response = await self._goto(page, url, deadline)
@@ -477,7 +478,8 @@ class BrowserSession:
         return await asyncio.wait_for(page.evaluate(expression, arg), deadline.left() + 1.0)
 
     async def _capture(self, page: Page, status: int | None, *, truncated: bool = False) -> RenderedPage:
-        """The document HTML with same-origin iframe documents appended, and every iframe URL."""
+        """The document HTML with open shadow roots and same-origin iframe documents appended (links absolute),
+        and every iframe URL."""
         deadline = _Deadline(CAPTURE_TIMEOUT_S)
         html = await asyncio.wait_for(page.content(), deadline.left())
         page_origin = _origin(page.url)
@@ -485,7 +487,10 @@ class BrowserSession:
         for src in await self._eval(page, browser_js.FRAME_SOURCES, None, deadline):
             if src.startswith(("http://", "https://")) and src not in frame_urls:
                 frame_urls.append(src)
-        sections: list[str] = []
+        sections = [
+            f'<section data-scoutly-shadow="{html_escape(shadow["host"])}">{shadow["html"]}</section>'
+            for shadow in await self._eval(page, browser_js.SHADOW_HTML, None, deadline)
+        ]
         for frame in page.frames:
             if frame is page.main_frame or not frame.url.startswith(("http://", "https://")):
                 continue
@@ -510,7 +515,12 @@ class BrowserSession:
 
     # --- plumbing ---------------------------------------------------------------------------------------------
     @contextlib.asynccontextmanager
-    async def _page(self, url: str, timeout_s: float) -> AsyncIterator[Page]:
+    async def _page(self, url: str) -> AsyncIterator[Page]:
+        async with self._one_page, self._open_page(url) as page:
+            yield page
+
+    @contextlib.asynccontextmanager
+    async def _open_page(self, url: str) -> AsyncIterator[Page]:
         try:
             page = await self._context.new_page()
         except PlaywrightError as exc:

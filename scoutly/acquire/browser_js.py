@@ -158,3 +158,21 @@ FRAME_HTML = """
   return document.documentElement ? document.documentElement.innerHTML : '';
 }
 """
+
+# Open shadow roots (web-component job widgets), which page.content() leaves out: their HTML with absolute links.
+SHADOW_HTML = """
+() => {
+  const found = [];
+  const visit = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (!el.shadowRoot) continue;
+      for (const a of el.shadowRoot.querySelectorAll('a[href]')) a.setAttribute('href', a.href);
+      found.push({host: el.tagName.toLowerCase(), html: el.shadowRoot.innerHTML});
+      visit(el.shadowRoot);
+      if (found.length >= 200) return;
+    }
+  };
+  visit(document);
+  return found;
+}
+"""
