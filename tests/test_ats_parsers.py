@@ -171,7 +171,7 @@ def test_board_from_hint() -> None:
     assert board_from_hint("greenhouse", "acme", "https://acme.com/jobs") == AtsBoard("greenhouse", "acme")
     assert board_from_hint(None, None, "https://jobs.lever.co/acme").vendor == "lever"
     assert board_from_hint("lever", None, "https://acme.com/jobs") is None
-    assert board_from_hint("personio", "acme", "https://acme.com/jobs") is None
+    assert board_from_hint("taleo", "acme", "https://acme.com/jobs") is None
     local = board_from_hint("workday", "gravelstone/Careers", "http://127.0.0.1:9/gravel-stone/Careers")
     assert (local.token, local.site, local.page_url) == (
         "gravelstone",

@@ -166,7 +166,7 @@ class Http:
             content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type and not any(kind in content_type for kind in accept):
                 raise FetchError(final, f"unexpected content type {content_type!r}", status=status)
-            limit = self.limits.max_json_bytes if accept is JSON_TYPES else self.limits.max_bytes
+            limit = self.limits.max_bytes if accept is HTML_TYPES else self.limits.max_json_bytes  # feeds: larger
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(final, f"body of {int(declared)} bytes exceeds the {limit} limit", status=status)

@@ -11,14 +11,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scoutly.acquire.ats import ashby, bamboohr, greenhouse, lever, smartrecruiters, workable, workday
+from scoutly.acquire.ats import ashby, bamboohr, greenhouse, lever, personio, smartrecruiters, workable, workday
 from scoutly.acquire.ats.base import AtsBoard
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.urls import canonical_url
 
 VENDORS: dict[str, ModuleType] = {
-    module.VENDOR: module for module in (greenhouse, lever, ashby, workday, smartrecruiters, workable, bamboohr)
+    module.VENDOR: module
+    for module in (greenhouse, lever, ashby, workday, smartrecruiters, workable, bamboohr, personio)
 }
 _LOCALE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
@@ -84,6 +85,8 @@ def detect_board(url: str | None) -> AtsBoard | None:
             index = segments.index("accounts")
             return AtsBoard(workable.VENDOR, segments[index + 1]) if len(segments) > index + 1 else None
         return AtsBoard(workable.VENDOR, first) if first and first.lower() not in _RESERVED else None
+    if re.fullmatch(r"[a-z0-9-]+\.jobs\.personio\.(de|com)", host):
+        return AtsBoard(personio.VENDOR, host.split(".")[0], host=host)
     if host.endswith(".bamboohr.com") and host.count(".") == 2:
         account = host.split(".")[0]
         return AtsBoard(bamboohr.VENDOR, account) if account not in _RESERVED and account != "api" else None
@@ -169,6 +172,8 @@ def ats_key_for_url(url: str | None) -> str | None:
         return f"smartrecruiters:{digits.group(1)}" if digits else None
     if host == "apply.workable.com" and len(segments) >= 3 and segments[1] == "j":
         return f"workable:{segments[2]}"
+    if host.endswith((".jobs.personio.de", ".jobs.personio.com")) and len(segments) >= 2 and segments[0] == "job":
+        return f"personio:{segments[1]}" if segments[1].isdigit() else None
     if host.endswith(".bamboohr.com") and len(segments) >= 2 and segments[0] == "careers" and segments[1].isdigit():
         return f"bamboohr:{segments[1]}"
     return None
