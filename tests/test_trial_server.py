@@ -4,7 +4,11 @@ some boards, and nothing outside a company's directory is served."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import httpx
@@ -187,3 +191,19 @@ async def test_javascript_listing_renders_in_chromium(sites: SampleSiteServer) -
     static = httpx.get(sites.base_url + "/pixel-orchard/careers", timeout=5).text
     assert '<a href="/pixel-orchard/jobs/' not in static  # without JavaScript the page lists nothing
     assert len(links) == 5 and all(link.startswith(sites.base_url + "/pixel-orchard/jobs/") for link in links)
+
+
+def test_serves_from_the_command_line_until_interrupted() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "scoutly.trial.server", "--site-version", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        match = re.search(r"\(version 2\) on (http://127\.0\.0\.1:\d+)/", first)
+        assert match, first + proc.stderr.read()
+        board = httpx.get(match[1] + "/v1/boards/northwindrobotics/jobs", timeout=5).json()
+        assert "Staff Data Engineer" in {job["title"] for job in board["jobs"]}
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

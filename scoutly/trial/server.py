@@ -19,6 +19,7 @@ appears on some boards and one disappears from others, so a second pass has some
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -441,3 +442,24 @@ class SampleSiteServer:
 
 
 __all__ = ["Response", "SampleSiteServer", "SiteRouter"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the sample sites until Ctrl-C: `python -m scoutly.trial.server [--port N] [--site-version 2]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve Scoutly's sample career sites on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=0, help="port (default: any free one)")
+    parser.add_argument("--site-version", type=int, choices=VERSIONS, default=1, help="2: the changed sites")
+    args = parser.parse_args(argv)
+    with SampleSiteServer(port=args.port, version=args.site_version) as sites:
+        print(f"sample career sites (version {sites.version}) on {sites.base_url}/", flush=True)
+        for company in sites.router.catalog.companies:
+            print(f"  {company.slug:20} {company.careers_url(sites.base_url)}", flush=True)
+        print("ATS API bases (SCOUTLY_ATS_API_OVERRIDES): " + json.dumps(sites.ats_base_urls()), flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
