@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -123,6 +124,8 @@ def test_owner_process_killed_mid_page_leaves_no_chromium(server: LocalServer, s
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     try:
+        ready, _, _ = select.select([child.stdout], [], [], 60)
+        assert ready, "the child did not start Chromium within 60 s"
         marker = child.stdout.readline().strip()  # type: ignore[union-attr]
         assert marker, "the child did not start Chromium"
         deadline = time.monotonic() + 15
@@ -207,14 +210,14 @@ async def test_at_most_max_pages_render_at_once(server: LocalServer) -> None:
         with lock:
             active += 1
             peak = max(peak, active)
-        time.sleep(0.4)
+        time.sleep(1.0)  # long enough that the pages overlap even on a loaded machine
         with lock:
             active -= 1
         return Response(200, "<h1>counted</h1>")
 
     server.handler("/counted", counted)
     async with BrowserPool(settings(), max_pages=2) as pool:
-        pages = await asyncio.gather(*(pool.render_page(server.url(f"/counted?n={n}")) for n in range(6)))
+        pages = await asyncio.gather(*(pool.render_page(server.url(f"/counted?n={n}")) for n in range(5)))
     assert all(p.status == 200 for p in pages)
     assert peak == 2
 
