@@ -235,6 +235,15 @@ async def test_slow_careers_page_times_out(server: LocalServer, db) -> None:
             await acquirer.scrape(db, company(careers_url=server.url("/slow")))
 
 
+async def test_invalid_selector_is_an_input_error(server: LocalServer, db) -> None:
+    from scoutly.errors import InputError
+
+    acme = company(careers_url=server.url("/acme/careers/"), selectors={"job_link": "a[[["})
+    async with Acquirer(settings_for(server)) as acquirer:
+        with pytest.raises(InputError, match="not a valid CSS selector"):
+            await acquirer.scrape(db, acme)
+
+
 def test_strategy_order() -> None:
     assert strategy_order(None, hinted_board=False) == ["ats", "static", "rendered"]
     assert strategy_order("rendered", hinted_board=False) == ["rendered", "ats", "static"]

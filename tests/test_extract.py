@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from scoutly.acquire.extract import extract_postings
 from scoutly.acquire.pagination import next_page_url
+from scoutly.errors import InputError
 
 BASE = "https://acme.example/careers/"
 
@@ -140,6 +143,20 @@ def test_selector_override_wins() -> None:
         ("Teamwork at Acme", "https://acme.example/p/1"),
         ("Something else", "https://acme.example/p/2"),
     ]
+
+
+def test_selector_override_with_generic_link_texts_uses_each_card() -> None:
+    cards = "".join(
+        f'<div class="c"><h4>{t}</h4><span class="location">{where}</span><a class="go" href="/r/{n}">More</a></div>'
+        for n, (t, where) in enumerate([("Barista", "Oslo"), ("Baker", "Bergen")])
+    )
+    postings = extract_postings(f"<h2>Open roles</h2><div>{cards}</div>", BASE, selectors={"job_link": "a.go"})
+    assert [(p.title, p.location) for p in postings] == [("Barista", "Oslo"), ("Baker", "Bergen")]
+
+
+def test_invalid_selector_names_the_field() -> None:
+    with pytest.raises(InputError, match=r"selectors\.job_link"):
+        extract_postings("<a href='/x'>x</a>", BASE, selectors={"job_link": "a[[["})
 
 
 def test_landing_page_without_postings() -> None:

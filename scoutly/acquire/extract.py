@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scoutly.acquire.ats import ats_key_for_url
 from scoutly.acquire.jsonld import jsonld_postings
@@ -52,6 +52,7 @@ from scoutly.acquire.vocabulary import (
     TITLE_CLASS,
     TRAILING_NOISE,
 )
+from scoutly.errors import InputError
 
 SOURCE = "static"
 _DIGITS = re.compile(r"\d+")
@@ -87,14 +88,22 @@ def extract_postings(html: str, base_url: str, *, selectors: dict | None = None)
 # --- selector override ----------------------------------------------------------------------------------------
 def _override_links(tree: LexborHTMLParser, base: str, selector: str) -> list[PostingFound]:
     """Every element matched by the company's `job_link` selector is a posting (no scoring)."""
+    try:
+        nodes = tree.css(selector)
+    except SelectolaxError:
+        raise InputError(f"selectors.job_link: {selector!r} is not a valid CSS selector") from None
+    anchors = [node if node.tag == "a" else (node.css_first("a[href]") or node) for node in nodes]
+    urls = {canonical_url(anchor.attributes.get("href"), base) for anchor in anchors} - {None}
     postings: dict[str, PostingFound] = {}
-    for node in tree.css(selector):
-        anchor = node if node.tag == "a" else (node.css_first("a[href]") or node)
+    for node, anchor in zip(nodes, anchors, strict=True):
         url = canonical_url(anchor.attributes.get("href"), base)
-        title = _tidy_title(_title_for(anchor, url, {url}, base)[0] or _text(node))
+        title = _tidy_title(_title_for(anchor, url, urls, base)[0] or _text(node))
         if not title:
             continue
-        posting = PostingFound(key=posting_key(url, title, base), title=title, url=url, source=SOURCE)
+        location = _card_location(anchor, url, urls, base)
+        posting = PostingFound(
+            key=posting_key(url, title, base), title=title, url=url, location=location, source=SOURCE
+        )
         postings.setdefault(posting.key, posting)
     return list(postings.values())
 

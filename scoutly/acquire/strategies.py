@@ -21,7 +21,7 @@ from scoutly.acquire.extract import extract_postings
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.pagination import next_page_url
-from scoutly.errors import ScoutlyError
+from scoutly.errors import InputError, ScoutlyError
 
 ATS = "ats"
 STATIC = "static"
@@ -97,6 +97,8 @@ async def read_listing(ctx: ListingContext, company: dict) -> Listing:
             reader = static_listing if strategy == STATIC else rendered_listing
             try:
                 page_listing, page_boards = await reader(ctx, careers_url, selectors)
+            except InputError:
+                raise  # the company's own settings are wrong (e.g. an invalid selector): no strategy will do better
             except (FetchError, StrategyError, ScoutlyError) as exc:
                 failures.append(f"{strategy}: {exc}")
                 continue
