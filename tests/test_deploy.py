@@ -196,6 +196,29 @@ def test_install_dry_run_cron_installs_the_crontab_block_with_paths_and_mailto()
     assert f"{ROOT}/logs/cron-*.log {{" in out  # logrotate rendered
 
 
+def test_install_merges_its_crontab_block_idempotently_and_keeps_the_users_lines(tmp_path: Path) -> None:
+    """install.sh's real crontab merge (sourced, with `crontab` replaced by a stand-in that uses a file)."""
+    table = tmp_path / "crontab"
+    table.write_text("MAILTO=me@example.org\n0 3 * * * /home/me/backup-photos.sh\n", encoding="utf-8")
+    script = f"""
+        source {PI / "install.sh"}
+        crontab() {{  # crontab -u USER -l | crontab -u USER -
+            if [ "$3" = -l ]; then cat {table}; else cat > {table}; fi
+        }}
+        SUDO="" RUN_USER=me MAILTO=ops@example.org DRY_RUN=no
+        set_user_crontab "$(crontab_block)"
+        set_user_crontab "$(crontab_block)"
+    """
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    text = table.read_text(encoding="utf-8")
+    assert text.startswith("MAILTO=me@example.org\n0 3 * * * /home/me/backup-photos.sh\n")  # untouched
+    assert text.count("# BEGIN scoutly") == 1 and text.count("# END scoutly") == 1
+    block = text[text.index("# BEGIN scoutly"):]
+    assert 'MAILTO="ops@example.org"' in block and f"SCOUTLY={ROOT}" in block
+    assert block.count("scoutly enqueue") == 1 and block.count("@reboot") == 1
+
+
 def test_install_rejects_unknown_options() -> None:
     result = subprocess.run(["bash", str(PI / "install.sh"), "--bogus"], capture_output=True, text=True)
     assert result.returncode == 2 and "unknown option --bogus" in result.stderr

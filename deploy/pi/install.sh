@@ -34,26 +34,6 @@ MAILTO=""
 RUN_USER="${SUDO_USER:-$(id -un)}"
 DRY_RUN=no
 
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --systemd) SCHEDULER=systemd ;;
-    --cron) SCHEDULER=cron ;;
-    --mongodb)
-      [ $# -ge 2 ] || { usage >&2; exit 2; }
-      MONGODB="$2"; shift ;;
-    --mailto)
-      [ $# -ge 2 ] || { usage >&2; exit 2; }
-      MAILTO="$2"; shift ;;
-    --user)
-      [ $# -ge 2 ] || { usage >&2; exit 2; }
-      RUN_USER="$2"; shift ;;
-    --dry-run) DRY_RUN=yes ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "install: unknown option $1" >&2; usage >&2; exit 2 ;;
-  esac
-  shift
-done
-case "$MONGODB" in docker|none) ;; *) echo "install: --mongodb must be docker or none" >&2; exit 2 ;; esac
 
 LOG_DIR="$APP_DIR/logs"
 SUDO=""
@@ -129,114 +109,140 @@ set_user_crontab() {
   } | $SUDO crontab -u "$RUN_USER" -
 }
 
+# parse_args ARGS...: the options into the globals above
+parse_args() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --systemd) SCHEDULER=systemd ;;
+      --cron) SCHEDULER=cron ;;
+      --mongodb)
+        [ $# -ge 2 ] || { usage >&2; exit 2; }
+        MONGODB="$2"; shift ;;
+      --mailto)
+        [ $# -ge 2 ] || { usage >&2; exit 2; }
+        MAILTO="$2"; shift ;;
+      --user)
+        [ $# -ge 2 ] || { usage >&2; exit 2; }
+        RUN_USER="$2"; shift ;;
+      --dry-run) DRY_RUN=yes ;;
+      -h|--help) usage; exit 0 ;;
+      *) echo "install: unknown option $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+  done
+  case "$MONGODB" in docker|none) ;; *) echo "install: --mongodb must be docker or none" >&2; exit 2 ;; esac
+}
+
 # ---------------------------------------------------------------------------------------------------------
-say "Checking the machine"
-arch="$(uname -m)"
-if [ "$arch" != aarch64 ]; then
-  warn "this is $arch, not a 64-bit Raspberry Pi OS (aarch64); continuing, everything here also works on Debian"
-fi
-if ! grep -qiE '^(ID|ID_LIKE)=.*(debian|ubuntu|raspbian)' /etc/os-release 2>/dev/null; then
-  echo "install: needs Debian, Raspberry Pi OS or Ubuntu (apt)" >&2
-  exit 1
-fi
-if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-  echo "install: needs Python >= 3.11 (Raspberry Pi OS bookworm has 3.11)" >&2
-  exit 1
-fi
-if ! id "$RUN_USER" >/dev/null 2>&1; then
-  echo "install: no such user $RUN_USER (--user)" >&2
-  exit 1
-fi
-if [ "$RUN_USER" = root ]; then warn "Scoutly will run as root; pass --user YOU to run it as a normal account"; fi
-"$PI_DIR/check-pi.sh" || warn "deploy/pi/check-pi.sh could not check everything"
-MONGO_IMAGE="$("$PI_DIR/check-pi.sh" --mongo-image)"
-echo "checkout: $APP_DIR   user: $RUN_USER   scheduler: $SCHEDULER   mongodb: $MONGODB ($MONGO_IMAGE)"
-
-say "1. Debian packages (chromium from Debian: no browser download)"
-packages=(chromium python3-venv python3-pip fonts-liberation logrotate)
-if [ "$SCHEDULER" = cron ]; then packages+=(cron); fi
-run $SUDO apt-get update -qq
-run $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
-
-say "2. Python environment ($APP_DIR/.venv)"
-as_user python3 -m venv "$APP_DIR/.venv"
-as_user "$APP_DIR/.venv/bin/python" -m pip install -q --upgrade pip
-as_user "$APP_DIR/.venv/bin/python" -m pip install -q "$APP_DIR"
-as_user mkdir -p "$LOG_DIR"
-
-say "3. Settings ($APP_DIR/.env)"
-if [ -f "$APP_DIR/.env" ]; then
-  echo ".env exists; left as it is"
-else
-  password="$(python3 -c 'import secrets; print(secrets.token_hex(24))')"
-  if [ "$DRY_RUN" = yes ]; then
-    echo "+ write $APP_DIR/.env from .env.example (mode 600, new MongoDB password, MONGO_IMAGE=$MONGO_IMAGE, SCOUTLY_LOG_DIR=$LOG_DIR)"
-  else
-    sed -e "s|change-me-to-a-long-random-hex-string|$password|g" \
-        -e "s|^MONGO_IMAGE=.*|MONGO_IMAGE=$MONGO_IMAGE|" \
-        -e "s|^# SCOUTLY_LOG_DIR=.*|SCOUTLY_LOG_DIR=$LOG_DIR|" \
-        "$APP_DIR/.env.example" > "$APP_DIR/.env"
-    chmod 600 "$APP_DIR/.env"
-    $SUDO chown "$RUN_USER" "$APP_DIR/.env"
+main() {
+  parse_args "$@"
+  say "Checking the machine"
+  arch="$(uname -m)"
+  if [ "$arch" != aarch64 ]; then
+    warn "this is $arch, not a 64-bit Raspberry Pi OS (aarch64); continuing, everything here also works on Debian"
   fi
-  if [ "$MONGODB" = none ]; then warn "edit MONGODB_URI in $APP_DIR/.env to point at your MongoDB"; fi
-fi
-
-if [ "$MONGODB" = docker ]; then
-  say "4. MongoDB (docker compose, data in the named volume scoutly_mongodb-data)"
-  if [ "$DRY_RUN" = no ] && ! docker compose version >/dev/null 2>&1; then
-    echo "install: docker compose is missing. Install Docker Engine (https://docs.docker.com/engine/install/debian/)," >&2
-    echo "         add $RUN_USER to the docker group, then run this again — or use --mongodb none." >&2
+  if ! grep -qiE '^(ID|ID_LIKE)=.*(debian|ubuntu|raspbian)' /etc/os-release 2>/dev/null; then
+    echo "install: needs Debian, Raspberry Pi OS or Ubuntu (apt)" >&2
     exit 1
   fi
-  run docker compose --project-directory "$APP_DIR" up -d mongodb
-  if [ "$DRY_RUN" = no ]; then
-    printf 'waiting for MongoDB to answer'
-    for _ in $(seq 1 60); do
-      health="$(docker inspect --format '{{.State.Health.Status}}' "$(docker compose --project-directory "$APP_DIR" ps -q mongodb)" 2>/dev/null || true)"
-      [ "$health" = healthy ] && break
-      printf '.'; sleep 3
+  if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "install: needs Python >= 3.11 (Raspberry Pi OS bookworm has 3.11)" >&2
+    exit 1
+  fi
+  if ! id "$RUN_USER" >/dev/null 2>&1; then
+    echo "install: no such user $RUN_USER (--user)" >&2
+    exit 1
+  fi
+  if [ "$RUN_USER" = root ]; then warn "Scoutly will run as root; pass --user YOU to run it as a normal account"; fi
+  "$PI_DIR/check-pi.sh" || warn "deploy/pi/check-pi.sh could not check everything"
+  MONGO_IMAGE="$("$PI_DIR/check-pi.sh" --mongo-image)"
+  echo "checkout: $APP_DIR   user: $RUN_USER   scheduler: $SCHEDULER   mongodb: $MONGODB ($MONGO_IMAGE)"
+
+  say "1. Debian packages (chromium from Debian: no browser download)"
+  packages=(chromium python3-venv python3-pip fonts-liberation logrotate)
+  if [ "$SCHEDULER" = cron ]; then packages+=(cron); fi
+  run $SUDO apt-get update -qq
+  run $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
+
+  say "2. Python environment ($APP_DIR/.venv)"
+  as_user python3 -m venv "$APP_DIR/.venv"
+  as_user "$APP_DIR/.venv/bin/python" -m pip install -q --upgrade pip
+  as_user "$APP_DIR/.venv/bin/python" -m pip install -q "$APP_DIR"
+  as_user mkdir -p "$LOG_DIR"
+
+  say "3. Settings ($APP_DIR/.env)"
+  if [ -f "$APP_DIR/.env" ]; then
+    echo ".env exists; left as it is"
+  else
+    password="$(python3 -c 'import secrets; print(secrets.token_hex(24))')"
+    if [ "$DRY_RUN" = yes ]; then
+      echo "+ write $APP_DIR/.env from .env.example (mode 600, new MongoDB password, MONGO_IMAGE=$MONGO_IMAGE, SCOUTLY_LOG_DIR=$LOG_DIR)"
+    else
+      sed -e "s|change-me-to-a-long-random-hex-string|$password|g" \
+          -e "s|^MONGO_IMAGE=.*|MONGO_IMAGE=$MONGO_IMAGE|" \
+          -e "s|^# SCOUTLY_LOG_DIR=.*|SCOUTLY_LOG_DIR=$LOG_DIR|" \
+          "$APP_DIR/.env.example" > "$APP_DIR/.env"
+      chmod 600 "$APP_DIR/.env"
+      $SUDO chown "$RUN_USER" "$APP_DIR/.env"
+    fi
+    if [ "$MONGODB" = none ]; then warn "edit MONGODB_URI in $APP_DIR/.env to point at your MongoDB"; fi
+  fi
+
+  if [ "$MONGODB" = docker ]; then
+    say "4. MongoDB (docker compose, data in the named volume scoutly_mongodb-data)"
+    if [ "$DRY_RUN" = no ] && ! docker compose version >/dev/null 2>&1; then
+      echo "install: docker compose is missing. Install Docker Engine (https://docs.docker.com/engine/install/debian/)," >&2
+      echo "         add $RUN_USER to the docker group, then run this again — or use --mongodb none." >&2
+      exit 1
+    fi
+    run docker compose --project-directory "$APP_DIR" up -d mongodb
+    if [ "$DRY_RUN" = no ]; then
+      printf 'waiting for MongoDB to answer'
+      for _ in $(seq 1 60); do
+        health="$(docker inspect --format '{{.State.Health.Status}}' "$(docker compose --project-directory "$APP_DIR" ps -q mongodb)" 2>/dev/null || true)"
+        [ "$health" = healthy ] && break
+        printf '.'; sleep 3
+      done
+      echo " ${health:-unknown}"
+      [ "$health" = healthy ] || warn "MongoDB is not healthy yet: docker compose logs mongodb"
+    fi
+  else
+    say "4. MongoDB: not managed here (--mongodb none)"
+  fi
+
+  if [ "$SCHEDULER" = systemd ]; then
+    say "5. systemd units (processor with Restart=on-failure, hourly enqueue timer)"
+    for unit in scoutly-processor.service scoutly-enqueue.service scoutly-enqueue.timer; do
+      render "$PI_DIR/$unit" | install_file "/etc/systemd/system/$unit" 644
     done
-    echo " ${health:-unknown}"
-    [ "$health" = healthy ] || warn "MongoDB is not healthy yet: docker compose logs mongodb"
+    run $SUDO systemctl daemon-reload
+    run $SUDO systemctl enable --now scoutly-processor.service scoutly-enqueue.timer
+    if [ -n "$MAILTO" ]; then
+      set_user_crontab "$(status_block)"
+    fi
+  else
+    say "5. crontab of $RUN_USER (from crontab.example)"
+    set_user_crontab "$(crontab_block)"
+    if [ "$DRY_RUN" = no ]; then
+      echo "the processor starts at the next boot; to start it now:"
+      echo "  cd $APP_DIR && nohup .venv/bin/scoutly process >> logs/cron-process.log 2>&1 &"
+    fi
   fi
-else
-  say "4. MongoDB: not managed here (--mongodb none)"
-fi
 
-if [ "$SCHEDULER" = systemd ]; then
-  say "5. systemd units (processor with Restart=on-failure, hourly enqueue timer)"
-  for unit in scoutly-processor.service scoutly-enqueue.service scoutly-enqueue.timer; do
-    render "$PI_DIR/$unit" | install_file "/etc/systemd/system/$unit" 644
-  done
-  run $SUDO systemctl daemon-reload
-  run $SUDO systemctl enable --now scoutly-processor.service scoutly-enqueue.timer
-  if [ -n "$MAILTO" ]; then
-    set_user_crontab "$(status_block)"
+  say "6. logrotate (/etc/logrotate.d/scoutly)"
+  render "$PI_DIR/logrotate.conf" | install_file /etc/logrotate.d/scoutly 644
+  if [ "$DRY_RUN" = no ] && ! $SUDO logrotate --debug /etc/logrotate.d/scoutly >/dev/null 2>&1; then
+    warn "logrotate rejected /etc/logrotate.d/scoutly: logrotate --debug /etc/logrotate.d/scoutly"
   fi
-else
-  say "5. crontab of $RUN_USER (from crontab.example)"
-  set_user_crontab "$(crontab_block)"
-  if [ "$DRY_RUN" = no ]; then
-    echo "the processor starts at the next boot; to start it now:"
-    echo "  cd $APP_DIR && nohup .venv/bin/scoutly process >> logs/cron-process.log 2>&1 &"
+
+  say "7. Check"
+  as_user "$APP_DIR/.venv/bin/scoutly" --env-file "$APP_DIR/.env" debug doctor || warn "scoutly debug doctor reported a problem (see above)"
+
+  if [ "$DRY_RUN" = yes ]; then
+    echo; echo "(dry run: nothing was installed or changed)"
+    exit 0
   fi
-fi
-
-say "6. logrotate (/etc/logrotate.d/scoutly)"
-render "$PI_DIR/logrotate.conf" | install_file /etc/logrotate.d/scoutly 644
-if [ "$DRY_RUN" = no ] && ! $SUDO logrotate --debug /etc/logrotate.d/scoutly >/dev/null 2>&1; then
-  warn "logrotate rejected /etc/logrotate.d/scoutly: logrotate --debug /etc/logrotate.d/scoutly"
-fi
-
-say "7. Check"
-as_user "$APP_DIR/.venv/bin/scoutly" --env-file "$APP_DIR/.env" debug doctor || warn "scoutly debug doctor reported a problem (see above)"
-
-if [ "$DRY_RUN" = yes ]; then
-  echo; echo "(dry run: nothing was installed or changed)"
-  exit 0
-fi
-cat <<EOF
+  cat <<EOF
 
 Scoutly is installed. Next (deploy/pi/GUIDE.md has the details):
   cd $APP_DIR
@@ -244,3 +250,9 @@ Scoutly is installed. Next (deploy/pi/GUIDE.md has the details):
   .venv/bin/scoutly seed users examples/users.json          # you, your profile and your ranks
   .venv/bin/scoutly enqueue && .venv/bin/scoutly status
 EOF
+}
+
+# Sourcing this file (tests) defines the functions without running anything.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi
