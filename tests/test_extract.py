@@ -187,6 +187,8 @@ def test_next_page() -> None:
     )
     assert next_page_url('<a href="/careers/">Next</a>', BASE) is None
     assert next_page_url("<p>no pages</p>", BASE) is None
+    with pytest.raises(InputError, match=r"selectors\.next_page"):
+        next_page_url("<p>x</p>", BASE, selectors={"next_page": "a[[["})
 
 
 # Markup shapes written after the extractor was tuned on the corpus (common job plugins/ATS pages, negatives).

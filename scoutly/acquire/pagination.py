@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from scoutly.acquire.text import clean
 from scoutly.acquire.urls import canonical_url, document_base, url_key
+from scoutly.errors import InputError
 
 _NEXT_TEXT = re.compile(r"^(next|next page|weiter|nächste( seite)?|nästa|suivant|siguiente|›|»|>|→)\s*[›»>→]?$", re.I)
 
@@ -17,7 +18,10 @@ def next_page_url(html: str, base_url: str, *, selectors: dict | None = None) ->
     tree = LexborHTMLParser(html or "")
     base = document_base(tree, base_url)
     selector = (selectors or {}).get("next_page")
-    candidates = tree.css(selector) if selector else tree.css('link[rel~="next"], a[rel~="next"]')
+    try:
+        candidates = tree.css(selector) if selector else tree.css('link[rel~="next"], a[rel~="next"]')
+    except SelectolaxError:
+        raise InputError(f"selectors.next_page: {selector!r} is not a valid CSS selector") from None
     if not selector and not candidates:
         candidates = [a for a in tree.css("a[href]") if _NEXT_TEXT.match(clean(a.text(deep=True)))]
     for node in candidates:
