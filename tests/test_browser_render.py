@@ -252,3 +252,8 @@ async def test_one_session_renders_one_page_at_a_time(pool: BrowserPool, server:
     async with pool.session() as session:
         pages = await asyncio.gather(*(session.render_page(server.url(f"/one-at-a-time?n={n}")) for n in range(3)))
     assert [p.status for p in pages] == [200, 200, 200] and peak == 1
+
+
+async def test_invalid_selector_override_is_one_clear_error(pool: BrowserPool, server: LocalServer) -> None:
+    with pytest.raises(BrowserError, match=r"^selectors\.next_page: 'a\.next\[' is not a valid CSS selector$"):
+        await pool.render_listing(server.url("/js/list.html"), selectors={"job_link": "a.job", "next_page": "a.next["})

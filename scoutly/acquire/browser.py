@@ -76,6 +76,7 @@ CAPTURE_TIMEOUT_S = 10.0
 DEFAULT_RESTART_AFTER_PAGES = 50
 DEFAULT_MEMORY_LIMIT_MB = 1200  # Chromium tree (PSS); 5 pages at once stay well below it, a runaway page does not
 CLICK_TIMEOUT_S = 3.0
+SELECTOR_NAMES = ("job_link", "next_page", "load_more")  # the per-company CSS overrides render_listing uses
 MAX_SELF_NAVIGATIONS = 2  # client-side redirects followed while rendering one document
 MEMORY_CHECK_S = 1.0  # at most one memory reading per second (reading PSS of ~10 processes takes ~20 ms)
 
@@ -268,6 +269,7 @@ class BrowserSession:
                 status = response.status if response else None
                 if status is not None and status >= 400:
                     return [await self._capture(page, status)]
+                await self._check_selectors(page, selectors, deadline)
 
                 async def expand() -> bool:
                     return await self._expand(page, selectors, max_scrolls, max_load_more, deadline)
@@ -424,6 +426,14 @@ class BrowserSession:
             waited += 0.05
         with contextlib.suppress(PlaywrightTimeoutError):
             await page.wait_for_load_state("domcontentloaded", timeout=deadline.ms())
+
+    async def _check_selectors(self, page: Page, selectors: dict, deadline: _Deadline) -> None:
+        """A company's CSS override that is not valid CSS: one clear error naming the field."""
+        given = {name: css for name, css in selectors.items() if name in SELECTOR_NAMES and css}
+        if not given:
+            return
+        for name in await self._eval(page, browser_js.INVALID_SELECTORS, given, deadline):
+            raise BrowserError(f"selectors.{name}: {given[name]!r} is not a valid CSS selector")
 
     async def _find_control(self, page: Page, kind: str, selector: str | None, deadline: _Deadline) -> dict | None:
         mark = f"{kind}-{next(self._marks)}"

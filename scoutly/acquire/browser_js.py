@@ -176,3 +176,10 @@ SHADOW_HTML = """
   return found;
 }
 """
+
+# Names of the given selectors that are not valid CSS in this browser.
+INVALID_SELECTORS = """
+(selectors) => Object.entries(selectors).filter(([name, css]) => {
+  try { document.querySelector(css); return false; } catch (e) { return true; }
+}).map(([name]) => name)
+"""
