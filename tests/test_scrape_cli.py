@@ -106,6 +106,7 @@ def test_scrape_writes_and_then_reports_changes(scoutly, server: LocalServer, db
     code, out, _ = scoutly("scrape", "acme")
     assert code == 0
     assert "4 postings via static" in out and "1 new," in out and "3 still open" in out and "2 removed" in out
+    assert "closed: Mission Planner; Test Pilot (m/w/d)" in out
 
 
 def test_json_output(scoutly, server: LocalServer, db) -> None:

@@ -14,7 +14,7 @@ from scoutly.config import get_settings
 from scoutly.errors import InputError
 from scoutly.logging import setup_from_settings
 from scoutly.storage import connect
-from scoutly.storage.indexes import COMPANIES
+from scoutly.storage.indexes import COMPANIES, POSTINGS
 from scoutly.storage.memory import forget_memory_client
 
 ADHOC_DB = "mongomock://scoutly-scrape-adhoc/adhoc"
@@ -37,17 +37,18 @@ def scrape_command(
     settings = get_settings()
     setup_from_settings(settings)
     if url is not None:
-        outcome, name = run(_scrape_url(settings, url)), url
+        outcome, removed, name = run(_scrape_url(settings, url)), [], url
         dry_run = True
     else:
-        outcome, name = run(_scrape_company(settings, company.strip().lower(), dry_run=dry_run)), company
+        (outcome, removed), name = run(_scrape_company(settings, company.strip().lower(), dry_run=dry_run)), company
     if as_json:
         console.print_json(json.dumps(_as_dict(outcome, dry_run=dry_run), default=str))
     else:
-        _print(name, outcome, dry_run=dry_run, limit=limit)
+        _print(name, outcome, removed, dry_run=dry_run, limit=limit)
 
 
-async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> Any:
+async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[Any, list[str]]:
+    """The scrape outcome and the titles of the postings it closes (or would close)."""
     from scoutly.acquire import Acquirer, AcquisitionFailed
     from scoutly.companies import mark_scraped
 
@@ -64,7 +65,9 @@ async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> Any:
                 raise
         if not dry_run:
             await mark_scraped(mongo.db, slug, success=True, strategy=outcome.strategy)
-        return outcome
+        query = {"company": slug, "key": {"$in": outcome.removed_keys}}
+        removed = [doc["title"] async for doc in mongo.db[POSTINGS].find(query, {"title": 1})]
+        return outcome, removed
 
 
 async def _scrape_url(settings: Any, url: str) -> Any:
@@ -98,7 +101,7 @@ def _as_dict(outcome: Any, *, dry_run: bool) -> dict:
     }
 
 
-def _print(name: str, outcome: Any, *, dry_run: bool, limit: int) -> None:
+def _print(name: str, outcome: Any, removed: list[str], *, dry_run: bool, limit: int) -> None:
     new_keys = {doc["key"] for doc in outcome.new}
     table = Table("", "title", "location", "url", title=f"{name}: postings found", title_justify="left")
     shown = outcome.postings if not limit else outcome.postings[:limit]
@@ -119,6 +122,9 @@ def _print(name: str, outcome: Any, *, dry_run: bool, limit: int) -> None:
     if outcome.reopened:
         parts.append(f"{outcome.reopened} reopened")
     console.print(", ".join(parts) + (" — dry run: nothing written" if dry_run else ""))
+    if removed:
+        verb = "would be closed" if dry_run else "closed"
+        console.print(f"{verb}: " + "; ".join(sorted(removed)), highlight=False)
     for error in outcome.errors:
         console.print(f"[yellow]warning:[/yellow] {error}", markup=True, highlight=False)
     for note in outcome.notes:
