@@ -89,6 +89,16 @@ async def test_trial_finds_the_designed_matches_and_the_second_pass_sees_changes
     assert changed["fjord-analytics"] == (1, 0)
     assert changed["kestrel-bank"] == (1, 0)
     assert changed["quillbyte"] == (0, 0) and changed["gravel-stone"] == (0, 0)
+    assert first.appeared == [] and first.closed == []  # a first look is a baseline, nothing "new"
+    assert {(p["company"], p["title"]) for p in second.appeared} == {
+        ("northwind-robotics", "Staff Data Engineer"), ("lumen-health", "Analytics Engineer (dbt)"),
+        ("fjord-analytics", "Data Engineer, Streaming"), ("pixel-orchard", "Senior Python Engineer, Game Tools"),
+        ("kestrel-bank", "Site Reliability Engineer"),
+    }
+    assert {(p["company"], p["title"]) for p in second.closed} == {
+        ("northwind-robotics", "Technical Recruiter"), ("lumen-health", "Product Manager, Patient Experience"),
+        ("pixel-orchard", "QA Tester (Mobile Games)"),
+    }
 
     def pairs(email: str) -> list[tuple[str, str]]:
         return sorted((match["company"], match["title"]) for match in result.matches[email])

@@ -146,6 +146,10 @@ def render(result: TrialResult, console: Console, *, status_renderer: Callable[[
         )
         console.print(_pass_table(result, run))
         console.print(f"   {run.report.summary()}")
+        for heading, postings in (("new since the last look", run.appeared), ("gone (closed)", run.closed)):
+            if postings:
+                items = "; ".join(f"{p.get('title')} ({p.get('company')})" for p in postings)
+                console.print(f"   {heading}: {items}")
         if result.gemini:
             requests = sum(int(doc.get("requests") or 0) for doc in run.runs)
             tokens = sum(int(doc.get("tokens") or 0) for doc in run.runs)

@@ -46,6 +46,8 @@ class PassResult:
     report: ProcessorReport
     runs: list[dict]
     seconds: float
+    appeared: list[dict] = field(default_factory=list)  # postings first seen in this pass (not a baseline)
+    closed: list[dict] = field(default_factory=list)  # postings this pass found gone
 
 
 @dataclass
@@ -154,6 +156,10 @@ async def _run_pass(
         signals=signals,
         db=db,
     )
+    fields = {"company": 1, "title": 1, "location": 1, "url": 1}
+    order = [("company", ASCENDING), ("title", ASCENDING)]
+    appeared = db[POSTINGS].find({"first_seen_at": {"$gte": started_at}, "baseline": {"$ne": True}}, fields)
+    closed = db[POSTINGS].find({"closed_at": {"$gte": started_at}}, fields)
     return PassResult(
         label=label,
         site_version=version,
@@ -161,6 +167,8 @@ async def _run_pass(
         report=report,
         runs=await _pass_runs(db, started_at),
         seconds=time.perf_counter() - clock,
+        appeared=[doc async for doc in appeared.sort(order)],
+        closed=[doc async for doc in closed.sort(order)],
     )
 
 
