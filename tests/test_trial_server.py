@@ -72,6 +72,7 @@ def test_lever_feed_is_an_array_of_postings(client: httpx.Client) -> None:
     paged = client.get("/v0/postings/lumenhealth", params={"mode": "json", "skip": 4, "limit": 10}).json()
     assert [p["id"] for p in paged] == [postings[4]["id"]]
     assert client.get(posting["hostedUrl"]).status_code == 200
+    assert client.get("/v0/postings/lumenhealth", params={"limit": "ten"}).status_code == 400
 
 
 def test_ashby_feed_shape(client: httpx.Client) -> None:

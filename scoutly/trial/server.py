@@ -184,9 +184,12 @@ class SiteRouter:
                 if posting["id"] == match["id"]:
                     return Response.json(posting)
             return Response.json({"ok": False, "error": "Document not found"}, status=404)
-        skip = int(query.get("skip", ["0"])[0] or 0)
-        limit = query.get("limit", [None])[0]
-        end = skip + int(limit) if limit else None
+        try:
+            skip = int(query.get("skip", ["0"])[0] or 0)
+            limit = query.get("limit", [""])[0]
+            end = skip + int(limit) if limit else None
+        except ValueError:
+            return Response.json({"ok": False, "error": "skip and limit must be integers"}, status=400)
         return Response.json(postings[skip:end])
 
     def _ashby(self, match: re.Match[str], query: dict[str, list[str]]) -> Response:
