@@ -148,6 +148,24 @@ async def test_board_embedded_in_page_is_read_from_its_feed(server: LocalServer,
     assert outcome.strategy == "greenhouse" and outcome.found == 189
 
 
+async def test_a_stray_link_to_another_board_is_not_followed(server: LocalServer, db) -> None:
+    page = (
+        (SITES / "acme/careers/page/2/index.html")
+        .read_text()
+        .replace(
+            "</main>", '<p>Also see our partner <a href="https://jobs.lever.co/partner">Partner jobs</a></p></main>'
+        )
+    )
+    server.route("/acme/mixed", page)
+    server.route(
+        "/lever/v0/postings/partner", [{"id": "p1", "text": "Partner Engineer", "hostedUrl": "https://x.io/p1"}]
+    )
+    async with Acquirer(settings_for(server, max_detail_fetches=0)) as acquirer:
+        outcome = await acquirer.scrape(db, company(careers_url=server.url("/acme/mixed")), dry_run=True)
+    assert outcome.strategy == "static" and outcome.found == 2
+    assert server.hits("/lever/v0/postings/partner") == []
+
+
 async def test_workday_hint_paginates(server: LocalServer, db, corpus: Path) -> None:
     items = json.loads((corpus / "workday/nvidia-cxs-jobPostings.json").read_text())
     items = [dict(item, externalPath=f"{item['externalPath']}-{n}") for n in range(3) for item in items]

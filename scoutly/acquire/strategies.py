@@ -128,8 +128,9 @@ async def static_listing(ctx: ListingContext, url: str, selectors: dict | None) 
     listing.final_url = page.url
     visited = {page.url}
     for index in range(ctx.max_next_pages + 1):
-        boards.extend(b for b in boards_in_page(page.text, page.url) if b not in boards)
-        listing.postings.extend(_with_page_url(extract_postings(page.text, page.url, selectors=selectors), page.url))
+        found = _with_page_url(extract_postings(page.text, page.url, selectors=selectors), page.url)
+        boards.extend(b for b in boards_in_page(page.text, page.url, postings=found) if b not in boards)
+        listing.postings.extend(found)
         following = next_page_url(page.text, page.url, selectors=selectors)
         if following is None or following in visited:
             break
@@ -172,8 +173,11 @@ async def rendered_listing(ctx: ListingContext, url: str, selectors: dict | None
     listing.final_url = first.url
     boards: list[AtsBoard] = []
     for page in pages:
-        boards.extend(b for b in boards_in_page(page.html, page.url, page.frame_urls) if b not in boards)
-        listing.postings.extend(_with_page_url(extract_postings(page.html, page.url, selectors=selectors), page.url))
+        found = _with_page_url(extract_postings(page.html, page.url, selectors=selectors), page.url)
+        boards.extend(
+            b for b in boards_in_page(page.html, page.url, page.frame_urls, postings=found) if b not in boards
+        )
+        listing.postings.extend(found)
         if page.truncated:
             listing.complete = False
     if not listing.complete and not listing.errors:

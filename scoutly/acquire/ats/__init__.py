@@ -130,19 +130,35 @@ def _workday_hint(token: str, careers_url: str | None) -> AtsBoard | None:
     return AtsBoard(workday.VENDOR, tenant, site=site.strip("/"), page_url=careers_url)
 
 
-def boards_in_page(html: str, base_url: str, frame_urls: list[str] | tuple[str, ...] = ()) -> list[AtsBoard]:
-    """ATS boards a page embeds (iframes, scripts) or links to, most likely first: embeds outweigh links."""
+def boards_in_page(
+    html: str,
+    base_url: str,
+    frame_urls: list[str] | tuple[str, ...] = (),
+    postings: list[PostingFound] | None = None,
+) -> list[AtsBoard]:
+    """The ATS boards that hold a page's postings, most likely first: boards the page embeds (iframes, scripts),
+    and boards it links to when most of the page's `postings` (if given) point at that board. A stray link to
+    some other company's board is not enough."""
     tree = LexborHTMLParser(html or "")
-    weights: dict[AtsBoard, int] = {}
-    sources = [(url, 5) for url in frame_urls]
-    sources += [(node.attributes.get("src"), 5) for node in tree.css("iframe[src], script[src]")]
-    sources += [(node.attributes.get("href"), 1) for node in tree.css("a[href]")]
-    for href, weight in sources:
-        url = canonical_url(href, base_url) if href else None
-        board = detect_board(url)
+    embedded: dict[AtsBoard, int] = {}
+    linked: dict[AtsBoard, int] = {}
+    sources = [(url, embedded) for url in frame_urls]
+    sources += [(node.attributes.get("src"), embedded) for node in tree.css("iframe[src], script[src]")]
+    sources += [(node.attributes.get("href"), linked) for node in tree.css("a[href]")]
+    for href, counts in sources:
+        board = detect_board(canonical_url(href, base_url) if href else None)
         if board is not None:
-            weights[board] = weights.get(board, 0) + weight
-    return sorted(weights, key=lambda board: -weights[board])
+            counts[board] = counts.get(board, 0) + 1
+    boards = sorted(embedded, key=lambda board: -embedded[board])
+    for board in sorted(linked, key=lambda board: -linked[board]):
+        if board in boards:
+            continue
+        if postings:
+            on_board = sum(1 for posting in postings if detect_board(posting.url) == board)
+            if on_board * 2 < len(postings):
+                continue
+        boards.append(board)
+    return boards
 
 
 def ats_key_for_url(url: str | None) -> str | None:
