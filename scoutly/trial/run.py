@@ -30,7 +30,7 @@ from scoutly.storage.memory import forget_memory_client
 from scoutly.trial.catalog import CATALOG_FILE, SampleCompany, SampleUser, load_catalog
 from scoutly.trial.server import SampleSiteServer
 
-TRIAL_URI = "mongomock://scoutly-trial/scoutly"
+TRIAL_URI = "mongomock://trial/scoutly"
 # The second pass pretends this much time went by, so every company (even rank 1–10: every 5 days) is due.
 FAST_FORWARD = timedelta(days=7)
 TRIAL_CONCURRENCY = 5
