@@ -181,7 +181,8 @@ async def test_restart_after_n_pages_closes_the_old_browser(server: LocalServer)
 
 
 async def test_restart_when_the_process_tree_passes_the_memory_limit(server: LocalServer) -> None:
-    async with BrowserPool(settings(), memory_limit_mb=1) as pool:  # any real Chromium is above 1 MB
+    # any real Chromium is above 1 MB; the watchdog's hard limit stays out of the way
+    async with BrowserPool(settings(), memory_limit_mb=1, memory_hard_limit_mb=100_000) as pool:
         await pool.render_page(server.url("/js/list.html"))
         first_pid = pool.browser_pid
         assert pool.peak_browser_mb > 50
@@ -267,3 +268,14 @@ async def test_a_dead_playwright_driver_is_replaced(server: LocalServer) -> None
             await pool.render_page(server.url("/js/list.html"))
         page = await pool.render_page(server.url("/js/list.html"))
         assert page.status == 200 and "job-link" in page.html
+
+
+async def test_a_runaway_page_is_killed_before_it_eats_the_memory(server: LocalServer) -> None:
+    async with BrowserPool(settings(), memory_limit_mb=300, memory_hard_limit_mb=600) as pool:
+        started = time.monotonic()
+        with pytest.raises(BrowserError):
+            await pool.render_page(server.url("/js/hog.html"), timeout_s=30)
+        assert time.monotonic() - started < 20  # stopped by the watchdog, not by the 30 s budget
+        assert pool.renderers_killed >= 1
+        page = await pool.render_page(server.url("/js/list.html"))  # on a restarted browser
+        assert page.status == 200 and pool.restarts["memory"] == 1

@@ -78,6 +78,7 @@ DEFAULT_MEMORY_LIMIT_MB = 1200  # Chromium tree (PSS); 5 pages at once stay well
 CLICK_TIMEOUT_S = 3.0
 SELECTOR_NAMES = ("job_link", "next_page", "load_more")  # the per-company CSS overrides render_listing uses
 MAX_SELF_NAVIGATIONS = 2  # client-side redirects followed while rendering one document
+WATCHDOG_S = 2.0  # how often the memory watchdog reads Chromium's memory while pages render
 MEMORY_CHECK_S = 1.0  # at most one memory reading per second (reading PSS of ~10 processes takes ~20 ms)
 
 
@@ -576,6 +577,7 @@ class BrowserPool:
         max_pages: int = 5,
         restart_after_pages: int | None = None,
         memory_limit_mb: int | None = None,
+        memory_hard_limit_mb: int | None = None,
         settle_cap_s: float = 4.0,
         scroll_wait_s: float = 0.6,
         max_html_chars: int = 10_000_000,
@@ -591,6 +593,8 @@ class BrowserPool:
         self.max_pages = max_pages
         self.restart_after_pages = int(restart_after_pages)
         self.memory_limit_mb = int(memory_limit_mb)
+        # above this, checked every WATCHDOG_S while pages render, the biggest renderer is killed at once
+        self.memory_hard_limit_mb = int(memory_hard_limit_mb or self.memory_limit_mb * 3 // 2)
         self.settle_cap_s = settle_cap_s
         self.scroll_wait_s = scroll_wait_s
         self.max_html_chars = max_html_chars  # longer documents are cut and marked truncated (incomplete)
@@ -608,8 +612,10 @@ class BrowserPool:
         self.launches = 0
         self.pages_rendered = 0
         self.restarts: dict[str, int] = {"pages": 0, "memory": 0, "crash": 0}
-        self.peak_browser_mb = 0.0  # highest Chromium tree memory seen at the end of a session (PSS)
+        self.peak_browser_mb = 0.0  # highest Chromium tree memory seen (PSS)
+        self.renderers_killed = 0  # runaway pages stopped by the memory watchdog
         self._memory_checked = float("-inf")
+        self._watchdog: asyncio.Task | None = None
 
     async def __aenter__(self) -> BrowserPool:
         return self
@@ -788,6 +794,35 @@ class BrowserPool:
         self._pages_since_launch = 0
         self._retire = None
         self.launches += 1
+        if self._process is not None:
+            self._watchdog = asyncio.create_task(self._watch_memory(self._process), name="chromium-memory-watchdog")
+
+    async def _watch_memory(self, process: psutil.Process) -> None:
+        """While Chromium runs: a single runaway page must not eat the Pi's memory before its session ends (the
+        OOM killer might pick MongoDB). Above the hard limit the biggest renderer is killed — its page fails
+        with BrowserError — and the browser is restarted once the sessions in flight end."""
+        while True:
+            await asyncio.sleep(WATCHDOG_S)
+            try:
+                procs = await asyncio.to_thread(browser_procs.tree, process)
+                used = await asyncio.to_thread(browser_procs.tree_memory_mb, procs)
+                self.peak_browser_mb = max(self.peak_browser_mb, used)
+                if used <= self.memory_hard_limit_mb:
+                    continue
+                victim = await asyncio.to_thread(browser_procs.largest_renderer, procs)
+                if victim is None:
+                    continue
+                logger.warning(
+                    "Chromium uses {:.0f} MB > {} MB: killing its biggest page (renderer {})",
+                    used,
+                    self.memory_hard_limit_mb,
+                    victim.pid,
+                )
+                await asyncio.to_thread(browser_procs.kill_all, [victim])
+                self.renderers_killed += 1
+                self._retire = self._retire or "memory"
+            except psutil.Error as exc:  # the tree changed under us; look again next time
+                logger.debug("memory watchdog: {}", exc)
 
     async def _stop_driver(self) -> None:
         playwright, self._playwright = self._playwright, None
@@ -796,8 +831,12 @@ class BrowserPool:
                 await asyncio.wait_for(playwright.stop(), CLOSE_TIMEOUT_S)
 
     async def _shutdown_browser(self) -> None:
-        browser, process = self._browser, self._process
-        self._browser = self._process = None
+        browser, process, watchdog = self._browser, self._process, self._watchdog
+        self._browser = self._process = self._watchdog = None
+        if watchdog is not None:
+            watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watchdog
         procs = browser_procs.tree(process)
         try:
             if browser is not None:

@@ -68,6 +68,22 @@ def tree_memory_mb(procs: list[psutil.Process]) -> float:
     return total / 2**20
 
 
+def largest_renderer(procs: list[psutil.Process]) -> psutil.Process | None:
+    """The Chromium renderer (one per site or page) with the most resident memory, or None."""
+    best: psutil.Process | None = None
+    best_rss = -1
+    for proc in procs:
+        try:
+            if "--type=renderer" not in proc.cmdline():
+                continue
+            rss = proc.memory_info().rss
+        except psutil.Error:
+            continue
+        if rss > best_rss:
+            best, best_rss = proc, rss
+    return best
+
+
 def kill_all(procs: list[psutil.Process], *, timeout: float = 3.0) -> int:
     """SIGKILL every still-running process in `procs`, wait for them; returns how many were killed."""
     alive = []
