@@ -73,6 +73,24 @@ def test_jsonld_remote_and_fallback_title() -> None:
 def test_location_from_a_labelled_element() -> None:
     page = '<main><h1>Data Engineer</h1><p class="meta"><span class="job-location">Oslo, Norway</span></p></main>'
     assert extract_details(page).location == "Oslo, Norway"
+    page = '<main><h1>Data Engineer</h1><span class="location">Remote (Europe)</span></main>'
+    assert extract_details(page).location == "Remote (Europe)"
+
+
+def test_labelled_fields() -> None:
+    page = """<main><h1>Platform Engineer</h1>
+    <dl><dt>Location</dt><dd>Dublin, Ireland</dd><dt>Department</dt><dd>Technology</dd>
+    <dt>Contract</dt><dd>Permanent</dd></dl><p>Build things.</p></main>"""
+    details = extract_details(page)
+    assert (details.location, details.department, details.employment_type) == (
+        "Dublin, Ireland",
+        "Technology",
+        "Permanent",
+    )
+    table = "<main><h1>Koch</h1><table><tr><th>Standort</th><td>Köln</td></tr></table></main>"
+    assert extract_details(table).location == "Köln"
+    inline = "<main><h1>Koch</h1><p><strong>Arbeitsort:</strong> Köln</p><p><b>Vertragsart:</b> Vollzeit</p></main>"
+    assert (extract_details(inline).location, extract_details(inline).employment_type) == ("Köln", "Vollzeit")
 
 
 def test_empty_page() -> None:

@@ -259,6 +259,7 @@ class Acquirer:
         posting.description = details.description or posting.description
         posting.location = posting.location or details.location
         posting.employment_type = posting.employment_type or details.employment_type
+        posting.department = posting.department or details.department
         if posting.remote is None:
             posting.remote = details.remote
 

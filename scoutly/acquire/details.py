@@ -22,6 +22,17 @@ _MAIN = ("main article", "article", "main", '[role="main"]', "#content", ".conte
 _MIN_MAIN_CHARS = 200
 
 
+_LABELS = {
+    "location": {"location", "locations", "job location", "work location", "office", "city", "standort",
+                 "arbeitsort", "einsatzort", "ort", "plats", "placering", "ort/plats", "lieu", "ubicación", "sede"},
+    "department": {"department", "team", "division", "business unit", "abteilung", "bereich", "avdelning",
+                   "fachbereich", "département", "departamento"},
+    "employment_type": {"employment type", "type", "job type", "contract", "contract type", "employment",
+                        "schedule", "working hours", "vertragsart", "anstellungsart", "beschäftigungsart",
+                        "arbeitszeit", "anställningsform", "omfattning", "type de contrat"},
+}  # fmt: skip
+
+
 @dataclass
 class PostingDetails:
     title: str | None
@@ -29,6 +40,7 @@ class PostingDetails:
     employment_type: str | None
     description: str | None
     remote: bool | None = None
+    department: str | None = None
 
 
 def extract_details(html: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> PostingDetails:
@@ -49,13 +61,47 @@ def extract_details(html: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> Posting
         )
     title = _page_title(tree)
     region = _main_region(tree)
-    location = location_in(region) if region is not None else None
+    fields = labelled_fields(region) if region is not None else {}
+    location = fields.get("location") or (location_in(region) if region is not None else None)
     return PostingDetails(
         title=title,
         location=location,
-        employment_type=None,
+        employment_type=fields.get("employment_type"),
         description=_main_text(tree, max_chars) or None,
+        department=fields.get("department"),
     )
+
+
+def labelled_fields(region: LexborNode) -> dict[str, str]:
+    """Location / department / employment type from label–value pairs: `<dt>Location</dt><dd>…</dd>`,
+    `<th>Location</th><td>…</td>`, or `<strong>Location:</strong> …`."""
+    found: dict[str, str] = {}
+
+    def offer(label: str, value: str) -> None:
+        field = _field_for(label)
+        value = clean(value).strip(":·|– ")
+        if field and value and len(value) <= 120 and field not in found:
+            found[field] = value
+
+    for term in region.css("dt, th"):
+        value_node = term.next
+        while value_node is not None and value_node.tag in ("-text", "#text") and not clean(value_node.text()):
+            value_node = value_node.next
+        if value_node is not None and value_node.tag in ("dd", "td"):
+            offer(term.text(deep=True, separator=" "), value_node.text(deep=True, separator=" "))
+    for label in region.css("strong, b, label, span"):
+        text = clean(label.text(deep=True, separator=" "))
+        if text.endswith(":") and label.next is not None and label.next.tag in ("-text", "#text"):
+            offer(text.rstrip(":"), label.next.text())
+    return found
+
+
+def _field_for(label: str) -> str | None:
+    label = clean(label).rstrip(":").casefold()
+    for field, names in _LABELS.items():
+        if label in names:
+            return field
+    return None
 
 
 def _page_title(tree: LexborHTMLParser) -> str | None:

@@ -366,7 +366,9 @@ def location_in(node: LexborNode) -> str | None:
     """Text of the first element inside `node` whose class names a location (`.location`, `.job-location`…)."""
     for child in node.css("[class]"):
         if any(LOCATION_CLASS.search(c) for c in (child.attributes.get("class") or "").split()):
-            text = clean(child.text(deep=True, separator=" ")).strip("()[]{},;·|–- ").strip()
+            text = clean(child.text(deep=True, separator=" ")).strip(",;·|–- ")
+            if text[:1] + text[-1:] in ("()", "[]"):  # "(United States)" → "United States"
+                text = text[1:-1].strip()
             if text and len(text) <= 120:
                 return text
     return None
