@@ -76,6 +76,7 @@ CAPTURE_TIMEOUT_S = 10.0
 DEFAULT_RESTART_AFTER_PAGES = 50
 DEFAULT_MEMORY_LIMIT_MB = 1200  # Chromium tree (PSS); 5 pages at once stay well below it, a runaway page does not
 CLICK_TIMEOUT_S = 3.0
+JOB_LINK_WAIT_S = 15.0  # longest wait for a company's job_link selector to match
 SELECTOR_NAMES = ("job_link", "next_page", "load_more")  # the per-company CSS overrides render_listing uses
 MAX_SELF_NAVIGATIONS = 2  # client-side redirects followed while rendering one document
 WATCHDOG_S = 2.0  # how often the memory watchdog reads Chromium's memory while pages render
@@ -470,9 +471,9 @@ class BrowserSession:
         """Wait for the job links (when a selector is known), then for network quiet — each bounded."""
         if job_link:
             try:
-                await page.wait_for_selector(job_link, state="attached", timeout=deadline.ms())
-            except PlaywrightTimeoutError:
-                logger.debug("job_link selector {!r} matched nothing on {}", job_link, page.url)
+                await page.wait_for_selector(job_link, state="attached", timeout=deadline.ms(JOB_LINK_WAIT_S))
+            except PlaywrightTimeoutError:  # an empty board, or an override the site outgrew
+                logger.warning("selectors.job_link {!r} matched nothing on {}", job_link, page.url)
         # a page that never goes quiet (polling, analytics) is captured as it is
         with contextlib.suppress(PlaywrightTimeoutError):
             await page.wait_for_load_state("networkidle", timeout=deadline.ms(cap or self._pool.settle_cap_s))
