@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import threading
@@ -218,7 +219,8 @@ async def throughput(server: LocalServer, settings: Settings, pages: int, jobs_p
         how = f"{len(urls)} JS career pages, render_listing + extract_postings, Chromium already started"
         figure(f"render throughput, concurrency {concurrency}", rates[concurrency], "pages/s", how)
         figure(f"peak memory of the process tree, concurrency {concurrency}", peak_tree, "MB", "summed PSS")
-        figure(f"Chromium restarts, concurrency {concurrency}", restarts, "", "restart_after_pages=50, 1200 MB limit")
+        budget = f"restart after {pool.restart_after_pages} pages or {pool.memory_limit_mb} MB"
+        figure(f"Chromium restarts, concurrency {concurrency}", restarts, "", budget)
     say(f"speed-up concurrency 5 vs 1: x{rates[5] / rates[1]:.2f} ({psutil.cpu_count()} CPUs)")
     figure("throughput ratio concurrency 5/1", rates[5] / rates[1], "x", f"{psutil.cpu_count()} CPUs")
 
@@ -268,6 +270,14 @@ async def main() -> None:
         await compare_strategies(server, settings, args.postings, args.repeat)
         if args.pages:
             await throughput(server, settings, args.pages, args.jobs_per_page)
+    load = os.getloadavg()[0]
+    say(
+        f"\nload average (1 min) at the end: {load:.1f} on {psutil.cpu_count()} CPUs — other work on the machine slows "
+        "rendering; compare runs at similar load"
+    )
+    figure(
+        "load average (1 min) at the end of the run", load, "", f"{psutil.cpu_count()} CPUs; context for the timings"
+    )
     if args.json:
         print(json.dumps({"figures": FIGURES}))
 
