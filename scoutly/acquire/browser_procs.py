@@ -50,7 +50,7 @@ def tree(root: psutil.Process | None) -> list[psutil.Process]:
         return []
     try:
         return [root, *root.children(recursive=True)]
-    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+    except psutil.Error:  # gone, zombie, or not ours to inspect
         return []
 
 
