@@ -23,7 +23,8 @@ To run Scoutly for real:
      on 127.0.0.1) and, for Gemini matching, GEMINI_API_KEY (https://aistudio.google.com/apikey).
   2. scoutly seed companies FILE and scoutly seed users FILE (formats in README.md and examples/).
   3. scoutly enqueue (hourly, from cron) and scoutly process (always on), then scoutly status / scoutly matches.
-README.md, "Running it for real", and deploy/pi/GUIDE.md cover docker compose, a Raspberry Pi and cron."""
+README.md, "Running it for real", and deploy/pi/GUIDE.md cover docker compose, a Raspberry Pi and cron.
+To browse the sample sites yourself: python -m scoutly.trial.server"""
 
 
 def _band(rank: int) -> str:
