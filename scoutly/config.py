@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='ATS feed base URLs by vendor, e.g. {"greenhouse": "http://127.0.0.1:8080"} (tests, proxies).',
     )
+    removal_confirmations: int = Field(
+        1,
+        ge=1,
+        le=5,
+        description="Complete page listings (static/rendered) in a row that must lack a posting before it is "
+        "closed; 2 guards against pages that only half loaded. ATS feeds always close at once.",
+    )
 
     # --- logs ----------------------------------------------------------------------------------------
     log_dir: Path | None = Field(None, description="Directory for the rotating log file (none: stderr only).")

@@ -1,8 +1,10 @@
 """The `postings` collection: what acquisition found, persisted as upserts on the unique (company, key).
 
 - `known_postings` — key → open? for a company (what the diff compares against);
+- `known_state` — the same plus URL keys and miss counts, in one query;
 - `record_listing` — upsert every found posting (new ones get `first_seen_at`, `baseline`, `description`; all get
-  `last_seen_at` and are (re)opened), then close the removed ones. Returns the inserted documents.
+  `last_seen_at`, are (re)opened and their miss count reset), count a miss for the missing ones, then close the
+  removed ones. Returns the inserted documents.
 """
 
 from __future__ import annotations
@@ -35,6 +37,28 @@ async def known_postings(db: Any, company: str) -> dict[str, bool]:
     return {doc["key"]: doc.get("closed_at") is None async for doc in cursor}
 
 
+@dataclass
+class KnownState:
+    """What the diff needs to know about a company's recorded postings."""
+
+    open: dict[str, bool] = field(default_factory=dict)  # key → open?
+    urls: dict[str, str] = field(default_factory=dict)  # canonical URL key → posting key
+    missed: dict[str, int] = field(default_factory=dict)  # key → consecutive complete listings without it
+
+
+async def known_state(db: Any, company: str) -> KnownState:
+    """Every recorded posting of `company`, in one query."""
+    state = KnownState()
+    projection = {"key": 1, "closed_at": 1, "url": 1, "missed": 1, "_id": 0}
+    async for doc in db[POSTINGS].find({"company": company}, projection):
+        state.open[doc["key"]] = doc.get("closed_at") is None
+        if doc.get("url"):
+            state.urls[url_key(doc["url"])] = doc["key"]
+        if doc.get("missed"):
+            state.missed[doc["key"]] = int(doc["missed"])
+    return state
+
+
 async def known_urls(db: Any, company: str) -> dict[str, str]:
     """Canonical URL key → posting key, for every recorded posting of `company` that has a URL."""
     cursor = db[POSTINGS].find({"company": company, "url": {"$ne": None}}, {"key": 1, "url": 1, "_id": 0})
@@ -57,6 +81,7 @@ def new_posting_doc(company: str, posting: PostingFound, *, baseline: bool, now:
         "first_seen_at": now,
         "last_seen_at": now,
         "closed_at": None,
+        "missed": 0,
     }
 
 
@@ -71,14 +96,15 @@ async def record_listing(
     for posting in found:
         refreshed = {name: getattr(posting, name) for name in _REFRESHED if getattr(posting, name) is not None}
         inserted = new_posting_doc(company, posting, baseline=baseline, now=now)
-        on_insert = {k: v for k, v in inserted.items() if k not in refreshed and k not in ("last_seen_at", "closed_at")}
+        update = {**refreshed, "last_seen_at": now, "closed_at": None, "missed": 0}
+        on_insert = {k: v for k, v in inserted.items() if k not in update}
         operations.append(
             UpdateOne(
-                {"company": company, "key": posting.key},
-                {"$set": {**refreshed, "last_seen_at": now, "closed_at": None}, "$setOnInsert": on_insert},
-                upsert=True,
+                {"company": company, "key": posting.key}, {"$set": update, "$setOnInsert": on_insert}, upsert=True
             )
         )
+    for key, misses in diff.missing.items():  # $max, not $inc: repeating a record after a crash changes nothing
+        operations.append(UpdateOne({"company": company, "key": key, "closed_at": None}, {"$max": {"missed": misses}}))
     if operations:
         written = await db[POSTINGS].bulk_write(operations, ordered=False)
         inserted_ids = [i for _, i in sorted(written.upserted_ids.items())]

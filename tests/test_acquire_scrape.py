@@ -90,10 +90,42 @@ async def test_second_scrape_reports_changes_and_fetches_details_only_for_new(se
     assert not outcome.baseline and outcome.complete
     assert [doc["title"] for doc in outcome.new] == ["Quality Engineer"]
     assert outcome.new[0]["baseline"] is False and "ISO 9001" in outcome.new[0]["description"]
-    assert outcome.removed == 1 and outcome.still_open == 4
+    assert outcome.removed == 1 and outcome.still_open == 4 and outcome.missing == 0
     assert len(server.hits("/acme/jobs/propulsion-engineer.html")) == detail_hits_before  # not fetched again
     closed = await db[POSTINGS].find_one({"company": "acme", "title": "Test Pilot (m/w/d)"})
     assert closed["closed_at"] is not None
+
+
+async def test_removal_confirmed_by_a_second_page_listing(server: LocalServer, db) -> None:
+    acme = company(careers_url=server.url("/acme/careers/"))
+    async with Acquirer(settings_for(server, max_detail_fetches=0, removal_confirmations=2)) as acquirer:
+        await acquirer.scrape(db, acme)
+        server.route("/acme/careers/page/2/", "<ul><li><a href='/acme/jobs/plain.html'>Quality Engineer</a></li></ul>")
+        first = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+        assert (first.removed, first.missing, len(first.new)) == (0, 2, 1)
+        pilot = await db[POSTINGS].find_one({"company": "acme", "title": "Test Pilot (m/w/d)"})
+        assert pilot["closed_at"] is None and pilot["missed"] == 1
+        second = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+    assert (second.removed, second.missing, second.new) == (2, 0, [])
+    pilot = await db[POSTINGS].find_one({"company": "acme", "title": "Test Pilot (m/w/d)"})
+    assert pilot["closed_at"] is not None
+
+
+async def test_a_posting_seen_again_before_confirmation_stays_open(server: LocalServer, db) -> None:
+    acme = company(careers_url=server.url("/acme/careers/"))
+    page2 = (SITES / "acme/careers/page/2/index.html").read_text()
+    async with Acquirer(settings_for(server, max_detail_fetches=0, removal_confirmations=2)) as acquirer:
+        await acquirer.scrape(db, acme)
+        server.route("/acme/careers/page/2/", "<main><p>Nothing here</p></main>")  # page 2 half-loaded once
+        once = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+        server.route("/acme/careers/page/2/", page2)
+        back = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+        server.route("/acme/careers/page/2/", "<main><p>Nothing here</p></main>")
+        again = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+    assert (once.missing, once.removed) == (2, 0)
+    assert (back.missing, back.removed, back.still_open) == (0, 0, 5)
+    assert (again.missing, again.removed) == (2, 0)  # the count started over
+    assert await db[POSTINGS].count_documents({"closed_at": None}) == 5
 
 
 async def test_dry_run_writes_nothing(server: LocalServer, db) -> None:

@@ -33,6 +33,30 @@ def test_known_posting_under_another_key_keeps_its_key() -> None:
     assert diff.new == [] and diff.removed == [] and [p.key for p in diff.still_open] == ["greenhouse:42"]
 
 
+def test_page_listings_confirm_a_removal() -> None:
+    first = diff_postings([p("a")], {"a": True, "b": True}, complete=True, confirm_after=2)
+    assert first.removed == [] and first.missing == {"b": 1}
+    second = diff_postings([p("a")], {"a": True, "b": True}, complete=True, missed={"b": 1}, confirm_after=2)
+    assert second.removed == ["b"] and second.missing == {}
+    incomplete = diff_postings([p("a")], {"a": True, "b": True}, complete=False, missed={"b": 1}, confirm_after=2)
+    assert incomplete.removed == [] and incomplete.missing == {}
+
+
+async def test_misses_are_recorded_idempotently_and_reset_when_seen(db) -> None:
+    from scoutly.postings import known_state
+
+    await record_listing(db, "acme", diff_postings([p("a"), p("b")], {}, complete=True), baseline=True, now=T0)
+    state = await known_state(db, "acme")
+    miss = diff_postings([p("a")], state.open, complete=True, missed=state.missed, confirm_after=2)
+    await record_listing(db, "acme", miss, baseline=False, now=T0)
+    await record_listing(db, "acme", miss, baseline=False, now=T0)  # repeated after a crash: still one miss
+    assert (await known_state(db, "acme")).missed == {"b": 1}
+    await record_listing(
+        db, "acme", diff_postings([p("a"), p("b")], {"a": True, "b": True}, complete=True), baseline=False, now=T0
+    )
+    assert (await known_state(db, "acme")).missed == {}
+
+
 def test_incomplete_listing_never_removes() -> None:
     diff = diff_postings([p("a")], {"a": True, "b": True}, complete=False)
     assert diff.removed == [] and [x.key for x in diff.still_open] == ["a"]

@@ -34,12 +34,14 @@ from scoutly.acquire.strategies import (
 )
 from scoutly.acquire.urls import domain
 from scoutly.clock import utcnow
-from scoutly.postings import known_postings, known_urls, new_posting_doc, record_listing
+from scoutly.postings import known_state, new_posting_doc, record_listing
 
 __all__ = ["Acquirer", "AcquisitionFailed", "PostingFound", "ScrapeOutcome"]
 
 PAGE_STRATEGIES = (STATIC, RENDERED)
 MAX_DETAIL_FAILURES = 3
+MAX_RENDERED_DETAILS = 10  # detail pages rendered by Chromium per scrape (each costs seconds on a Pi)
+MIN_DESCRIPTION_CHARS = 200  # a plain page with less text than this is taken for a JavaScript shell
 BULK_DETAILS_FROM = 5  # more new postings than this: a vendor's bulk detail request, where there is one
 
 
@@ -58,6 +60,7 @@ class ScrapeOutcome:
     postings: list[PostingFound] = field(default_factory=list)  # the whole listing
     still_open: int = 0
     reopened: int = 0
+    missing: int = 0  # open postings absent from this page listing, not closed yet (settings.removal_confirmations)
     removed_keys: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)  # seconds: listing, details, diff
 
@@ -146,7 +149,8 @@ class Acquirer:
         listing = await self.listing(company)
         stages["listing"] = time.monotonic() - started
 
-        known = await known_postings(db, slug)
+        state = await known_state(db, slug)
+        known = state.open
         baseline = not known and company.get("last_success_at") is None
         complete = listing.complete
         errors = list(listing.errors)
@@ -160,8 +164,14 @@ class Acquirer:
             errors.append(
                 f"{slug}: read by {listing.strategy} instead of {remembered}; nothing closed on this change of source"
             )
-        urls = await known_urls(db, slug) if known else {}
-        diff = diff_postings(listing.postings, known, complete=complete, known_urls=urls)
+        diff = diff_postings(
+            listing.postings,
+            known,
+            complete=complete,
+            known_urls=state.urls,
+            missed=state.missed,
+            confirm_after=1 if listing.strategy in VENDORS else self.settings.removal_confirmations,
+        )
 
         started = time.monotonic()
         notes = list(listing.notes) + await self._describe_new(company, listing, diff)
@@ -189,6 +199,7 @@ class Acquirer:
             postings=listing.postings,
             still_open=len(diff.still_open),
             reopened=len(diff.reopened),
+            missing=len(diff.missing),
             removed_keys=list(diff.removed),
             stages=stages,
         )
@@ -210,7 +221,7 @@ class Acquirer:
                     budget -= 1
             except (FetchError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 notes.append(f"details of {len(wanted)} new postings in one request: {exc}")
-        skipped = 0
+        skipped = renders = 0
         failures: dict[str, int] = {}  # per domain: after MAX_DETAIL_FAILURES the domain is left alone
         for posting in diff.new:
             if posting.description or not posting.url:
@@ -223,7 +234,8 @@ class Acquirer:
             try:
                 if board is not None and await describe(self.http, board, posting, self.settings.ats_api_overrides):
                     continue
-                await self._describe_from_page(posting, rendered=listing.strategy == RENDERED)
+                may_render = listing.strategy == RENDERED and renders < MAX_RENDERED_DETAILS
+                renders += await self._describe_from_page(posting, rendered=may_render)
             except (FetchError, StrategyError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 failures[host] = failures.get(host, 0) + 1
                 notes.append(f"details of {posting.url}: {exc}")
@@ -234,7 +246,9 @@ class Acquirer:
             )
         return notes
 
-    async def _describe_from_page(self, posting: PostingFound, *, rendered: bool) -> None:
+    async def _describe_from_page(self, posting: PostingFound, *, rendered: bool) -> int:
+        """Fill a posting from its page over HTTP; with `rendered`, from Chromium when the plain page has no real
+        description (a JavaScript app). Returns how many pages the browser rendered (0 or 1)."""
         max_chars = self.settings.description_max_chars
         details = None
         try:
@@ -243,7 +257,9 @@ class Acquirer:
         except FetchError:
             if not rendered:
                 raise
-        if rendered and (details is None or not details.description):
+        used_browser = 0
+        if rendered and (details is None or len(details.description or "") < MIN_DESCRIPTION_CHARS):
+            used_browser = 1
             from scoutly.acquire.browser import BrowserError
 
             try:
@@ -255,13 +271,14 @@ class Acquirer:
                 raise FetchError(page_rendered.url, f"HTTP {page_rendered.status}", status=page_rendered.status)
             details = extract_details(page_rendered.html, max_chars=max_chars)
         if details is None:
-            return
+            return used_browser
         posting.description = details.description or posting.description
         posting.location = posting.location or details.location
         posting.employment_type = posting.employment_type or details.employment_type
         posting.department = posting.department or details.department
         if posting.remote is None:
             posting.remote = details.remote
+        return used_browser
 
 
 def _board_of(postings: list[PostingFound], vendor: str) -> Any:

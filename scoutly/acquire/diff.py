@@ -1,6 +1,8 @@
-"""What changed since the last look (pure): new, still open, reopened and removed postings.
+"""What changed since the last look (pure): new, still open, reopened, missing and removed postings.
 
 Removal is only decided from a COMPLETE listing: a failed, partial or bounded scrape never closes anything.
+With `confirm_after=2` (page strategies, whose "complete" can be wrong when a page half-loads) an open posting
+is closed only when it is missing from two complete listings in a row; the first time it is only `missing`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ class PostingDiff:
     still_open: list[PostingFound] = field(default_factory=list)  # known, open, found again
     reopened: list[PostingFound] = field(default_factory=list)  # known but closed, found again
     removed: list[str] = field(default_factory=list)  # keys of open postings missing from a complete listing
+    missing: dict[str, int] = field(default_factory=dict)  # key → consecutive misses, not closed yet
 
 
 def diff_postings(
@@ -25,11 +28,14 @@ def diff_postings(
     *,
     complete: bool,
     known_urls: dict[str, str] | None = None,
+    missed: dict[str, int] | None = None,
+    confirm_after: int = 1,
 ) -> PostingDiff:
     """Compare a listing with the known postings (`key → is open`). Duplicate keys in `found` count once.
 
     `known_urls` (canonical URL key → posting key) recognises a known posting found under another key — e.g.
     read from the company's page after its ATS feed failed — so it is neither new nor removed; it keeps its key.
+    `missed` holds how many complete listings in a row already lacked an open posting (see module doc).
     """
     result = PostingDiff()
     seen: set[str] = set()
@@ -48,5 +54,12 @@ def diff_postings(
         else:
             result.reopened.append(posting)
     if complete:
-        result.removed = [key for key, is_open in known.items() if is_open and key not in seen]
+        for key, is_open in known.items():
+            if not is_open or key in seen:
+                continue
+            misses = (missed or {}).get(key, 0) + 1
+            if misses >= confirm_after:
+                result.removed.append(key)
+            else:
+                result.missing[key] = misses
     return result

@@ -94,6 +94,7 @@ def _as_dict(outcome: Any, *, dry_run: bool) -> dict:
         "still_open": outcome.still_open,
         "reopened": outcome.reopened,
         "removed": outcome.removed,
+        "missing": outcome.missing,
         "removed_keys": outcome.removed_keys,
         "errors": outcome.errors,
         "notes": outcome.notes,
@@ -121,6 +122,8 @@ def _print(name: str, outcome: Any, removed: list[str], *, dry_run: bool, limit:
     ]
     if outcome.reopened:
         parts.append(f"{outcome.reopened} reopened")
+    if outcome.missing:
+        parts.append(f"{outcome.missing} missing (closed once confirmed by the next listings)")
     console.print(", ".join(parts) + (" — dry run: nothing written" if dry_run else ""))
     if removed:
         verb = "would be closed" if dry_run else "closed"
