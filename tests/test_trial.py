@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -153,15 +152,14 @@ async def test_with_a_gemini_key_the_trial_uses_gemini(tmp_path: Path, monkeypat
 def test_ctrl_c_stops_the_trial_after_in_flight_work_and_still_reports(tmp_path: Path) -> None:
     scoutly = Path(sys.executable).with_name("scoutly")
     env = {k: v for k, v in os.environ.items() if k != "GEMINI_API_KEY"}
-    proc = subprocess.Popen([str(scoutly), "try"], cwd=tmp_path, env=env, text=True,
+    proc = subprocess.Popen([str(scoutly), "try", "--verbose"], cwd=tmp_path, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         seen = ""
-        while "pass 1:" not in seen:  # the processor of the first pass is starting
+        while " | claimed " not in seen:  # the first pass's processor is at work (its signal handlers are set)
             line = proc.stderr.readline()
             assert line, seen
             seen += line
-        time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=120)
     finally:
