@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -337,9 +338,12 @@ def test_catchup_does_nothing_while_another_run_holds_the_lock(tmp_path: Path) -
     lock = checkout / "logs" / ".catchup.lock"
     holder = subprocess.Popen(["flock", str(lock), "sleep", "5"])
     try:
-        for _ in range(50):  # wait until the holder has the lock
+        for _ in range(100):  # wait until the holder has the lock
             if subprocess.run(["flock", "-n", str(lock), "true"]).returncode != 0:
                 break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the stand-in holder never took the lock")
         result = subprocess.run([str(checkout / "scripts" / "catchup.sh")], capture_output=True, text=True)
     finally:
         holder.kill()
