@@ -111,6 +111,12 @@ async def test_non_html_refused(server: LocalServer, http: Http, content_type: s
         await http.get_html(server.url("/file"))
 
 
+async def test_undeclared_binary_refused(server: LocalServer, http: Http) -> None:
+    server.handler("/blob", lambda _r: Response(200, b"%PDF-1.4\x00\x01\x02 binary", content_type=""))
+    with pytest.raises(FetchError, match="binary content"):
+        await http.get_html(server.url("/blob"))
+
+
 async def test_charset_from_meta(server: LocalServer, http: Http) -> None:
     body = '<meta charset="iso-8859-1"><h1>Entwickler München</h1>'.encode("latin-1")
     server.route("/de", body, content_type="text/html")

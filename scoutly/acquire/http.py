@@ -178,6 +178,8 @@ class Http:
                     raise FetchError(final, f"body exceeds the {limit} byte limit; refused", status=status)
                 chunks.append(chunk)
             body = b"".join(chunks)
+            if not content_type and b"\x00" in body[:1024]:  # no type declared and not text (a PDF, an image…)
+                raise FetchError(final, "binary content without a content type", status=status)
             return Fetched(final, status, content_type, _decode(body, response.charset_encoding))
 
 

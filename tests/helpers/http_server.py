@@ -68,7 +68,7 @@ class Response:
     status: int = 200
     body: Any = b""
     headers: dict[str, str] = field(default_factory=dict)
-    content_type: str | None = None
+    content_type: str | None = None  # None: chosen from the body; "": no Content-Type header
     delay: float = 0.0  # seconds to wait before sending anything
     chunk_delay: float = 0.0  # seconds to wait between chunks of an iterable body
 
@@ -78,12 +78,12 @@ class Response:
         content_type = self.content_type
         if isinstance(body, dict | list):
             body = json.dumps(body).encode()
-            content_type = content_type or JSON
+            content_type = JSON if content_type is None else content_type
         elif isinstance(body, str):
             body = body.encode("utf-8")
         if isinstance(body, bytes):
-            return content_type or HTML, body, len(body)
-        return content_type or "application/octet-stream", body, None
+            return (HTML if content_type is None else content_type), body, len(body)
+        return ("application/octet-stream" if content_type is None else content_type), body, None
 
 
 Handler = Callable[[Request], Response]
@@ -137,7 +137,8 @@ class LocalServer:
                 content_type, payload, size = response.encoded()
                 try:
                     self.send_response(response.status)
-                    self.send_header("Content-Type", content_type)
+                    if content_type:  # "" sends no Content-Type header at all
+                        self.send_header("Content-Type", content_type)
                     for name, value in response.headers.items():
                         self.send_header(name, value)
                     if size is not None:
