@@ -135,8 +135,22 @@ async def test_workable_next_page_token(server: LocalServer, http: Http, corpus:
         return Response(200, {"total": 2, "results": [first], "nextPage": "p2"})
 
     server.handler("/workable/api/v3/accounts/doist/jobs", answer)
-    listing = await fetch_board(http, AtsBoard("workable", "doist"), overrides(server, "workable"))
+    board = AtsBoard("workable", "doist")
+    listing = await fetch_board(http, board, overrides(server, "workable"))
     assert [p.title for p in listing.postings] == ["Head of Infrastructure", "Senior Android Developer"]
+    # details: the v2 job endpoint (an answer written by us in its documented shape; the corpus has none)
+    server.route(
+        "/workable/api/v2/accounts/doist/jobs/7670C0E09F",
+        {
+            "shortcode": "7670C0E09F",
+            "description": "<p>Run our infrastructure.</p>",
+            "requirements": "<ul><li>Kubernetes</li></ul>",
+            "benefits": "",
+        },
+    )
+    posting = listing.postings[0]
+    await describe(http, board, posting, overrides(server, "workable"))
+    assert posting.description == "Run our infrastructure.\n\nRequirements\n\nKubernetes"
 
 
 async def test_unknown_board_is_a_fetch_error(server: LocalServer, http: Http) -> None:

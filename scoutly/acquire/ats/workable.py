@@ -7,6 +7,7 @@ from typing import Any
 from scoutly.acquire.ats.base import AtsBoard, api_base, join_names, text_or_none
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.acquire.text import cap, html_to_text, tidy
 from scoutly.acquire.urls import canonical_url
 
 VENDOR = "workable"
@@ -14,6 +15,7 @@ DEFAULT_API = "https://apply.workable.com"
 PUBLIC_SITE = "https://apply.workable.com"
 MAX_PAGES = 50
 _SEARCH = {"query": "", "location": [], "department": [], "worktype": [], "remote": []}
+_SECTIONS = (("requirements", "Requirements"), ("benefits", "Benefits"))
 _TYPES = {"full": "Full-time", "part": "Part-time", "contract": "Contract", "temporary": "Temporary"}
 
 
@@ -66,3 +68,19 @@ async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = 
         listing.errors.append(f"{board.describe()}: stopped after {MAX_PAGES} pages")
     listing.postings = dedupe(listing.postings)
     return listing
+
+
+async def describe(
+    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
+) -> PostingFound:
+    """Fill the description from the job endpoint (description, requirements, benefits); the job page itself is a
+    JavaScript app."""
+    base = api_base(overrides, VENDOR, DEFAULT_API)
+    shortcode = posting.key.split(":", 1)[1]
+    job = await http.get_json(f"{base}/api/v2/accounts/{board.token}/jobs/{shortcode}")
+    job = job if isinstance(job, dict) else {}
+    parts = [job.get("description")]
+    parts += [f"<h3>{title}</h3>{job[name]}" for name, title in _SECTIONS if job.get(name)]
+    text = html_to_text("\n".join(part for part in parts if part))
+    posting.description = cap(tidy(text)) if text else posting.description
+    return posting
