@@ -180,3 +180,21 @@ async def test_lever_board_unknown_globally_is_found_on_the_eu_api(
     server.route("/us/v0/postings/nobody", {"ok": False}, status=404)
     with pytest.raises(FetchError, match="HTTP 404"):
         await fetch_board(http, AtsBoard("lever", "nobody"))
+
+
+async def test_greenhouse_board_unknown_globally_is_found_on_the_eu_api(
+    server: LocalServer, http: Http, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(greenhouse, "DEFAULT_API", server.url("/us"))
+    monkeypatch.setattr(greenhouse, "EU_API", server.url("/eu"))
+    data = load(corpus, "greenhouse/catawiki.json")
+    server.route("/us/v1/boards/catawiki/jobs", {"status": 404, "error": "Job not found"}, status=404)
+    server.route("/eu/v1/boards/catawiki/jobs", data)
+    first = data["jobs"][0]
+    server.route(f"/eu/v1/boards/catawiki/jobs/{first['id']}", first)
+    listing = await fetch_board(http, AtsBoard("greenhouse", "catawiki"))
+    assert len(listing.postings) == 50 and ".eu." in listing.board.host
+    posting = listing.postings[0]
+    posting.description = None
+    await describe(http, listing.board, posting)  # the detail API of the same region
+    assert posting.description.startswith("At Catawiki")

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from loguru import logger
 
-from scoutly.acquire.ats import VENDORS, board_from_hint, describe, describe_many
+from scoutly.acquire.ats import VENDORS, describe, describe_many
 from scoutly.acquire.details import extract_details
 from scoutly.acquire.diff import PostingDiff, diff_postings
 from scoutly.acquire.http import FetchError, Http, HttpLimits
@@ -209,11 +209,7 @@ class Acquirer:
         """Fill location/description of new postings (bounded); returns notes for the ones that failed."""
         notes: list[str] = []
         budget = self.settings.max_detail_fetches
-        board = None
-        if listing.strategy in VENDORS:
-            board = board_from_hint(company.get("ats"), company.get("ats_token"), company.get("careers_url"))
-            if board is None or board.vendor != listing.strategy:
-                board = _board_of(diff.new, listing.strategy)
+        board = listing.board if listing.strategy in VENDORS else None
         wanted = [posting for posting in diff.new if not posting.description and posting.url]
         if board is not None and len(wanted) > BULK_DETAILS_FROM and budget > 0:
             try:
@@ -279,14 +275,3 @@ class Acquirer:
         if posting.remote is None:
             posting.remote = details.remote
         return used_browser
-
-
-def _board_of(postings: list[PostingFound], vendor: str) -> Any:
-    """The ATS board a feed listing came from, recovered from its postings' URLs (for detail APIs)."""
-    from scoutly.acquire.ats import detect_board
-
-    for posting in postings:
-        board = detect_board(posting.url)
-        if board is not None and board.vendor == vendor:
-            return board
-    return None

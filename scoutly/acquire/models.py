@@ -40,6 +40,7 @@ class Listing:
     errors: list[str] = field(default_factory=list)  # why the listing is incomplete
     notes: list[str] = field(default_factory=list)  # what failed on the way (e.g. a cheaper strategy before this one)
     final_url: str | None = None
+    board: Any = None  # the ATS board a feed listing came from (an `AtsBoard`), for its detail API
 
 
 def dedupe(postings: list[PostingFound]) -> list[PostingFound]:

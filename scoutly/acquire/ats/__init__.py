@@ -59,7 +59,8 @@ def detect_board(url: str | None) -> AtsBoard | None:
             token = segments[2]
         if not token and first.lower() not in _RESERVED:
             token = first
-        return AtsBoard(greenhouse.VENDOR, token) if token else None
+        host_hint = host if ".eu." in host else None  # EU boards are served by the EU API
+        return AtsBoard(greenhouse.VENDOR, token, host=host_hint) if token else None
     if host in ("jobs.lever.co", "jobs.eu.lever.co") and first:
         return AtsBoard(lever.VENDOR, first, host=host)
     if host in ("api.lever.co", "api.eu.lever.co") and len(segments) >= 3 and segments[:2] == ["v0", "postings"]:
@@ -197,7 +198,9 @@ def ats_key_for_url(url: str | None) -> str | None:
 
 async def fetch_board(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
     """Every posting on `board` (raises FetchError when the feed cannot be read)."""
-    return await VENDORS[board.vendor].fetch(http, board, overrides)
+    listing = await VENDORS[board.vendor].fetch(http, board, overrides)
+    listing.board = listing.board or board
+    return listing
 
 
 async def describe(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from scoutly.acquire.ats.base import AtsBoard, api_base, join_names, looks_remote, text_or_none
-from scoutly.acquire.http import Http
+from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import html_to_text
 from scoutly.acquire.urls import canonical_url
 
 VENDOR = "greenhouse"
 DEFAULT_API = "https://boards-api.greenhouse.io"
+EU_API = "https://boards-api.eu.greenhouse.io"
 
 
 def parse(data: Any) -> list[PostingFound]:
@@ -62,16 +63,31 @@ def _posting(job: dict, group_department: str | None = None) -> PostingFound:
 async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
     """The board's listing without `content` (a big board's descriptions run to megabytes); the descriptions
     of new postings come from `describe`."""
-    base = api_base(overrides, VENDOR, DEFAULT_API)
-    data = await http.get_json(f"{base}/v1/boards/{board.token}/jobs")
-    return Listing(strategy=VENDOR, postings=parse(data))
+    eu = _is_eu(board)
+    base = api_base(overrides, VENDOR, EU_API if eu else DEFAULT_API)
+    try:
+        data = await http.get_json(f"{base}/v1/boards/{board.token}/jobs")
+    except FetchError as exc:  # a board unknown to the global API may live in Greenhouse's EU region
+        if exc.status != 404 or eu or VENDOR in (overrides or {}):
+            raise
+        data = await http.get_json(f"{EU_API}/v1/boards/{board.token}/jobs")
+        board = AtsBoard(VENDOR, board.token, host="boards-api.eu.greenhouse.io")
+    return Listing(strategy=VENDOR, postings=parse(data), board=board)
+
+
+def _is_eu(board: AtsBoard) -> bool:
+    return bool(board.host and ".eu." in board.host)
+
+
+def _api(board: AtsBoard, overrides: dict[str, str] | None) -> str:
+    return api_base(overrides, VENDOR, EU_API if _is_eu(board) else DEFAULT_API)
 
 
 async def describe(
     http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
 ) -> PostingFound:
     """Fill description, department and location of one posting from the job endpoint."""
-    base = api_base(overrides, VENDOR, DEFAULT_API)
+    base = _api(board, overrides)
     job_id = posting.key.split(":", 1)[1]
     job = await http.get_json(f"{base}/v1/boards/{board.token}/jobs/{job_id}")
     if isinstance(job, dict) and job.get("title"):
@@ -88,7 +104,7 @@ async def describe_many(
 ) -> int:
     """Fill many postings at once from the full board (`content=true`: one request instead of one per posting,
     e.g. on a company's first scrape). Returns how many got a description."""
-    base = api_base(overrides, VENDOR, DEFAULT_API)
+    base = _api(board, overrides)
     data = await http.get_json(f"{base}/v1/boards/{board.token}/jobs", params={"content": "true"})
     full = {posting.key: posting for posting in parse(data)}
     filled = 0
