@@ -24,6 +24,7 @@ from scoutly import queue
 from scoutly.acquire import Acquirer
 from scoutly.analysis.profile import update_profile
 from scoutly.config import Settings
+from scoutly.errors import DatabaseUnavailable
 from scoutly.processor import Processor, ProcessorReport, run_processor
 from scoutly.seeding import seed_rows
 from scoutly.seeding.readers import Row
@@ -396,3 +397,17 @@ def test_sigterm_to_a_real_process_exits_zero_after_a_clean_stop(tmp_path):
     assert "SIGTERM received: no new jobs" in rest
     assert "processor sig stopped (SIGTERM)" in rest
     assert "processor sig stopped (SIGTERM)" in (tmp_path / "scoutly.log").read_text()
+
+
+async def test_daemon_waits_for_a_mongodb_that_is_not_there_yet_and_drain_fails_fast():
+    uri = "mongodb://127.0.0.1:9/scoutly_test_absent"  # nothing listens on the discard port
+    settings = fast_settings(uri, mongodb_timeout_ms=100)
+    processor = Processor(settings, drain=False, display=False, signals=False, acquirer_factory=ScriptedAcquirer())
+    task = asyncio.create_task(processor.run())
+    await asyncio.sleep(1.5)
+    assert not task.done()  # still waiting, not crashed
+    processor.request_stop("test")
+    report = await asyncio.wait_for(task, 10)
+    assert (report.stop_reason, report.claimed) == ("test", 0)
+    with pytest.raises(DatabaseUnavailable, match="unreachable"):
+        await run_processor(settings, drain=True, display=False, signals=False, acquirer_factory=ScriptedAcquirer())

@@ -136,7 +136,9 @@ class Processor:
         delay = 1.0
         while True:
             try:
-                return await connect(self.settings.mongodb_uri)
+                return await connect(
+                    self.settings.mongodb_uri, timeout_ms=int(getattr(self.settings, "mongodb_timeout_ms", 5000))
+                )
             except DatabaseUnavailable as exc:
                 if self.drain:
                     raise
