@@ -107,3 +107,43 @@ async def test_expired_leases_and_due_window(db, db_uri):
     assert any("expired lease" in item for item in ops.attention)
     assert {d.slug for d in ops.due_24h} == {"acme", "globex"}  # never scraped: due now
     assert report.model_dump(mode="json")["operations"]["in_flight"][0]["owner"] == "ghost"
+
+
+def test_status_command_exits_1_when_a_human_is_needed(monkeypatch, capsys, db_uri, tmp_path):
+    import asyncio
+    import json
+    import sys
+
+    from scoutly.cli import app as cli_app
+    from scoutly.storage import connect
+    from scoutly.storage.memory import forget_memory_client
+
+    monkeypatch.setenv("MONGODB_URI", db_uri)
+    monkeypatch.chdir(tmp_path)
+
+    def scoutly(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["scoutly", *args])
+        try:
+            cli_app.main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        return code, capsys.readouterr().out
+
+    async def make_dead_job() -> None:
+        mongo = await connect(db_uri)
+        await seed_jobs(mongo.db, ["acme"])
+        job = await queue.claim(mongo.db, "w", LEASE)
+        await queue.fail(mongo.db, job, "w", "careers page gone [404]", retryable=False)
+
+    try:
+        code, out = scoutly("status", "--json")
+        assert code == 0 and json.loads(out)["operations"]["attention"] == []
+        asyncio.run(make_dead_job())
+        code, out = scoutly("status", "--json")
+        assert code == 1 and json.loads(out)["operations"]["dead_total"] == 1
+        code, out = scoutly("status")
+        assert code == 1 and "Needs attention" in out and "[404]" in out  # error text is not taken for markup
+    finally:
+        forget_memory_client(db_uri)
