@@ -184,6 +184,7 @@ class _Watch:
     document requests and commits (to notice a page navigating itself), the last document's status."""
 
     in_flight: int = 0
+    started: int = 0  # requests ever started (did a scroll set off a lazy loader?)
     navigations: int = 0
     commits: int = 0
     status: int | None = None
@@ -200,6 +201,7 @@ class _Watch:
                 return False
 
         def started(request: Request) -> None:
+            watch.started += 1
             watch.in_flight += 1
             if is_document(request):
                 watch.navigations += 1
@@ -361,8 +363,7 @@ class BrowserSession:
             before = await self._eval(page, browser_js.SNAPSHOT, job_link, deadline)
             if before["scrollable"] and scrolls < max_scrolls:
                 scrolls += 1
-                await self._eval(page, browser_js.SCROLL_TO_BOTTOM, None, deadline)
-                scroll_grew = await self._wait_growth(page, job_link, before, deadline)
+                scroll_grew = await self._scroll(page, job_link, before, deadline)
                 if scroll_grew:
                     continue
             control = await self._find_control(page, "more", selectors.get("load_more"), deadline)
@@ -378,15 +379,41 @@ class BrowserSession:
                 return False  # the button did nothing more
             await self._settle(page, None, deadline, cap=self._pool.scroll_wait_s)
 
-    async def _wait_growth(self, page: Page, job_link: str | None, before: dict, deadline: _Deadline) -> bool:
-        """After a scroll: did the list grow? Waits `scroll_wait_s`, longer while requests are still in flight."""
-        arg = [job_link, before]
-        if await self._wait_true(page, browser_js.GREW, arg, deadline.left(self._pool.scroll_wait_s)):
-            await self._settle(page, None, deadline, cap=self._pool.scroll_wait_s)
-            return True
-        if self._watches[page].in_flight > 0:  # a lazy loader is still fetching
-            return await self._wait_true(page, browser_js.GREW, arg, deadline.left(self._pool.settle_cap_s))
+    async def _scroll(self, page: Page, job_link: str | None, before: dict, deadline: _Deadline) -> bool:
+        """Scroll to the bottom; True when the list grew. Without growth, scroll up a screen and down again once
+        before concluding (a sentinel that never left the viewport triggers no new IntersectionObserver call)."""
+        for script, quick in ((browser_js.SCROLL_TO_BOTTOM, self._pool.scroll_wait_s), (browser_js.JIGGLE, 0.2)):
+            requests_before = self._watches[page].started
+            await self._eval(page, script, None, deadline)
+            if await self._wait_growth(page, job_link, before, requests_before, deadline, quick=quick):
+                # let observers see the new layout (the sentinel pushed out of view) before the next scroll
+                await self._eval(page, browser_js.NEXT_FRAMES, None, deadline)
+                return True
         return False
+
+    async def _wait_growth(
+        self,
+        page: Page,
+        job_link: str | None,
+        before: dict,
+        requests_before: int,
+        deadline: _Deadline,
+        *,
+        quick: float,
+    ) -> bool:
+        """After a scroll: did the list grow? Waits `quick` seconds; then, so that a slow or busy machine is not
+        taken for the end of the list, until the page has rendered two more frames, and as long as the settle
+        cap allows when the scroll set off any request (a lazy loader fetching)."""
+        arg = [job_link, before]
+        grew = await self._wait_true(page, browser_js.GREW, arg, deadline.left(quick))
+        if not grew:
+            await self._eval(page, browser_js.NEXT_FRAMES, None, deadline)
+            watch = self._watches[page]
+            wait = self._pool.settle_cap_s if watch.started > requests_before or watch.in_flight else 0.2
+            grew = await self._wait_true(page, browser_js.GREW, arg, deadline.left(wait))
+        if grew:
+            await self._settle(page, None, deadline, cap=self._pool.scroll_wait_s)
+        return grew
 
     async def _render_document(
         self,

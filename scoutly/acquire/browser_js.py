@@ -183,3 +183,35 @@ INVALID_SELECTORS = """
   try { document.querySelector(css); return false; } catch (e) { return true; }
 }).map(([name]) => name)
 """
+
+# Resolves once the page has rendered two more frames (so scroll handlers and IntersectionObserver callbacks have
+# run, however loaded the machine is), or after 2 s if frames are not being produced.
+NEXT_FRAMES = """
+() => new Promise((resolve) => {
+  let done = false;
+  const finish = () => { if (!done) { done = true; resolve(true); } };
+  requestAnimationFrame(() => requestAnimationFrame(finish));
+  setTimeout(finish, 2000);
+})
+"""
+
+# Scroll up a screen, let the page render, and back to the bottom: an infinite-scroll sentinel that never left the
+# viewport fires no new IntersectionObserver callback, so it must leave and come back.
+JIGGLE = """
+async () => {
+  const frames = () => new Promise((resolve) => {
+    let done = false;
+    const finish = () => { if (!done) { done = true; resolve(); } };
+    requestAnimationFrame(() => requestAnimationFrame(finish));
+    setTimeout(finish, 1000);
+  });
+  const boxes = Array.from(document.querySelectorAll('div, ul, ol, section, main')).filter(
+    (el) => el.scrollHeight > el.clientHeight + 50 && /(auto|scroll)/.test(getComputedStyle(el).overflowY));
+  window.scrollBy(0, -window.innerHeight);
+  for (const el of boxes) el.scrollTop = Math.max(0, el.scrollTop - el.clientHeight);
+  await frames();
+  const root = document.scrollingElement || document.documentElement;
+  window.scrollTo(0, root.scrollHeight);
+  for (const el of boxes) el.scrollTop = el.scrollHeight;
+}
+"""
