@@ -691,6 +691,7 @@ class BrowserPool:
                         viewport=VIEWPORT,
                         locale="en-US",
                         service_workers="block",
+                        accept_downloads=False,  # a PDF or ZIP link is an error, not a file on the Pi's card
                     )
                 except PlaywrightError as exc:
                     self._retire = self._retire or "crash"  # e.g. the Playwright driver died: start afresh
