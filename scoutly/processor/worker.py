@@ -143,6 +143,9 @@ class Processor:
                 if self.drain:
                     raise
                 logger.warning("{}; retrying in {:.0f}s", exc, delay)
+            if self._deadline is not None and time.monotonic() + delay >= self._deadline:
+                self.request_stop("max_runtime")
+                return None
             if await self._sleep_or_stop(delay):
                 return None
             delay = min(delay * 2, DB_RETRY_MAX_SECONDS)
