@@ -281,3 +281,12 @@ async def test_queue_counts(db) -> None:
     await queue.claim(db, "w", LEASE, now=NOW)
     counts = await queue.queue_counts(db)
     assert counts == {PENDING: 1, PROCESSING: 1, FAILED: 0, DONE: 0, DEAD: 0}
+
+
+async def test_concurrent_enqueuers_leave_one_live_job_per_company(db) -> None:
+    await seed(db, {"a@x.io": {f"c{i}": 10 + i for i in range(8)}})
+    results = await asyncio.gather(*(queue.enqueue_due(db, now=NOW) for _ in range(4)))
+    assert sum(r.enqueued for r in results) == 8
+    assert sum(r.already_queued for r in results) == 24
+    live = await db.queue.find({"active": True}).to_list(None)
+    assert sorted(j["company"] for j in live) == [f"c{i}" for i in range(8)]
