@@ -318,6 +318,12 @@ class BrowserPool:
         self.launches += 1
         if self._process is not None:
             self._watchdog = asyncio.create_task(self._watch_memory(self._process), name="chromium-memory-watchdog")
+        else:  # e.g. a wrapper script that starts Chromium without exec: it does not carry our marker
+            logger.warning(
+                "Chromium's process (marker {}) not found: its memory limits are not enforced; point "
+                "SCOUTLY_CHROMIUM_PATH at the Chromium binary itself",
+                marker,
+            )
 
     async def _watch_memory(self, process: psutil.Process) -> None:
         """While Chromium runs: a single runaway page must not eat the Pi's memory before its session ends (the
