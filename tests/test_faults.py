@@ -233,12 +233,6 @@ async def test_browser_crash_mid_page_loses_no_job(db, db_uri, sites):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="acquisition (scoutly/acquire/strategies.py read_listing): when Chromium crashes, the empty static "
-    "listing of a JavaScript site is returned as a COMPLETE listing of 0 postings, so the run counts as succeeded "
-    "and a first scrape records an empty baseline",
-)
 async def test_browser_crash_is_not_taken_for_an_empty_complete_listing(db, db_uri, sites):
     with FakeGemini() as gemini:
         _, run = await _crash_pass(db, db_uri, sites, gemini)

@@ -116,6 +116,11 @@ async def read_listing(ctx: ListingContext, company: dict) -> Listing:
         feeds = [listing for listing in empty if listing.strategy in VENDORS]
         chosen = feeds[0] if feeds else empty[-1]
         chosen.notes.extend(failures)
+        if not feeds and failures:
+            # An empty page is only trusted when no stronger reader failed: a JavaScript site read statically
+            # shows nothing, and a crashed browser must not turn that into "every posting was closed".
+            chosen.complete = False
+            chosen.errors.append("found no postings while another strategy failed: " + "; ".join(failures))
         return chosen
     raise AcquisitionFailed(f"{slug}: no strategy could read the listing: " + "; ".join(failures or ["nothing to try"]))
 
