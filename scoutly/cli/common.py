@@ -31,9 +31,10 @@ def interactive() -> bool:
 
 @asynccontextmanager
 async def open_db(settings: Settings | None = None) -> AsyncIterator[Mongo]:
-    """Connect to the configured MongoDB for the duration of a command."""
+    """Connect to the configured MongoDB for the duration of a command, failing fast with
+    `DatabaseUnavailable` after `SCOUTLY_MONGODB_TIMEOUT_MS`."""
     settings = settings or get_settings()
-    mongo = await connect(settings.mongodb_uri)
+    mongo = await connect(settings.mongodb_uri, timeout_ms=settings.mongodb_timeout_ms)
     try:
         yield mongo
     finally:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 import typer
 from rich.table import Table
 
-from scoutly.cli.common import console, interactive, run
-from scoutly.cli.database import database
+from scoutly.cli.common import console, interactive, open_db, run
 from scoutly.config import get_settings
 from scoutly.queue import EnqueueResult, enqueue_due, reclaim_expired
 
@@ -29,7 +28,7 @@ class EnqueueSummary:
 async def enqueue_once() -> EnqueueSummary:
     """Reclaim expired leases, then enqueue due companies (what cron runs every hour)."""
     settings = get_settings()
-    async with database(settings) as mongo:
+    async with open_db(settings) as mongo:
         reclaimed = await reclaim_expired(mongo.db)
         result = await enqueue_due(mongo.db, max_attempts=settings.max_attempts)
     return EnqueueSummary(reclaimed, result)

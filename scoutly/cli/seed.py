@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from scoutly.cli.common import run
-from scoutly.cli.database import database
+from scoutly.cli.common import open_db, run
 from scoutly.seeding import SeedReport, seed_files, seed_sample
 
 seed_app = typer.Typer(
@@ -40,7 +39,7 @@ def seed(
         raise typer.Exit(2)
 
     async def go() -> SeedReport:
-        async with database() as mongo:
+        async with open_db() as mongo:
             return await seed_sample(mongo.db)
 
     _print(run(go()))
@@ -51,7 +50,7 @@ def seed_companies(file: FileArgument) -> None:
     """Companies: slug, name, careers_url, ats, ats_token, selectors, active."""
 
     async def go() -> SeedReport:
-        async with database() as mongo:
+        async with open_db() as mongo:
             return await seed_files(mongo.db, companies=file)
 
     _print(run(go()))
@@ -62,7 +61,7 @@ def seed_users(file: FileArgument) -> None:
     """Users and the companies they track with a rank 1–100 (companies must be seeded first)."""
 
     async def go() -> SeedReport:
-        async with database() as mongo:
+        async with open_db() as mongo:
             return await seed_files(mongo.db, users=file)
 
     _print(run(go()))

@@ -10,8 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from scoutly.cli.common import console, run
-from scoutly.cli.database import database
+from scoutly.cli.common import console, open_db, run
 from scoutly.config import get_settings
 from scoutly.processor.durations import format_duration
 from scoutly.processor.health import Operations
@@ -158,7 +157,7 @@ def status_command(
     settings = get_settings()
 
     async def go() -> StatusReport:
-        async with database(settings) as mongo:
+        async with open_db(settings) as mongo:
             return await gather_status(mongo.db, limit=limit, settings=settings)
 
     while True:

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from scoutly.cli.common import run
-from scoutly.cli.database import database
+from scoutly.cli.common import open_db, run
 from scoutly.companies import track, untrack
 from scoutly.scheduling import band_for
 
@@ -20,7 +19,7 @@ def track_command(
     """Track a company for a user with a rank (or change the rank)."""
 
     async def go() -> str:
-        async with database() as mongo:
+        async with open_db() as mongo:
             return await track(mongo.db, user, company, rank)
 
     outcome = run(go())
@@ -35,7 +34,7 @@ def untrack_command(
     """Stop tracking a company for a user."""
 
     async def go() -> bool:
-        async with database() as mongo:
+        async with open_db() as mongo:
             return await untrack(mongo.db, user, company)
 
     removed = run(go())

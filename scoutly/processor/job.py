@@ -82,8 +82,10 @@ async def process_job(
                 beat.result()  # raises LeaseLost (the only way keep_lease ends)
             result = work.result()
             beat.cancel()
-            await queue.complete(db, job, worker_id)
+            # Record the scrape first: completing first would let an enqueue in between see a company that was
+            # never scraped and queue it again at once.
             await mark_scraped(db, job.company, success=True, strategy=result.strategy)
+            await queue.complete(db, job, worker_id)
             outcome = result.outcome
             await run.finish(outcome, **result.run_fields())
             logger.info("{} {} in {:.1f}s", job.company, outcome, run.elapsed())
