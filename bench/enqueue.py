@@ -31,7 +31,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from pymongo import monitoring
 
 from scoutly import queue
@@ -40,6 +39,7 @@ from scoutly.companies import tracked_companies
 from scoutly.storage import connect
 from scoutly.storage.indexes import ensure_indexes
 from scoutly.storage.memory import forget_memory_client
+from tests.helpers.counting_db import CountingDb
 
 
 class CommandCounter(monitoring.CommandListener):
@@ -57,31 +57,6 @@ class CommandCounter(monitoring.CommandListener):
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
         pass
-
-
-class CountingCollection:
-    def __init__(self, real: Any, name: str, calls: Counter) -> None:
-        self._real, self._name, self._calls = real, name, calls
-
-    def __getattr__(self, attr: str) -> Any:
-        target = getattr(self._real, attr)
-        if not callable(target):
-            return target
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self._calls[f"{self._name}.{attr}"] += 1
-            return target(*args, **kwargs)
-
-        return counted
-
-
-class CountingDb:
-    def __init__(self, real: Any) -> None:
-        self._real = real
-        self.calls: Counter = Counter()
-
-    def __getitem__(self, name: str) -> CountingCollection:
-        return CountingCollection(self._real[name], name, self.calls)
 
 
 async def populate(db: Any, companies: int, users: int, per_user: int, seed: int) -> int:

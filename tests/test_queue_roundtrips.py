@@ -2,45 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import pytest
 
 from scoutly import queue
 from scoutly.clock import utcnow
-
-
-class CountingCollection:
-    """Delegates to a collection and counts every method call (each is one client→server request)."""
-
-    def __init__(self, real: Any, name: str, calls: Counter) -> None:
-        self._real, self._name, self._calls = real, name, calls
-
-    def __getattr__(self, attr: str) -> Any:
-        target = getattr(self._real, attr)
-        if not callable(target):
-            return target
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self._calls[f"{self._name}.{attr}"] += 1
-            return target(*args, **kwargs)
-
-        return counted
-
-
-class CountingDb:
-    def __init__(self, real: Any) -> None:
-        self._real = real
-        self.calls: Counter = Counter()
-
-    def __getitem__(self, name: str) -> CountingCollection:
-        return CountingCollection(self._real[name], name, self.calls)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return self[name]
+from tests.helpers.counting_db import CountingDb
 
 
 async def populate(db: Any, companies: int) -> None:
