@@ -4,6 +4,7 @@ SCOUTLY_TEST_MONGODB_URI is set), and the path to the shared real-world corpus."
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -51,6 +52,22 @@ async def drop_database(uri: str, mongo: Mongo) -> None:
         forget_memory_client(uri)
     else:
         await mongo.client.drop_database(mongo.db.name)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_logging():
+    """A test that configures logging (Loguru sinks, stdlib interception) must not leak it into the next one."""
+    import logging
+
+    from loguru import logger
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    logger.remove()
+    logger.add(sys.stderr)
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

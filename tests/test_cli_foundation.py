@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scoutly.cli import app as cli_app
 from scoutly.storage import connect
 from tests.conftest import REAL_URI
+from tests.helpers.cli import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -28,15 +27,7 @@ class Scoutly:
         self.uri = uri
 
     def __call__(self, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        self.monkeypatch.setattr(sys, "argv", ["scoutly", *args])
-        try:
-            cli_app.main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = self.capsys.readouterr()
-        return code, out, err
+        return run_cli(self.monkeypatch, self.capsys, *args)
 
     def query(self, collection: str, filter: dict | None = None) -> list[dict[str, Any]]:
         async def go() -> list[dict[str, Any]]:

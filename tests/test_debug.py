@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,15 +13,14 @@ from helpers.http_server import LocalServer, Response
 from helpers.processor import ScriptedAcquirer, fast_settings, seed_jobs
 
 from scoutly import queue
-from scoutly.cli import app as cli_app
 from scoutly.clock import utcnow
 from scoutly.config import Settings
 from scoutly.processor import run_processor
 from scoutly.processor.doctor import check_chromium, check_disk, check_gemini, check_mongodb, run_doctor
 from scoutly.processor.maintenance import requeue_dead, reset_stuck
-from scoutly.storage import connect
 from scoutly.storage.indexes import ANALYSES, MATCHES, POSTINGS, QUEUE, RUNS
 from scoutly.storage.memory import forget_memory_client
+from tests.helpers.cli import on_db, run_cli
 
 LEASE = timedelta(seconds=30)
 
@@ -125,26 +123,7 @@ class Cli:
         self.monkeypatch, self.capsys = monkeypatch, capsys
 
     def __call__(self, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        self.monkeypatch.setattr(sys, "argv", ["scoutly", *args])
-        try:
-            cli_app.main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-
-def on_db(uri: str, work: Any) -> Any:
-    async def go() -> Any:
-        mongo = await connect(uri)
-        try:
-            return await work(mongo.db)
-        finally:
-            await mongo.close()
-
-    return asyncio.run(go())
+        return run_cli(self.monkeypatch, self.capsys, *args)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from fake_gemini import FakeGemini
 from helpers.http_server import LocalServer
 
 from scoutly.analysis.profile import update_profile
-from scoutly.cli import app as cli_app
 from scoutly.seeding import seed_rows
 from scoutly.seeding.readers import Row
 from scoutly.storage import connect
@@ -24,6 +22,7 @@ from scoutly.storage.indexes import MATCHES, POSTINGS, QUEUE, RUNS
 from scoutly.storage.memory import forget_memory_client
 from scoutly.trial.catalog import load_catalog
 from scoutly.trial.server import SampleSiteServer
+from tests.helpers.cli import run_cli
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,15 +32,7 @@ class Cli:
         self.monkeypatch, self.capsys, self.uri = monkeypatch, capsys, uri
 
     def __call__(self, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        self.monkeypatch.setattr(sys, "argv", ["scoutly", *args])
-        try:
-            cli_app.main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = self.capsys.readouterr()
-        return code, out, err
+        return run_cli(self.monkeypatch, self.capsys, *args)
 
     def db(self, coro_factory: Any) -> Any:
         async def go() -> Any:

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from typing import Any
 
 import pytest
 from bson import ObjectId
 from helpers.http_server import LocalServer, Response
 
-from scoutly.cli import app as cli_app
 from scoutly.clock import utcnow
-from scoutly.storage import connect
 from scoutly.storage.indexes import MATCHES, POSTINGS, USERS
 from scoutly.storage.memory import forget_memory_client
-
-
-def on_db(uri: str, work: Any) -> Any:
-    async def go() -> Any:
-        mongo = await connect(uri)
-        try:
-            return await work(mongo.db)
-        finally:
-            await mongo.close()
-
-    return asyncio.run(go())
+from tests.helpers.cli import on_db, run_cli
 
 
 @pytest.fixture
@@ -35,15 +21,7 @@ def scoutly(monkeypatch, capsys, db_uri, tmp_path):
     monkeypatch.chdir(tmp_path)
 
     def call(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["scoutly", *args])
-        try:
-            cli_app.main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(monkeypatch, capsys, *args)
 
     yield call
     forget_memory_client(db_uri)
