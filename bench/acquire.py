@@ -20,7 +20,6 @@ import json
 import os
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -30,6 +29,8 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.peak_memory import PeakMemory
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from helpers.http_server import LocalServer
@@ -37,7 +38,6 @@ from helpers.http_server import LocalServer
 from scoutly.acquire.ats import greenhouse
 from scoutly.acquire.ats.base import AtsBoard
 from scoutly.acquire.browser import BrowserPool
-from scoutly.acquire.browser_procs import tree_memory_mb
 from scoutly.acquire.extract import extract_postings
 from scoutly.acquire.http import Http, HttpLimits
 from scoutly.config import Settings
@@ -101,38 +101,6 @@ def greenhouse_feed(base_url: str, company: str, count: int) -> dict[str, Any]:
     return {"jobs": jobs, "meta": {"total": count}}
 
 
-class PeakMemory:
-    """Samples the memory (summed PSS) of this process and all its descendants in a thread."""
-
-    def __init__(self, interval: float = 0.1) -> None:
-        self.interval = interval
-        self.peak_mb = 0.0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._me = psutil.Process()
-
-    def sample(self) -> float:
-        return tree_memory_mb([self._me, *self._me.children(recursive=True)])
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, self.sample())
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> PeakMemory:
-        self.peak_mb = self.sample()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        self.peak_mb = max(self.peak_mb, self.sample())
-
-
 async def timed_runs(run: Callable[[], Awaitable[int]], repeat: int) -> tuple[list[float], int]:
     """Wall times of `repeat` runs and the postings count of the last one."""
     times, found = [], 0
@@ -179,24 +147,25 @@ async def compare_strategies(server: LocalServer, settings: Settings, postings: 
     feed_s, rendered_s = statistics.median(feed_times), statistics.median(rendered_times)
     say(f"\n== one company, {postings} postings, same board: ATS JSON feed vs JavaScript-rendered page ==")
     say(f"{'strategy':<30}{'found':>7}{'wall (median)':>16}{'peak mem tree':>16}")
-    say(f"{'greenhouse feed (httpx)':<30}{feed_found:>7}{feed_s * 1000:>13.1f} ms{feed_mem.peak_mb:>13.0f} MB")
+    say(f"{'greenhouse feed (httpx)':<30}{feed_found:>7}{feed_s * 1000:>13.1f} ms{feed_mem.peak_pss_mb:>13.0f} MB")
     say(
         f"{'rendered (Chromium), warm':<30}{rendered_found:>7}{rendered_s * 1000:>13.1f} ms"
-        f"{rendered_mem.peak_mb:>13.0f} MB"
+        f"{rendered_mem.peak_pss_mb:>13.0f} MB"
     )
-    say(f"{'rendered, cold (starts Chromium)':<30}{'':>7}{cold_times[0] * 1000:>13.1f} ms{cold_mem.peak_mb:>13.0f} MB")
+    cold_ms = cold_times[0] * 1000
+    say(f"{'rendered, cold (starts Chromium)':<30}{'':>7}{cold_ms:>13.1f} ms{cold_mem.peak_pss_mb:>13.0f} MB")
     say(
         f"ratio rendered/feed: wall x{rendered_s / feed_s:.0f} (cold x{cold_times[0] / feed_s:.0f}), "
-        f"peak memory x{rendered_mem.peak_mb / feed_mem.peak_mb:.1f}  ({repeat} runs each)"
+        f"peak memory x{rendered_mem.peak_pss_mb / feed_mem.peak_pss_mb:.1f}  ({repeat} runs each)"
     )
     how = f"one company, {postings} postings, median of {repeat} runs, 127.0.0.1"
     figure("feed (Greenhouse JSON) wall per company", feed_s * 1000, "ms", how)
     figure("rendered (Chromium, warm) wall per company", rendered_s * 1000, "ms", how)
     figure("rendered (Chromium, cold start) wall per company", cold_times[0] * 1000, "ms", "first company, 1 run")
     figure("wall ratio rendered/feed", rendered_s / feed_s, "x", how)
-    figure("feed peak memory of the process tree", feed_mem.peak_mb, "MB", "summed PSS, sampled every 0.1 s")
-    figure("rendered peak memory of the process tree", rendered_mem.peak_mb, "MB", "summed PSS incl. Chromium")
-    figure("peak memory ratio rendered/feed", rendered_mem.peak_mb / feed_mem.peak_mb, "x", "summed PSS")
+    figure("feed peak memory of the process tree", feed_mem.peak_pss_mb, "MB", "summed PSS, sampled every 0.1 s")
+    figure("rendered peak memory of the process tree", rendered_mem.peak_pss_mb, "MB", "summed PSS incl. Chromium")
+    figure("peak memory ratio rendered/feed", rendered_mem.peak_pss_mb / feed_mem.peak_pss_mb, "x", "summed PSS")
 
 
 async def throughput(server: LocalServer, settings: Settings, pages: int, jobs_per_page: int) -> None:
@@ -248,7 +217,7 @@ async def render_all(
         await pool.close()
     if any(count != jobs_per_page for count in found):
         raise SystemExit(f"rendering missed postings: {found}")
-    return wall, memory.peak_mb, pool
+    return wall, memory.peak_pss_mb, pool
 
 
 async def main() -> None:

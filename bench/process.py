@@ -27,14 +27,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from loguru import logger
 
+from bench.peak_memory import PeakMemory
 from scoutly import queue
-from scoutly.acquire.browser_procs import tree_memory_mb
 from scoutly.analysis.profile import update_profile
 from scoutly.config import Settings
 from scoutly.processor import run_processor
@@ -188,44 +185,6 @@ def build_sites(hosts: Hosts, companies: int, postings: int) -> tuple[list[dict[
             hosts.route(base, f"/api/{slug}/openings.json", jobs)
         rows.append(row)
     return rows, ats_base
-
-
-class PeakMemory:
-    """Samples summed PSS and summed RSS of this process and all its descendants in a thread."""
-
-    def __init__(self, interval: float = 0.1) -> None:
-        self.interval = interval
-        self.peak_pss_mb = 0.0
-        self.peak_rss_mb = 0.0
-        self._stop = threading.Event()
-        self._me = psutil.Process()
-        self._thread: threading.Thread | None = None
-
-    def sample(self) -> None:
-        procs = [self._me, *self._me.children(recursive=True)]
-        self.peak_pss_mb = max(self.peak_pss_mb, tree_memory_mb(procs))
-        rss = 0
-        for proc in procs:
-            try:
-                rss += proc.memory_info().rss
-            except psutil.Error:
-                continue
-        self.peak_rss_mb = max(self.peak_rss_mb, rss / 2**20)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
 
 
 async def one_pass(ats_base: str, rows: list[dict[str, Any]], concurrency: int) -> dict[str, Any]:
