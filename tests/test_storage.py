@@ -14,7 +14,7 @@ async def test_indexes_created_idempotently(mongo):
 
     await ensure_indexes(mongo.db)  # second time: no error
     for collection, models in INDEXES.items():
-        cursor = mongo.db[collection].list_indexes()
+        cursor = await mongo.db[collection].list_indexes()
         names = {ix["name"] for ix in await cursor.to_list(None)}
         for model in models:
             assert model.document["name"] in names, (collection, model.document["name"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +54,7 @@ async def check_mongodb(settings: Any, *, create_indexes: bool = False) -> tuple
     for collection, models in INDEXES.items():
         if not models:
             continue
-        names = {doc["name"] async for doc in await _list_indexes(mongo.db[collection])}
+        names = {doc["name"] async for doc in await mongo.db[collection].list_indexes()}
         missing += [f"{collection}.{m.document['name']}" for m in models if m.document["name"] not in names]
     if missing:
         checks.append(
@@ -71,11 +70,6 @@ async def check_mongodb(settings: Any, *, create_indexes: bool = False) -> tuple
     return checks, mongo
 
 
-async def _list_indexes(collection: Any) -> Any:
-    cursor = collection.list_indexes()
-    if asyncio.iscoroutine(cursor):  # PyMongo async returns a coroutine; the in-memory double a cursor
-        cursor = await cursor
-    return cursor
 
 
 async def check_clock(mongo: Mongo | None) -> Check:

@@ -4,7 +4,8 @@ mongomock-motor gives mongomock an async face shaped like Motor; Scoutly's code 
 native async API. The few places where the two differ, or where mongomock lags current PyMongo, are
 patched here, on the double only, so production code is written once, against real MongoDB semantics:
 
-- `await collection.aggregate(...)` (PyMongo async) — Motor's cursor is not awaitable;
+- `await collection.aggregate(...)` and `await collection.list_indexes()` (PyMongo async) — Motor's cursors
+  are not awaitable;
 - `await client.close()` — mongomock's close is synchronous;
 - `bulk_write([UpdateOne(...)])` — PyMongo >= 4.11 passes `sort=` to the bulk builder, which mongomock
   4.3 does not accept;
@@ -20,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import mongomock.collection
-from mongomock_motor import AsyncLatentCommandCursor, AsyncMongoMockClient
+from mongomock_motor import AsyncCommandCursor, AsyncLatentCommandCursor, AsyncMongoMockClient
 
 from scoutly.storage.memory_speed import patch_for_speed
 
@@ -39,6 +40,7 @@ def _patch_double() -> None:
         return self
 
     AsyncLatentCommandCursor.__await__ = _await_self  # type: ignore[attr-defined]
+    AsyncCommandCursor.__await__ = _await_self  # type: ignore[attr-defined]  # `await collection.list_indexes()`
 
     builder = mongomock.collection.BulkOperationBuilder
     for name in ("add_update", "add_replace", "add_delete"):
