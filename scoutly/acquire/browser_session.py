@@ -33,6 +33,8 @@ CLICK_TIMEOUT_S = 3.0
 JOB_LINK_WAIT_S = 15.0  # longest wait for a company's job_link selector to match
 SELECTOR_NAMES = ("job_link", "next_page", "load_more")  # the per-company CSS overrides render_listing uses
 MAX_SELF_NAVIGATIONS = 2  # client-side redirects followed while rendering one document
+QUIET_WINDOW_S = 0.6  # a settled page must keep its links unchanged this long (timers that fetch late)
+MAX_QUIET_ROUNDS = 3  # bound on re-settling a page that keeps changing
 
 
 def _strip_fragment(url: str) -> str:
@@ -416,6 +418,18 @@ class BrowserSession:
         # a page that never goes quiet (polling, analytics) is captured as it is
         with contextlib.suppress(PlaywrightTimeoutError):
             await page.wait_for_load_state("networkidle", timeout=deadline.ms(cap or self._pool.settle_cap_s))
+        if cap is None:
+            await self._wait_for_quiet_links(page, job_link, deadline)
+
+    async def _wait_for_quiet_links(self, page: Page, job_link: str | None, deadline: _Deadline) -> None:
+        """Network quiet is not enough: a script may fetch its list from a timer that fires after the network
+        went idle (late on a busy Pi). Re-settle while the page's links keep changing, a bounded number of times."""
+        for _ in range(MAX_QUIET_ROUNDS):
+            before = await self._eval(page, browser_js.SNAPSHOT, job_link, deadline)
+            if not await self._wait_true(page, browser_js.CHANGED, [job_link, before], deadline.left(QUIET_WINDOW_S)):
+                return
+            with contextlib.suppress(PlaywrightTimeoutError):
+                await page.wait_for_load_state("networkidle", timeout=deadline.ms(self._pool.settle_cap_s))
 
     async def _wait_true(self, page: Page, expression: str, arg: Any, seconds: float) -> bool:
         try:
