@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from scoutly.acquire.diff import diff_postings
 from scoutly.acquire.models import PostingFound
+from scoutly.acquire.urls import url_key
 from scoutly.postings import known_postings, record_listing
 from scoutly.storage.indexes import POSTINGS
 
@@ -111,3 +112,12 @@ async def test_companies_are_separate(db) -> None:
     recorded = await record_listing(db, "other", diff_postings([p("a")], {}, complete=True), baseline=True)
     assert len(recorded.new) == 1
     assert await known_postings(db, "other") == {"a": True}
+
+
+def test_diff_leaves_its_input_unchanged() -> None:
+    from_page = PostingFound(key="https://x.io/careers/eng-42", title="Engineer", url="https://x.io/careers/eng-42/")
+    listing = [from_page]
+    known_urls = {url_key(from_page.url): "greenhouse:42"}
+    diff = diff_postings(listing, {"greenhouse:42": True}, complete=True, known_urls=known_urls)
+    assert [x.key for x in diff.still_open] == ["greenhouse:42"]
+    assert listing == [from_page] and from_page.key == "https://x.io/careers/eng-42"

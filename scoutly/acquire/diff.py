@@ -7,7 +7,7 @@ is closed only when it is missing from two complete listings in a row; the first
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scoutly.acquire.models import PostingFound
 from scoutly.acquire.urls import url_key
@@ -43,7 +43,7 @@ def diff_postings(
         if posting.key not in known and known_urls and posting.url:
             same = known_urls.get(url_key(posting.url))
             if same is not None and same not in seen:
-                posting.key = same
+                posting = replace(posting, key=same)  # a copy: the caller's listing is left as it was
         if posting.key in seen:
             continue
         seen.add(posting.key)
