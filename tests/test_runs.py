@@ -58,3 +58,24 @@ def test_classify_outcome():
     assert classify_outcome(complete=False, errors=0, parked=0) == PARTIAL
     assert classify_outcome(complete=True, errors=2, parked=0) == PARTIAL
     assert classify_outcome(complete=True, errors=0, parked=4) == PARTIAL
+
+
+def test_every_recorded_stage_is_a_known_stage(db) -> None:
+    import pytest
+
+    from scoutly.processor.runs import STAGES
+
+    run = RunRecorder(db, job_id=ObjectId(), company="acme", worker="w1")
+    for name in STAGES:
+        run.add_stage(name, 0.1)
+    assert list(run.stages) == list(STAGES)
+    with pytest.raises(ValueError, match="unknown run stage 'scraping'"):
+        run.add_stage("scraping", 1.0)
+
+
+def test_processor_exit_code_says_whether_it_stopped_as_asked() -> None:
+    from scoutly.processor.state import ProcessorReport
+
+    for reason in ("drained", "stopped", "max_runtime", "SIGTERM"):
+        assert ProcessorReport(worker_id="w", mode="drain", stop_reason=reason).exit_code == 0
+    assert ProcessorReport(worker_id="w", mode="daemon", stop_reason="host_lock_lost").exit_code == 1

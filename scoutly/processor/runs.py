@@ -13,7 +13,9 @@ from scoutly.clock import utcnow
 from scoutly.redact import redact
 from scoutly.storage.indexes import RUNS
 
-STAGES = ("acquire", "diff", "screening", "deep", "notify")
+# Every stage name a run may record, in pipeline order: acquire (its own overhead) with its sub-stages listing and
+# details, then diff, then analysis (its overhead) with keywords, screening and deep, then notify.
+STAGES = ("acquire", "listing", "details", "diff", "analysis", "keywords", "screening", "deep", "notify")
 
 # Final outcomes. `running` stays on a run whose worker died; `released` = handed back on shutdown;
 # `lease_lost` = another worker took the job over (our lease expired).
@@ -80,6 +82,8 @@ class RunRecorder:
             self.add_stage(name, time.monotonic() - t0)
 
     def add_stage(self, name: str, seconds: float) -> None:
+        if name not in STAGES:
+            raise ValueError(f"unknown run stage {name!r} (known: {', '.join(STAGES)})")
         self.stages[name] = round(self.stages.get(name, 0.0) + max(seconds, 0.0), 3)
 
     async def finish(self, outcome: str, *, error: str | None = None, **fields: Any) -> dict:

@@ -28,6 +28,9 @@ class InFlight:
         return self.run.elapsed()
 
 
+FAILED_STOPS = frozenset({"host_lock_lost"})
+
+
 @dataclass
 class ProcessorReport:
     """The outcome of `run_processor`."""
@@ -41,13 +44,14 @@ class ProcessorReport:
     released: int = 0
     lease_lost: int = 0
     matches: int = 0
-    stop_reason: str = ""  # drained | max_runtime | signal
+    stop_reason: str = ""  # drained | stopped | max_runtime | SIGTERM/SIGINT | host_lock_lost
     duration: float = 0.0
 
     @property
     def exit_code(self) -> int:
-        """0: the processor stopped the way it was asked to (drained, runtime over, signal)."""
-        return 0
+        """0 when the processor stopped the way it was asked to (drained, runtime over, a signal); 1 when it had
+        to give up on its own (another processor took over this host's lease), so a supervisor sees a failure."""
+        return 1 if self.stop_reason in FAILED_STOPS else 0
 
     def summary(self) -> str:
         return (
