@@ -9,6 +9,7 @@ import pytest
 from fake_gemini import PY_PROFILE, FakeGemini, Scripted, add_postings, add_user, gemini_settings
 
 from scoutly.analysis import analyse_new_postings, budget_snapshot, resume_parked
+from scoutly.analysis.judgements import DryJudgements
 from scoutly.analysis.profile import Profile, update_profile
 
 TITLES = [
@@ -192,7 +193,9 @@ async def test_dry_run_judges_but_writes_nothing(db, fake):
         },
         {"company": "acme", "key": "gh:3", "title": "Chef", "location": "Berlin", "url": "https://x/3"},
     ]
-    outcome = await analyse_new_postings(db, gemini_settings(fake.base_url), {"_id": "acme"}, postings, dry_run=True)
+    outcome = await analyse_new_postings(
+        db, gemini_settings(fake.base_url), {"_id": "acme"}, postings, judgements=DryJudgements()
+    )
     by_title = {m["title"]: m for m in outcome.matches}
     assert set(by_title) == {"Python Developer", "Kubernetes Engineer"}
     assert by_title["Python Developer"]["keyword_hits"] == ["python"] and by_title["Python Developer"]["score"]
@@ -210,7 +213,9 @@ async def test_dry_run_without_key_is_keywords_only(db):
     postings = [
         {"company": "acme", "key": "k1", "title": "Python Developer", "location": "Berlin", "url": "https://x/1"}
     ]
-    outcome = await analyse_new_postings(db, gemini_settings(None), {"_id": "acme"}, postings, dry_run=True)
+    outcome = await analyse_new_postings(
+        db, gemini_settings(None), {"_id": "acme"}, postings, judgements=DryJudgements()
+    )
     assert [(m["title"], m["source"]) for m in outcome.matches] == [("Python Developer", "keyword")]
     assert "GEMINI_API_KEY" in outcome.skipped_reason
     assert await db.matches.count_documents({}) == 0

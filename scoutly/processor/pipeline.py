@@ -13,6 +13,7 @@ from typing import Any
 from loguru import logger
 
 from scoutly.analysis import analyse_new_postings
+from scoutly.analysis.judgements import DryJudgements
 from scoutly.notify import notify_new_matches
 from scoutly.processor.runs import RunRecorder, classify_outcome
 
@@ -115,7 +116,8 @@ async def run_pipeline(
         if run:
             run.stage_name = "analysis"
         t0 = time.monotonic()
-        analysis = await analyse_new_postings(db, settings, company, scrape.new, dry_run=dry_run)
+        judgements = DryJudgements() if dry_run else None  # the dry run's seam: judge, record nothing
+        analysis = await analyse_new_postings(db, settings, company, scrape.new, judgements=judgements)
         _merge_stage_times(run, analysis, fallback="analysis", measured=time.monotonic() - t0)
         result.matches = list(analysis.matches or [])
         result.requests = int(getattr(analysis, "requests", 0) or 0)
