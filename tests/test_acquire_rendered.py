@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers.http_server import LocalServer, Request, Response
+from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer
 from scoutly.config import load_settings
@@ -61,7 +62,7 @@ def company(url: str, **fields) -> dict:
 
 async def test_javascript_listing_uses_the_rendered_strategy(server: LocalServer, db) -> None:
     async with Acquirer(settings(max_detail_fetches=2), max_pages=2) as acquirer:
-        outcome = await acquirer.scrape(db, company(server.url("/js/list.html")))
+        outcome = await scrape(db, acquirer, company(server.url("/js/list.html")))
         assert outcome.strategy == "rendered" and outcome.complete and outcome.found == 12
         assert outcome.new[0]["url"] == server.url("/jobs/0")  # tracking parameter dropped
         assert outcome.new[0]["source"] == "rendered"
@@ -70,21 +71,21 @@ async def test_javascript_listing_uses_the_rendered_strategy(server: LocalServer
         assert await db[POSTINGS].count_documents({"company": "jsco"}) == 12
 
         hits = len(server.hits("/js/list.html"))
-        again = await acquirer.scrape(db, company(server.url("/js/list.html"), strategy="rendered", last_success_at=1))
+        again = await scrape(db, acquirer, company(server.url("/js/list.html"), strategy="rendered", last_success_at=1))
         assert again.strategy == "rendered" and again.new == [] and again.still_open == 12
         assert len(server.hits("/js/list.html")) == hits + 1  # remembered: no static fetch first
 
 
 async def test_paginated_javascript_listing(server: LocalServer, db) -> None:
     async with Acquirer(settings(max_detail_fetches=0)) as acquirer:
-        outcome = await acquirer.scrape(db, company(server.url("/js/paged.html")), dry_run=True)
+        outcome = await scrape(db, acquirer, company(server.url("/js/paged.html")), dry_run=True)
     assert outcome.strategy == "rendered" and outcome.found == 25 and outcome.complete
 
 
 async def test_bounded_lazy_listing_is_incomplete_and_closes_nothing(server: LocalServer, db) -> None:
     async with Acquirer(settings(max_detail_fetches=0)) as acquirer:
-        first = await acquirer.scrape(db, company(server.url("/js/lazy.html?total=45")))
+        first = await scrape(db, acquirer, company(server.url("/js/lazy.html?total=45")))
         assert first.complete and first.found == 45
-        bounded = await acquirer.scrape(db, company(server.url("/js/lazy.html?total=500"), last_success_at=1))
+        bounded = await scrape(db, acquirer, company(server.url("/js/lazy.html?total=500"), last_success_at=1))
     assert not bounded.complete and bounded.errors and bounded.removed == 0
     assert await db[POSTINGS].count_documents({"company": "jsco", "closed_at": None}) >= 45

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers.http_server import LocalServer, Request, Response
+from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer, AcquisitionFailed
 from scoutly.acquire.strategies import strategy_order
@@ -53,7 +54,7 @@ def company(**fields) -> dict:
 async def test_static_listing_with_pages_details_and_baseline(server: LocalServer, db) -> None:
     acme = company(careers_url=server.url("/acme/careers/"))
     async with Acquirer(settings_for(server)) as acquirer:
-        outcome = await acquirer.scrape(db, acme)
+        outcome = await scrape(db, acquirer, acme)
     assert outcome.strategy == "static" and outcome.complete and outcome.baseline
     assert outcome.found == 5 and outcome.errors == []
     titles = [doc["title"] for doc in outcome.new]
@@ -78,7 +79,7 @@ async def test_static_listing_with_pages_details_and_baseline(server: LocalServe
 async def test_second_scrape_reports_changes_and_fetches_details_only_for_new(server: LocalServer, db) -> None:
     acme = company(careers_url=server.url("/acme/careers/"))
     async with Acquirer(settings_for(server)) as acquirer:
-        await acquirer.scrape(db, acme)
+        await scrape(db, acquirer, acme)
         page2 = (SITES / "acme/careers/page/2/index.html").read_text()
         changed = page2.replace(
             '<li class="opening"><a href="/acme/jobs/test-pilot.html">Test Pilot (m/w/d)</a><span>Bremen</span></li>',
@@ -86,7 +87,7 @@ async def test_second_scrape_reports_changes_and_fetches_details_only_for_new(se
         )
         server.route("/acme/careers/page/2/", changed)
         detail_hits_before = len(server.hits("/acme/jobs/propulsion-engineer.html"))
-        outcome = await acquirer.scrape(db, {**acme, "last_success_at": "yesterday"})
+        outcome = await scrape(db, acquirer, {**acme, "last_success_at": "yesterday"})
     assert not outcome.baseline and outcome.complete
     assert [doc["title"] for doc in outcome.new] == ["Quality Engineer"]
     assert outcome.new[0]["baseline"] is False and "ISO 9001" in outcome.new[0]["description"]
@@ -99,13 +100,13 @@ async def test_second_scrape_reports_changes_and_fetches_details_only_for_new(se
 async def test_removal_confirmed_by_a_second_page_listing(server: LocalServer, db) -> None:
     acme = company(careers_url=server.url("/acme/careers/"))
     async with Acquirer(settings_for(server, max_detail_fetches=0, removal_confirmations=2)) as acquirer:
-        await acquirer.scrape(db, acme)
+        await scrape(db, acquirer, acme)
         server.route("/acme/careers/page/2/", "<ul><li><a href='/acme/jobs/plain.html'>Quality Engineer</a></li></ul>")
-        first = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+        first = await scrape(db, acquirer, {**acme, "last_success_at": "x", "strategy": "static"})
         assert (first.removed, first.missing, len(first.new)) == (0, 2, 1)
         pilot = await db[POSTINGS].find_one({"company": "acme", "title": "Test Pilot (m/w/d)"})
         assert pilot["closed_at"] is None and pilot["missed"] == 1
-        second = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+        second = await scrape(db, acquirer, {**acme, "last_success_at": "x", "strategy": "static"})
     assert (second.removed, second.missing, second.new) == (2, 0, [])
     pilot = await db[POSTINGS].find_one({"company": "acme", "title": "Test Pilot (m/w/d)"})
     assert pilot["closed_at"] is not None
@@ -115,13 +116,13 @@ async def test_a_posting_seen_again_before_confirmation_stays_open(server: Local
     acme = company(careers_url=server.url("/acme/careers/"))
     page2 = (SITES / "acme/careers/page/2/index.html").read_text()
     async with Acquirer(settings_for(server, max_detail_fetches=0, removal_confirmations=2)) as acquirer:
-        await acquirer.scrape(db, acme)
+        await scrape(db, acquirer, acme)
         server.route("/acme/careers/page/2/", "<main><p>Nothing here</p></main>")  # page 2 half-loaded once
-        once = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+        once = await scrape(db, acquirer, {**acme, "last_success_at": "x", "strategy": "static"})
         server.route("/acme/careers/page/2/", page2)
-        back = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+        back = await scrape(db, acquirer, {**acme, "last_success_at": "x", "strategy": "static"})
         server.route("/acme/careers/page/2/", "<main><p>Nothing here</p></main>")
-        again = await acquirer.scrape(db, {**acme, "last_success_at": "x", "strategy": "static"})
+        again = await scrape(db, acquirer, {**acme, "last_success_at": "x", "strategy": "static"})
     assert (once.missing, once.removed) == (2, 0)
     assert (back.missing, back.removed, back.still_open) == (0, 0, 5)
     assert (again.missing, again.removed) == (2, 0)  # the count started over
@@ -130,7 +131,7 @@ async def test_a_posting_seen_again_before_confirmation_stays_open(server: Local
 
 async def test_dry_run_writes_nothing(server: LocalServer, db) -> None:
     async with Acquirer(settings_for(server)) as acquirer:
-        outcome = await acquirer.scrape(db, company(careers_url=server.url("/acme/careers/")), dry_run=True)
+        outcome = await scrape(db, acquirer, company(careers_url=server.url("/acme/careers/")), dry_run=True)
     assert len(outcome.new) == 5 and all("_id" not in doc for doc in outcome.new)
     assert await db[POSTINGS].count_documents({}) == 0
 
@@ -142,7 +143,7 @@ async def test_greenhouse_hint_uses_the_feed(server: LocalServer, db, corpus: Pa
         server.route(f"/greenhouse/v1/boards/catawiki/jobs/{job['id']}", job)
     catawiki = company(_id="catawiki", careers_url=server.url("/nowhere"), ats="greenhouse", ats_token="catawiki")
     async with Acquirer(settings_for(server)) as acquirer:
-        outcome = await acquirer.scrape(db, catawiki)
+        outcome = await scrape(db, acquirer, catawiki)
         assert outcome.strategy == "greenhouse" and outcome.found == 50 and len(outcome.new) == 50
         assert all(doc["key"].startswith("greenhouse:") and doc["description"] for doc in outcome.new)
         assert server.hits("/nowhere") == []  # the cheaper strategy worked: the page was never fetched
@@ -150,7 +151,7 @@ async def test_greenhouse_hint_uses_the_feed(server: LocalServer, db, corpus: Pa
         shrunk = copy.deepcopy(feed)
         shrunk["jobs"] = shrunk["jobs"][1:]
         server.route("/greenhouse/v1/boards/catawiki/jobs", shrunk)
-        again = await acquirer.scrape(db, {**catawiki, "strategy": "greenhouse", "last_success_at": "x"})
+        again = await scrape(db, acquirer, {**catawiki, "strategy": "greenhouse", "last_success_at": "x"})
     assert again.new == [] and again.removed == 1 and again.found == 49
 
 
@@ -168,7 +169,7 @@ async def test_greenhouse_baseline_details_in_one_request(server: LocalServer, d
     server.handler("/greenhouse/v1/boards/catawiki/jobs", answer)
     catawiki = company(_id="catawiki", careers_url=server.url("/nowhere"), ats="greenhouse", ats_token="catawiki")
     async with Acquirer(settings_for(server)) as acquirer:
-        outcome = await acquirer.scrape(db, catawiki)
+        outcome = await scrape(db, acquirer, catawiki)
     assert len(outcome.new) == 50 and all(doc["description"] and doc["department"] for doc in outcome.new)
     assert [r.query for r in server.hits("/greenhouse/v1/boards/catawiki/jobs")] == [{}, {"content": ["true"]}]
 
@@ -176,7 +177,7 @@ async def test_greenhouse_baseline_details_in_one_request(server: LocalServer, d
 async def test_board_embedded_in_page_is_read_from_its_feed(server: LocalServer, db, corpus: Path) -> None:
     server.route("/greenhouse/v1/boards/embedco/jobs", json.loads((corpus / "greenhouse/airbnb.json").read_text()))
     async with Acquirer(settings_for(server, max_detail_fetches=0)) as acquirer:  # its URLs are not on 127.0.0.1
-        outcome = await acquirer.scrape(db, company(_id="embedco", careers_url=server.url("/embedco/careers.html")))
+        outcome = await scrape(db, acquirer, company(_id="embedco", careers_url=server.url("/embedco/careers.html")))
     assert outcome.strategy == "greenhouse" and outcome.found == 189
 
 
@@ -193,7 +194,7 @@ async def test_a_stray_link_to_another_board_is_not_followed(server: LocalServer
         "/lever/v0/postings/partner", [{"id": "p1", "text": "Partner Engineer", "hostedUrl": "https://x.io/p1"}]
     )
     async with Acquirer(settings_for(server, max_detail_fetches=0)) as acquirer:
-        outcome = await acquirer.scrape(db, company(careers_url=server.url("/acme/mixed")), dry_run=True)
+        outcome = await scrape(db, acquirer, company(careers_url=server.url("/acme/mixed")), dry_run=True)
     assert outcome.strategy == "static" and outcome.found == 2
     assert server.hits("/lever/v0/postings/partner") == []
 
@@ -212,7 +213,7 @@ async def test_workday_hint_paginates(server: LocalServer, db, corpus: Path) -> 
         _id="gravel", careers_url=server.url("/gravel/Careers"), ats="workday", ats_token="gravelstone/Careers"
     )
     async with Acquirer(settings_for(server, max_detail_fetches=0)) as acquirer:
-        outcome = await acquirer.scrape(db, gravel)
+        outcome = await scrape(db, acquirer, gravel)
     assert outcome.strategy == "workday" and outcome.found == 36 and outcome.complete
     assert outcome.new[0]["url"].startswith(server.url("/gravel/Careers/job/"))
     assert any("not fetched" in note for note in outcome.notes)
@@ -222,7 +223,7 @@ async def test_every_strategy_failing_raises_and_writes_nothing(server: LocalSer
     server.route("/gone", "nope", status=404)
     async with Acquirer(settings_for(server)) as acquirer:
         with pytest.raises(AcquisitionFailed, match=r"static: .*HTTP 404.*rendered: browser"):
-            await acquirer.scrape(db, company(careers_url=server.url("/gone")))
+            await scrape(db, acquirer, company(careers_url=server.url("/gone")))
     assert await db[POSTINGS].count_documents({}) == 0
     assert len(server.hits("/gone")) == 1  # a 4xx is not retried
 
@@ -236,16 +237,16 @@ async def test_server_error_is_retried_then_reported(server: LocalServer, db) ->
         ],
     )
     async with Acquirer(settings_for(server)) as acquirer:
-        outcome = await acquirer.scrape(db, company(careers_url=server.url("/flaky")))
+        outcome = await scrape(db, acquirer, company(careers_url=server.url("/flaky")))
     assert outcome.strategy == "static" and outcome.found == 2
 
 
 async def test_empty_page_never_closes_known_postings(server: LocalServer, db) -> None:
     acme = company(careers_url=server.url("/acme/careers/"))
     async with Acquirer(settings_for(server)) as acquirer:
-        await acquirer.scrape(db, acme)
+        await scrape(db, acquirer, acme)
         server.route("/acme/careers/", "<html><body><h1>Careers</h1><p>Loading…</p></body></html>")
-        outcome = await acquirer.scrape(db, {**acme, "last_success_at": "x"})
+        outcome = await scrape(db, acquirer, {**acme, "last_success_at": "x"})
     assert outcome.found == 0 and not outcome.complete and outcome.removed == 0
     assert any("keeping 5 open" in error for error in outcome.errors)
     assert await db[POSTINGS].count_documents({"closed_at": None}) == 5
@@ -256,15 +257,15 @@ async def test_huge_and_non_html_careers_pages_are_refused(server: LocalServer, 
     server.route("/pdf", b"%PDF-1.4", content_type="application/pdf")
     async with Acquirer(settings_for(server)) as acquirer:
         with pytest.raises(AcquisitionFailed, match="byte limit"):
-            await acquirer.scrape(db, company(careers_url=server.url("/huge")))
+            await scrape(db, acquirer, company(careers_url=server.url("/huge")))
         with pytest.raises(AcquisitionFailed, match="content type"):
-            await acquirer.scrape(db, company(careers_url=server.url("/pdf")))
+            await scrape(db, acquirer, company(careers_url=server.url("/pdf")))
 
 
 async def test_redirected_careers_page_resolves_links_against_the_final_url(server: LocalServer, db) -> None:
     server.redirect("/jobs", "/acme/careers/", status=301)
     async with Acquirer(settings_for(server)) as acquirer:
-        outcome = await acquirer.scrape(db, company(careers_url=server.url("/jobs")), dry_run=True)
+        outcome = await scrape(db, acquirer, company(careers_url=server.url("/jobs")), dry_run=True)
     assert outcome.found == 5 and outcome.new[0]["url"].startswith(server.url("/acme/jobs/"))
 
 
@@ -272,7 +273,7 @@ async def test_failing_detail_pages_stop_after_three_per_site(server: LocalServe
     rows = "".join(f'<li class="job"><a href="/missing/{n}-engineer">Engineer {n}</a></li>' for n in range(8))
     server.route("/list", f"<ul>{rows}</ul>")
     async with Acquirer(settings_for(server)) as acquirer:
-        outcome = await acquirer.scrape(db, company(careers_url=server.url("/list")))
+        outcome = await scrape(db, acquirer, company(careers_url=server.url("/list")))
     assert outcome.found == 8 and outcome.complete and len(outcome.new) == 8
     assert sum(1 for r in server.requests if r.path.startswith("/missing/")) == 3
     assert any("5 new postings not fetched" in note for note in outcome.notes)
@@ -282,7 +283,7 @@ async def test_slow_careers_page_times_out(server: LocalServer, db) -> None:
     server.route("/slow", "late", delay=3)
     async with Acquirer(settings_for(server, fetch_timeout_s=1)) as acquirer:
         with pytest.raises(AcquisitionFailed, match="within 1s"):
-            await acquirer.scrape(db, company(careers_url=server.url("/slow")))
+            await scrape(db, acquirer, company(careers_url=server.url("/slow")))
 
 
 async def test_invalid_selector_is_an_input_error(server: LocalServer, db) -> None:
@@ -291,7 +292,7 @@ async def test_invalid_selector_is_an_input_error(server: LocalServer, db) -> No
     acme = company(careers_url=server.url("/acme/careers/"), selectors={"job_link": "a[[["})
     async with Acquirer(settings_for(server)) as acquirer:
         with pytest.raises(InputError, match="not a valid CSS selector"):
-            await acquirer.scrape(db, acme)
+            await scrape(db, acquirer, acme)
 
 
 def test_strategy_order() -> None:
@@ -315,10 +316,10 @@ async def test_fallback_strategy_recognises_known_postings_by_url(server: LocalS
     server.route("/co/careers/", f"<ul>{page}</ul>")
     co = company(_id="co", careers_url=server.url("/co/careers/"), ats="greenhouse", ats_token="co")
     async with Acquirer(settings_for(server, max_detail_fetches=0)) as acquirer:
-        first = await acquirer.scrape(db, co)
+        first = await scrape(db, acquirer, co)
         assert first.strategy == "greenhouse" and len(first.new) == 2
         server.route("/greenhouse/v1/boards/co/jobs", {"status": 404}, status=404)  # the feed goes away
-        second = await acquirer.scrape(db, {**co, "strategy": "greenhouse", "last_success_at": "x"})
+        second = await scrape(db, acquirer, {**co, "strategy": "greenhouse", "last_success_at": "x"})
     assert second.strategy == "static" and second.found == 2
     assert second.new == [] and second.removed == 0 and second.still_open == 2
     assert any("greenhouse:co feed" in note and "HTTP 404" in note for note in second.notes)
@@ -328,12 +329,12 @@ async def test_fallback_strategy_recognises_known_postings_by_url(server: LocalS
 async def test_change_of_source_closes_nothing_until_confirmed(server: LocalServer, db) -> None:
     acme = company(careers_url=server.url("/acme/careers/"))
     async with Acquirer(settings_for(server, max_detail_fetches=0)) as acquirer:
-        await acquirer.scrape(db, acme)
+        await scrape(db, acquirer, acme)
         server.route("/acme/careers/", "<ul><li><a href='/acme/jobs/plain.html'>Quality Engineer</a></li></ul>")
-        changed = await acquirer.scrape(db, {**acme, "strategy": "rendered", "last_success_at": "x"})
+        changed = await scrape(db, acquirer, {**acme, "strategy": "rendered", "last_success_at": "x"})
         assert changed.strategy == "static" and not changed.complete and changed.removed == 0
         assert "instead of rendered" in changed.errors[0]
-        confirmed = await acquirer.scrape(db, {**acme, "strategy": "static", "last_success_at": "x"})
+        confirmed = await scrape(db, acquirer, {**acme, "strategy": "static", "last_success_at": "x"})
     assert confirmed.complete and confirmed.removed == 5
 
 
@@ -345,7 +346,7 @@ async def test_concurrent_scrapes_share_politeness_per_domain(server: LocalServe
     async with Acquirer(settings_for(server, politeness_delay_s=0.2, max_detail_fetches=0)) as acquirer:
         started = time.monotonic()
         outcomes = await asyncio.gather(
-            *(acquirer.scrape(db, company(_id=slug, careers_url=server.url("/acme/careers/"))) for slug in slugs)
+            *(scrape(db, acquirer, company(_id=slug, careers_url=server.url("/acme/careers/"))) for slug in slugs)
         )
         elapsed = time.monotonic() - started
     assert [o.found for o in outcomes] == [5] * 5 and all(o.baseline for o in outcomes)

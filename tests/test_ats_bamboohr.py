@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers.http_server import LocalServer
+from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer
 from scoutly.acquire.ats import ats_key_for_url, bamboohr, boards_in_page, detect_board
@@ -87,6 +88,6 @@ async def test_page_linking_to_bamboohr_is_read_from_the_feed(server: LocalServe
         politeness_delay_s=0, max_detail_fetches=1, ats_api_overrides={"bamboohr": server.url("/bamboohr")}
     )
     async with Acquirer(settings) as acquirer:
-        outcome = await acquirer.scrape(db, {"_id": "blueorchard", "careers_url": server.url("/careers/")})
+        outcome = await scrape(db, acquirer, {"_id": "blueorchard", "careers_url": server.url("/careers/")})
     assert outcome.strategy == "bamboohr" and outcome.found == 3
     assert outcome.new[0]["description"] == "Measure impact.\n\nReports"

@@ -1,13 +1,13 @@
-"""Diff (scoutly/acquire/diff.py) and its persistence (scoutly/postings.py)."""
+"""Diff (scoutly/postings/diff.py) and its persistence (scoutly/postings/store.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from scoutly.acquire.diff import diff_postings
 from scoutly.acquire.models import PostingFound
 from scoutly.acquire.urls import url_key
-from scoutly.postings import known_postings, record_listing
+from scoutly.postings.diff import diff_postings
+from scoutly.postings.store import known_postings, record_listing
 from scoutly.storage.indexes import POSTINGS
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -44,7 +44,7 @@ def test_page_listings_confirm_a_removal() -> None:
 
 
 async def test_misses_are_recorded_idempotently_and_reset_when_seen(db) -> None:
-    from scoutly.postings import known_state
+    from scoutly.postings.store import known_state
 
     await record_listing(db, "acme", diff_postings([p("a"), p("b")], {}, complete=True), baseline=True, now=T0)
     state = await known_state(db, "acme")

@@ -183,8 +183,11 @@ class CrashOnce:
     async def __aexit__(self, *exc: Any) -> None:
         await self.inner.__aexit__(*exc)
 
-    async def scrape(self, db: Any, company: dict, **kwargs: Any) -> Any:
-        task = asyncio.create_task(self.inner.scrape(db, company, **kwargs))
+    async def describe_new(self, listing: Any, new: list) -> list[str]:
+        return await self.inner.describe_new(listing, new)
+
+    async def listing(self, company: dict) -> Any:
+        task = asyncio.create_task(self.inner.listing(company))
         if company["_id"] == self.slug and not self.crashed:
             deadline = time.monotonic() + 15
             while not task.done() and time.monotonic() < deadline:

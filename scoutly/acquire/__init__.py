@@ -1,27 +1,22 @@
-"""Acquisition: a company's current postings and what changed since the last look.
+"""Acquisition: a company's current postings, as read from the web. It stores nothing (see `scoutly.postings`).
 
     async with Acquirer(settings) as acquirer:
-        outcome = await acquirer.scrape(db, company)          # listing → details of new postings → diff → upserts
+        listing = await acquirer.listing(company)                      # cheapest strategy that works
+        notes = await acquirer.describe_new(listing, new_postings)      # details of the postings that are new
 
 The listing comes from the cheapest strategy that works (ATS feed → static HTML → rendered page; see
-`strategies`); details are fetched for NEW postings only (bounded per scrape); the diff closes postings only
-from a complete listing; the first scrape of a company is its baseline.
+`strategies`); details are fetched for the postings the caller says are new (bounded per scrape).
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import httpx
-from loguru import logger
 
 from scoutly.acquire.ats import VENDORS, describe, describe_many
 from scoutly.acquire.details import extract_details
-from scoutly.acquire.diff import PostingDiff, diff_postings
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.strategies import (
@@ -33,36 +28,14 @@ from scoutly.acquire.strategies import (
     read_listing,
 )
 from scoutly.acquire.urls import domain
-from scoutly.clock import utcnow
-from scoutly.postings import known_state, new_posting_doc, record_listing
 
-__all__ = ["Acquirer", "AcquisitionFailed", "PostingFound", "ScrapeOutcome"]
+__all__ = ["PAGE_STRATEGIES", "Acquirer", "AcquisitionFailed", "Listing", "PostingFound"]
 
 PAGE_STRATEGIES = (STATIC, RENDERED)
 MAX_DETAIL_FAILURES = 3
 MAX_RENDERED_DETAILS = 10  # detail pages rendered by Chromium per scrape (each costs seconds on a Pi)
 MIN_DESCRIPTION_CHARS = 200  # a plain page with less text than this is taken for a JavaScript shell
 BULK_DETAILS_FROM = 5  # more new postings than this: a vendor's bulk detail request, where there is one
-
-
-@dataclass
-class ScrapeOutcome:
-    """One scrape of one company (see docs/ARCHITECTURE.md)."""
-
-    strategy: str | None
-    complete: bool
-    found: int
-    new: list[dict] = field(default_factory=list)  # posting documents (with _id unless dry_run)
-    removed: int = 0
-    baseline: bool = False
-    errors: list[str] = field(default_factory=list)  # what made the listing incomplete
-    notes: list[str] = field(default_factory=list)  # warnings that did not (e.g. a detail page that failed)
-    postings: list[PostingFound] = field(default_factory=list)  # the whole listing
-    still_open: int = 0
-    reopened: int = 0
-    missing: int = 0  # open postings absent from this page listing, not closed yet (settings.removal_confirmations)
-    removed_keys: list[str] = field(default_factory=list)
-    stages: dict[str, float] = field(default_factory=dict)  # seconds: listing, details, diff
 
 
 class Acquirer:
@@ -134,83 +107,14 @@ class Acquirer:
         """The company's current listing (no database access). Raises `AcquisitionFailed`."""
         return await read_listing(self._context(), company)
 
-    async def scrape(
-        self, db: Any, company: dict, *, dry_run: bool = False, now: datetime | None = None
-    ) -> ScrapeOutcome:
-        """Listing (cheapest strategy that works) → details of NEW postings → diff → postings upserts.
-
-        `dry_run` reads the database but writes nothing. Raises `AcquisitionFailed` when no strategy could
-        read the listing at all (the job is retried later); a partial listing gives `complete=False`.
-        """
-        now = now or utcnow()
-        slug = company["_id"]
-        stages: dict[str, float] = {}
-        started = time.monotonic()
-        listing = await self.listing(company)
-        stages["listing"] = time.monotonic() - started
-
-        state = await known_state(db, slug)
-        known = state.open
-        baseline = not known and company.get("last_success_at") is None
-        complete = listing.complete
-        errors = list(listing.errors)
-        still_open_count = sum(known.values())
-        remembered = company.get("strategy")
-        if not listing.postings and still_open_count and listing.strategy in PAGE_STRATEGIES:
-            complete = False  # an empty page is more likely broken than a company with no jobs at all
-            errors.append(f"{slug}: the careers page shows no postings; keeping {still_open_count} open ones")
-        elif complete and still_open_count and remembered and listing.strategy != remembered:
-            complete = False  # a fallback may see less than the usual source: close nothing until it is confirmed
-            errors.append(
-                f"{slug}: read by {listing.strategy} instead of {remembered}; nothing closed on this change of source"
-            )
-        diff = diff_postings(
-            listing.postings,
-            known,
-            complete=complete,
-            known_urls=state.urls,
-            missed=state.missed,
-            confirm_after=1 if listing.strategy in VENDORS else self.settings.removal_confirmations,
-        )
-
-        started = time.monotonic()
-        notes = list(listing.notes) + await self._describe_new(company, listing, diff)
-        for note in notes:
-            logger.info("{}: {}", slug, note)
-        stages["details"] = time.monotonic() - started
-
-        started = time.monotonic()
-        if dry_run:
-            new_docs = [new_posting_doc(slug, posting, baseline=baseline, now=now) for posting in diff.new]
-            removed = len(diff.removed)
-        else:
-            recorded = await record_listing(db, slug, diff, baseline=baseline, now=now)
-            new_docs, removed = recorded.new, recorded.removed
-        stages["diff"] = time.monotonic() - started
-        return ScrapeOutcome(
-            strategy=listing.strategy,
-            complete=complete,
-            found=len(listing.postings),
-            new=new_docs,
-            removed=removed,
-            baseline=baseline,
-            errors=errors,
-            notes=notes,
-            postings=listing.postings,
-            still_open=len(diff.still_open),
-            reopened=len(diff.reopened),
-            missing=len(diff.missing),
-            removed_keys=list(diff.removed),
-            stages=stages,
-        )
-
     # --- details ----------------------------------------------------------------------------------------------
-    async def _describe_new(self, company: dict, listing: Listing, diff: PostingDiff) -> list[str]:
-        """Fill location/description of new postings (bounded); returns notes for the ones that failed."""
+    async def describe_new(self, listing: Listing, new: list[PostingFound]) -> list[str]:
+        """Fill location/description of the `new` postings of `listing` in place (bounded); returns notes for the
+        ones that failed."""
         notes: list[str] = []
         budget = self.settings.max_detail_fetches
         board = listing.board if listing.strategy in VENDORS else None
-        wanted = [posting for posting in diff.new if not posting.description and posting.url]
+        wanted = [posting for posting in new if not posting.description and posting.url]
         if board is not None and len(wanted) > BULK_DETAILS_FROM and budget > 0:
             try:
                 if await describe_many(self.http, board, wanted, self.settings.ats_api_overrides) is not None:
@@ -219,7 +123,7 @@ class Acquirer:
                 notes.append(f"details of {len(wanted)} new postings in one request: {exc}")
         skipped = renders = 0
         failures: dict[str, int] = {}  # per domain: after MAX_DETAIL_FAILURES the domain is left alone
-        for posting in diff.new:
+        for posting in new:
             if posting.description or not posting.url:
                 continue
             host = domain(posting.url)

@@ -13,11 +13,7 @@ from scoutly.cli.common import console, open_db, run
 from scoutly.config import get_settings
 from scoutly.errors import InputError
 from scoutly.logging import setup_from_settings
-from scoutly.storage import connect
 from scoutly.storage.indexes import COMPANIES, POSTINGS
-from scoutly.storage.memory import forget_memory_client
-
-ADHOC_DB = "mongomock://scoutly-scrape-adhoc/adhoc"
 
 
 def scrape_command(
@@ -51,6 +47,7 @@ async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[A
     """The scrape outcome and the titles of the postings it closes (or would close)."""
     from scoutly.acquire import Acquirer, AcquisitionFailed
     from scoutly.companies import mark_scraped
+    from scoutly.postings.observe import observe
 
     async with open_db(settings) as mongo:
         doc = await mongo.db[COMPANIES].find_one({"_id": slug})
@@ -58,7 +55,13 @@ async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[A
             raise InputError(f"company {slug!r}: unknown company (add it with `scoutly seed companies`)")
         async with Acquirer(settings) as acquirer:
             try:
-                outcome = await acquirer.scrape(mongo.db, doc, dry_run=dry_run)
+                outcome = await observe(
+                    mongo.db,
+                    acquirer,
+                    doc,
+                    removal_confirmations=settings.removal_confirmations,
+                    dry_run=dry_run,
+                )
             except AcquisitionFailed:
                 if not dry_run:
                     await mark_scraped(mongo.db, slug, success=False, strategy=None)
@@ -71,15 +74,14 @@ async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[A
 
 
 async def _scrape_url(settings: Any, url: str) -> Any:
-    """An ad-hoc page: scraped against an empty in-memory database, so nothing real is read or written."""
+    """An ad-hoc page: read with no database at all (everything is new, nothing is written)."""
     from scoutly.acquire import Acquirer
+    from scoutly.postings.observe import observe
 
-    mongo = await connect(ADHOC_DB)
-    try:
-        async with Acquirer(settings) as acquirer:
-            return await acquirer.scrape(mongo.db, {"_id": "adhoc", "careers_url": url}, dry_run=True)
-    finally:
-        forget_memory_client(ADHOC_DB)
+    async with Acquirer(settings) as acquirer:
+        return await observe(
+            None, acquirer, {"_id": "adhoc", "careers_url": url}, removal_confirmations=1, dry_run=True
+        )
 
 
 def _as_dict(outcome: Any, *, dry_run: bool) -> dict:

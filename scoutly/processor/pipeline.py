@@ -15,6 +15,7 @@ from loguru import logger
 from scoutly.analysis import analyse_new_postings
 from scoutly.analysis.judgements import DryJudgements
 from scoutly.notify import notify_new_matches
+from scoutly.postings.observe import observe
 from scoutly.processor.runs import RunRecorder, classify_outcome
 
 
@@ -93,7 +94,9 @@ async def run_pipeline(
     if run:
         run.stage_name = "acquire"
     t0 = time.monotonic()
-    scrape = await acquirer.scrape(db, company, dry_run=dry_run)
+    scrape = await observe(
+        db, acquirer, company, removal_confirmations=settings.removal_confirmations, dry_run=dry_run
+    )
     _merge_stage_times(run, scrape, fallback="acquire", measured=time.monotonic() - t0, parts=("listing", "details"))
     result.strategy = scrape.strategy
     result.complete = bool(scrape.complete)

@@ -12,7 +12,6 @@ from pymongo.errors import ConfigurationError, PyMongoError
 from scoutly.errors import DatabaseUnavailable
 from scoutly.redact import redact
 from scoutly.storage.indexes import ensure_indexes
-from scoutly.storage.memory import memory_client, memory_database_name
 
 DEFAULT_DATABASE = "scoutly"
 
@@ -43,6 +42,8 @@ async def connect(
     Raises `DatabaseUnavailable` with a one-line, password-free message when MongoDB is not reachable.
     """
     if uri.startswith("mongomock://"):
+        from scoutly.storage.memory import memory_client, memory_database_name  # the double: only when asked for
+
         client = memory_client(uri)
         db = client[memory_database_name(uri)]
     else:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from scoutly import queue
+from scoutly.acquire.models import Listing, PostingFound
 from scoutly.clock import utcnow
 from scoutly.config import Settings
 from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
@@ -71,11 +71,18 @@ async def seed_jobs(db: Any, slugs: list[str], **kwargs: Any) -> None:
     assert result.enqueued == len(slugs), result
 
 
+def _three_postings(slug: str) -> list[PostingFound]:
+    return [
+        PostingFound(key=f"{slug}-{n}", title=f"Role {n}", url=f"https://{slug}.example/jobs/{n}") for n in (1, 2, 3)
+    ]
+
+
 @dataclass
 class ScriptedAcquirer:
     """Stands in for `scoutly.acquire.Acquirer`: per-slug behaviour, concurrency and lifecycle recorded.
 
-    behaviour[slug]: seconds to take (float), an exception instance to raise, or a callable(company) → outcome.
+    behaviour[slug]: seconds to take (float), an exception instance to raise, or a callable(company) → listing.
+Otherwise the listing has three postings (empty when a callable returns no listing).
     """
 
     behaviour: dict[str, Any] = field(default_factory=dict)
@@ -97,7 +104,7 @@ class ScriptedAcquirer:
     async def __aexit__(self, *exc: object) -> None:
         self.closed = True
 
-    async def scrape(self, db: Any, company: dict, *, dry_run: bool = False, now: Any = None) -> Any:
+    async def listing(self, company: dict) -> Listing:
         slug = company["_id"]
         self.calls.append(slug)
         self.in_flight += 1
@@ -109,10 +116,12 @@ class ScriptedAcquirer:
                 await asyncio.sleep(0.01)
                 raise action
             if callable(action):
-                return await action(company)
+                result = await action(company)
+                return result if isinstance(result, Listing) else Listing("static")
             await asyncio.sleep(float(action))
-            return SimpleNamespace(
-                strategy="static", complete=True, found=3, new=[], removed=0, baseline=False, errors=[]
-            )
+            return Listing("static", postings=_three_postings(slug))
         finally:
             self.in_flight -= 1
+
+    async def describe_new(self, listing: Listing, new: list[PostingFound]) -> list[str]:
+        return []

@@ -1,4 +1,4 @@
-"""The `postings` collection: what acquisition found, persisted as upserts on the unique (company, key).
+"""Storage of postings (the `postings` collection): what acquisition found, as upserts on the unique (company, key).
 
 - `known_postings` — key → open? for a company (what the diff compares against);
 - `known_state` — the same plus URL keys and miss counts, in one query;
@@ -15,10 +15,10 @@ from typing import Any
 
 from pymongo import UpdateOne
 
-from scoutly.acquire.diff import PostingDiff
 from scoutly.acquire.models import PostingFound
 from scoutly.acquire.urls import url_key
 from scoutly.clock import utcnow
+from scoutly.postings.diff import PostingDiff
 from scoutly.storage.indexes import POSTINGS
 
 # Listing fields refreshed on every sighting when the listing knows them (a missing value never erases one).
