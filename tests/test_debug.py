@@ -15,9 +15,9 @@ from helpers.processor import ScriptedAcquirer, fast_settings, seed_jobs
 from scoutly import queue
 from scoutly.clock import utcnow
 from scoutly.config import Settings
+from scoutly.ops.doctor import check_chromium, check_disk, check_gemini, check_mongodb, run_doctor
+from scoutly.ops.repair import requeue_dead, reset_stuck
 from scoutly.processor import run_processor
-from scoutly.processor.doctor import check_chromium, check_disk, check_gemini, check_mongodb, run_doctor
-from scoutly.processor.maintenance import requeue_dead, reset_stuck
 from scoutly.storage.indexes import ANALYSES, MATCHES, POSTINGS, QUEUE, RUNS
 from scoutly.storage.memory import forget_memory_client
 from tests.helpers.cli import on_db, run_cli

@@ -25,10 +25,10 @@ from scoutly.acquire import Acquirer
 from scoutly.analysis.profile import update_profile
 from scoutly.config import Settings
 from scoutly.errors import DatabaseUnavailable
+from scoutly.ops.status import gather_status
 from scoutly.processor import Processor, ProcessorReport, run_processor
 from scoutly.seeding import seed_rows
 from scoutly.seeding.readers import Row
-from scoutly.status_report import gather_status
 from scoutly.storage.indexes import ANALYSES, MATCHES, QUEUE, RUNS, USERS
 from scoutly.trial.catalog import load_catalog
 from scoutly.trial.server import SampleSiteServer

@@ -9,7 +9,7 @@ import logging as std_logging
 import pytest
 from loguru import logger
 
-from scoutly.logging import setup_logging
+from scoutly.log_setup import setup_logging
 from scoutly.redact import register_secret
 
 GEMINI_KEY = "AIzaSyD-THIS_IS_A_FAKE_KEY_1234567890"

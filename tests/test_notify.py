@@ -14,7 +14,7 @@ from loguru import logger
 
 from scoutly.clock import utcnow
 from scoutly.errors import InputError
-from scoutly.logging import setup_logging
+from scoutly.log_setup import setup_logging
 from scoutly.notify import notify_new_matches
 from scoutly.notify.message import MatchItem, build_message, reasons_of
 from scoutly.notify.subscriptions import add_url, remove_url, set_mode

@@ -9,9 +9,9 @@ from helpers.processor import fast_settings, seed_jobs
 
 from scoutly import queue
 from scoutly.clock import utcnow
-from scoutly.processor.health import gather_operations
+from scoutly.ops.health import gather_operations
+from scoutly.ops.status import gather_status
 from scoutly.processor.lock import record_heartbeat
-from scoutly.status_report import gather_status
 from scoutly.storage.indexes import COMPANIES, GEMINI_BUDGET, MATCHES
 
 LEASE = timedelta(seconds=60)

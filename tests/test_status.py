@@ -7,7 +7,7 @@ from datetime import timedelta
 from scoutly import queue, scheduling
 from scoutly.clock import utcnow
 from scoutly.companies import mark_scraped, tracked_companies
-from scoutly.status_report import gather_status
+from scoutly.ops.status import gather_status
 
 
 async def seed(db) -> None:

@@ -17,9 +17,9 @@ from scoutly.clock import as_utc
 from scoutly.companies import mark_scraped
 from scoutly.config import get_settings
 from scoutly.errors import InputError
-from scoutly.logging import setup_from_settings
-from scoutly.processor.doctor import run_doctor
-from scoutly.processor.maintenance import requeue_dead, reset_stuck
+from scoutly.log_setup import setup_from_settings
+from scoutly.ops.doctor import run_doctor
+from scoutly.ops.repair import requeue_dead, reset_stuck
 from scoutly.processor.pipeline import run_pipeline
 from scoutly.processor.runs import job_history
 from scoutly.storage.indexes import COMPANIES, QUEUE

@@ -8,7 +8,7 @@ import typer
 
 from scoutly.cli.common import run
 from scoutly.config import get_settings
-from scoutly.logging import setup_from_settings
+from scoutly.log_setup import setup_from_settings
 from scoutly.processor import run_processor
 from scoutly.processor.durations import parse_duration
 

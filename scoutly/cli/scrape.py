@@ -12,7 +12,7 @@ from rich.table import Table
 from scoutly.cli.common import console, open_db, run
 from scoutly.config import get_settings
 from scoutly.errors import InputError
-from scoutly.logging import setup_from_settings
+from scoutly.log_setup import setup_from_settings
 from scoutly.storage.indexes import COMPANIES, POSTINGS
 
 

@@ -12,9 +12,9 @@ from rich.table import Table
 
 from scoutly.cli.common import console, open_db, run
 from scoutly.config import get_settings
+from scoutly.ops.health import Operations
+from scoutly.ops.status import StatusReport, gather_status
 from scoutly.processor.durations import format_duration
-from scoutly.processor.health import Operations
-from scoutly.status_report import StatusReport, gather_status
 
 
 def _when(value: datetime | None, now: datetime) -> str:

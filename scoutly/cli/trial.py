@@ -10,7 +10,7 @@ from rich.console import Console
 from scoutly.cli.common import console, err_console, interactive, run
 from scoutly.cli.status import render as render_status
 from scoutly.config import get_settings
-from scoutly.logging import setup_logging
+from scoutly.log_setup import setup_logging
 
 PLAIN_WIDTH = 160
 

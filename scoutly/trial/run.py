@@ -20,10 +20,10 @@ from scoutly import queue
 from scoutly.analysis.profile import update_profile
 from scoutly.clock import utcnow
 from scoutly.config import Settings
+from scoutly.ops.status import gather_status
 from scoutly.processor import ProcessorReport, run_processor
 from scoutly.seeding import SeedReport, seed_rows
 from scoutly.seeding.readers import Row
-from scoutly.status_report import gather_status
 from scoutly.storage import connect
 from scoutly.storage.indexes import COMPANIES, MATCHES, POSTINGS, RUNS
 from scoutly.storage.memory import forget_memory_client

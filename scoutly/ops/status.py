@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from scoutly import scheduling
 from scoutly.clock import utcnow
 from scoutly.companies import tracked_companies
-from scoutly.processor.health import Operations, gather_operations
+from scoutly.ops.health import Operations, gather_operations
 from scoutly.queue import queue_counts
 from scoutly.storage.indexes import COMPANIES, QUEUE, TRACKINGS, USERS
 
@@ -56,7 +56,7 @@ async def gather_status(
     db: Any, *, now: datetime | None = None, limit: int = 10, settings: Any = None
 ) -> StatusReport:
     """Everything the first status report shows, in a constant number of queries; with `settings`, also the
-    operational sections (scoutly/processor/health.py)."""
+    operational sections (scoutly/ops/health.py)."""
     now = now or utcnow()
     tracked = await tracked_companies(db)
     live = {
