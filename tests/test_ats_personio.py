@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from helpers.http_server import LocalServer
+from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer
 from scoutly.acquire.ats import AtsBoard, ats_key_for_url, board_from_hint, detect_board, personio
@@ -75,6 +76,6 @@ async def test_page_linking_to_personio_is_read_from_the_feed(server: LocalServe
     server.route("/karriere/", f"<main><ul>{links}</ul></main>")
     settings = load_settings(politeness_delay_s=0, ats_api_overrides={"personio": server.url("/personio")})
     async with Acquirer(settings) as acquirer:
-        outcome = await acquirer.scrape(db, {"_id": "muster", "careers_url": server.url("/karriere/")})
+        outcome = await scrape(db, acquirer, {"_id": "muster", "careers_url": server.url("/karriere/")})
     assert outcome.strategy == "personio" and outcome.found == 2
     assert outcome.new[0]["description"].startswith("Aufgaben")
