@@ -65,7 +65,7 @@ def test_notify_commands(scoutly, db_uri):
         assert (code, out.strip()) == (0, "added"), err
         code, out, _ = scoutly("notify", "list")
         assert code == 0 and "ana@example.org" in out and "digest" in out and "Secret-Token" not in out
-        code, out, _ = scoutly("notify")  # run mode only: Ana waits for her digest
+        code, out, _ = scoutly("notify", "send")  # run mode only: Ana waits for her digest
         assert code == 0 and out.startswith("0 messages sent")
         code, out, _ = scoutly("notify", "--digest")
         assert code == 0 and out.startswith("1 messages sent, 1 matches announced")

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from scoutly import __version__
+from scoutly.cli.group import CONTEXT_SETTINGS, ScoutlyGroup, apply_conventions
 from scoutly.config import use_env_file
 from scoutly.errors import ScoutlyError
 from scoutly.redact import redact
@@ -17,7 +18,8 @@ from scoutly.redact import redact
 app = typer.Typer(
     name="scoutly",
     help="Self-hosted job scouting: watches careers pages, judges new postings, tells you.",
-    no_args_is_help=True,
+    cls=ScoutlyGroup,
+    context_settings=CONTEXT_SETTINGS,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
@@ -59,12 +61,13 @@ def _global_options(
 
 for _module in COMMAND_MODULES:
     importlib.import_module(f"scoutly.cli.{_module}").register(app)
+apply_conventions(app)
 
 
 def main() -> None:
     """Console-script entry point."""
     try:
-        app()
+        app(prog_name="scoutly")  # the same usage line from the console script, `python -m scoutly` or a test
     except ScoutlyError as exc:
         print(f"scoutly: {redact(str(exc))}", file=sys.stderr)
         sys.exit(2)

@@ -18,19 +18,15 @@ from scoutly.notify.subscriptions import add_url, remove_url, set_mode
 from scoutly.redact import redact
 from scoutly.storage.indexes import USERS
 
-notify_app = typer.Typer(help="Notifications via Apprise (email, ntfy, Telegram, ...).")
+notify_app = typer.Typer(
+    help="Notifications via Apprise (email, ntfy, Telegram, ...). `notify send` sends; bare `notify` shows this help."
+)
+
+DigestOption = Annotated[bool, typer.Option("--digest", help="Send the digest to users in digest mode.")]
+UserOption = Annotated[str | None, typer.Option("--user", help="Only this user.")]
 
 
-@notify_app.callback(invoke_without_command=True)
-def send_pending(
-    ctx: typer.Context,
-    digest: Annotated[bool, typer.Option("--digest", help="Send the digest to users in digest mode.")] = False,
-    user: Annotated[str | None, typer.Option("--user", help="Only this user.")] = None,
-) -> None:
-    """Send new matches not yet announced (run-mode users), or with --digest the daily digest."""
-    if ctx.invoked_subcommand is not None:
-        return
-
+def _send_pending(*, digest: bool, user: str | None) -> None:
     async def _send() -> None:
         async with open_db() as mongo:
             outcome = await notify_new_matches(mongo.db, get_settings(), user=user, digest=digest)
@@ -44,6 +40,24 @@ def send_pending(
             raise typer.Exit(1)
 
     run(_send())
+
+
+@notify_app.callback(invoke_without_command=True)
+def notify_group(ctx: typer.Context, digest: DigestOption = False, user: UserOption = None) -> None:
+    """Notifications via Apprise. `notify --digest` / `notify --user U` are kept as short forms of `notify send`."""
+    if ctx.invoked_subcommand is not None:
+        if digest or user is not None:
+            raise typer.BadParameter(
+                f"--digest/--user go after `send` (scoutly notify send --digest), not before `{ctx.invoked_subcommand}`"
+            )
+        return
+    _send_pending(digest=digest, user=user)
+
+
+@notify_app.command("send")
+def send_command(digest: DigestOption = False, user: UserOption = None) -> None:
+    """Send new matches not yet announced (run-mode users), or with --digest the daily digest."""
+    _send_pending(digest=digest, user=user)
 
 
 @notify_app.command("add")

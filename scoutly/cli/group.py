@@ -1,0 +1,58 @@
+"""CLI conventions shared by every command group: `-h` as `--help`, a bare group prints its help and exits 0,
+and the global `--env-file` is accepted after the subcommand too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+HELP_OPTIONS = ["-h", "--help"]
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": HELP_OPTIONS}
+GLOBAL_VALUE_OPTIONS = ("--env-file",)
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move `--env-file PATH` / `--env-file=PATH` found after the subcommand to the front, where the root group
+    reads it. Arguments after `--` are left alone; a trailing `--env-file` without a value is left for the parser
+    to report."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_VALUE_OPTIONS and "=" in arg:
+            front.append(arg)
+        elif arg in GLOBAL_VALUE_OPTIONS and index + 1 < len(args):
+            front.extend(args[index : index + 2])
+            index += 1
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest
+
+
+class ScoutlyGroup(TyperGroup):
+    """A command group that, called with no arguments at all, prints its help on stdout and exits 0 (like
+    docker or a Typer app's `--help`) instead of running its callback or failing with a usage error."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if not args and not ctx.resilient_parsing:
+            typer.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(0)
+        if ctx.parent is None:
+            args = hoist_global_options(args)
+        return super().parse_args(ctx, args)
+
+
+def apply_conventions(app: typer.Typer) -> None:
+    """Make every group registered under `app` (recursively) a `ScoutlyGroup`, whoever defined it."""
+    for info in app.registered_groups:
+        info.cls = ScoutlyGroup
+        if info.typer_instance is not None:
+            apply_conventions(info.typer_instance)
