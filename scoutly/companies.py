@@ -140,3 +140,8 @@ async def untrack(db: Any, email: str, slug: str) -> bool:
     email, slug = await _require(db, email, slug)
     outcome = await db[TRACKINGS].delete_one({"user": email, "company": slug})
     return outcome.deleted_count == 1
+
+
+async def find_company(db: Any, slug: str) -> dict | None:
+    """One company document by slug."""
+    return await db[COMPANIES].find_one({"_id": slug})

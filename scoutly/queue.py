@@ -299,3 +299,67 @@ async def queue_counts(db: Any) -> dict[str, int]:
     async for doc in cursor:
         counts[str(doc["_id"])] = int(doc["n"])
     return counts
+
+
+# --- inspection and repair (for `scoutly status` and `scoutly debug`) ----------------------------------------
+async def find_job(db: Any, job_id: Any) -> dict | None:
+    """One job document by id."""
+    return await db[QUEUE].find_one({"_id": job_id})
+
+
+async def jobs_in(
+    db: Any, status: str, *, newest_first_by: str | None = None, oldest_first_by: str | None = None, limit: int = 0
+) -> list[dict]:
+    """Job documents in `status`, sorted by one field (ascending or descending), at most `limit` (0: all)."""
+    cursor = db[QUEUE].find({"status": status})
+    if oldest_first_by:
+        cursor = cursor.sort(oldest_first_by, 1)
+    elif newest_first_by:
+        cursor = cursor.sort(newest_first_by, -1)
+    if limit:
+        cursor = cursor.limit(limit)
+    return await cursor.to_list(None)
+
+
+async def count_in(db: Any, status: str) -> int:
+    """How many jobs are in `status`."""
+    return await db[QUEUE].count_documents({"status": status})
+
+
+async def count_claimable(db: Any, *, now: datetime | None = None) -> int:
+    """Jobs a processor could claim right now (pending, or failed with their retry time reached)."""
+    now = now or utcnow()
+    return await db[QUEUE].count_documents({"status": {"$in": list(CLAIMABLE)}, "available_at": {"$lte": now}})
+
+
+async def expired_leases(db: Any, *, now: datetime | None = None) -> list[dict]:
+    """Processing jobs whose lease has passed (their worker died or lost MongoDB); `reclaim_expired` frees them."""
+    now = now or utcnow()
+    return await db[QUEUE].find({"status": PROCESSING, "lease_until": {"$lt": now}}).to_list(None)
+
+
+async def live_status_by_company(db: Any) -> dict[str, str]:
+    """Company → status of its live (pending, processing or failed) job."""
+    cursor = db[QUEUE].find({"active": True}, {"company": 1, "status": 1})
+    return {doc["company"]: doc.get("status") async for doc in cursor}
+
+
+async def requeue_dead_job(db: Any, job_id: Any, *, now: datetime | None = None) -> bool:
+    """A dead job becomes pending again with a fresh attempt budget. False when it is no longer dead; raises
+    `DuplicateKeyError` when its company meanwhile got another live job (one live job per company)."""
+    now = now or utcnow()
+    update = await db[QUEUE].update_one(
+        {"_id": job_id, "status": DEAD},
+        {
+            "$set": {
+                "status": PENDING,
+                "active": True,
+                "attempts": 0,
+                "available_at": now,
+                "updated_at": now,
+                "requeued_at": now,
+            },
+            "$unset": {"finished_at": "", "lease_owner": "", "lease_until": ""},
+        },
+    )
+    return bool(update.modified_count)

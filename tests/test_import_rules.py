@@ -87,3 +87,30 @@ def test_the_in_memory_double_is_loaded_only_for_mongomock_uris() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "", done.stdout
+
+
+def _imported_names(path: Path, module: str) -> set[str]:
+    return {
+        alias.name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module == module
+        for alias in node.names
+    }
+
+
+def test_cli_holds_no_queries() -> None:
+    wrong = []
+    for path in sorted((PACKAGE / "cli").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if _imported_names(path, "scoutly.storage.indexes") or ".db[" in text or "db[" in text:
+            wrong.append(str(path.relative_to(PACKAGE.parent)))
+    assert not wrong, f"collection access in the CLI (use a repository function): {wrong}"
+
+
+def test_operations_read_the_queue_only_through_queue_functions() -> None:
+    wrong = [
+        str(path.relative_to(PACKAGE.parent))
+        for path in sorted((PACKAGE / "ops").rglob("*.py"))
+        if "QUEUE" in _imported_names(path, "scoutly.storage.indexes")
+    ]
+    assert not wrong, f"raw queue access outside scoutly/queue.py: {wrong}"

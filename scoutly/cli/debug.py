@@ -12,9 +12,10 @@ from loguru import logger
 from rich.markup import escape
 from rich.table import Table
 
+from scoutly import queue
 from scoutly.cli.common import console, open_db, run
 from scoutly.clock import as_utc
-from scoutly.companies import mark_scraped
+from scoutly.companies import find_company, mark_scraped
 from scoutly.config import get_settings
 from scoutly.errors import InputError
 from scoutly.log_setup import setup_from_settings
@@ -22,7 +23,6 @@ from scoutly.ops.doctor import run_doctor
 from scoutly.ops.repair import requeue_dead, reset_stuck
 from scoutly.processor.pipeline import run_pipeline
 from scoutly.processor.runs import job_history
-from scoutly.storage.indexes import COMPANIES, QUEUE
 
 debug_app = typer.Typer(
     help="Diagnose and repair: doctor, stuck and dead jobs, one job's history, one company.", no_args_is_help=True
@@ -101,7 +101,7 @@ def job(job_id: Annotated[str, typer.Argument(help="The job's id (see `scoutly s
 
     async def _load():
         async with open_db() as mongo:
-            return await mongo.db[QUEUE].find_one({"_id": oid}), await job_history(mongo.db, oid)
+            return await queue.find_job(mongo.db, oid), await job_history(mongo.db, oid)
 
     doc, history = run(_load())
     if doc is None and not history:
@@ -147,7 +147,7 @@ def run_company(
         from scoutly.acquire import Acquirer
 
         async with open_db(settings) as mongo:
-            doc = await mongo.db[COMPANIES].find_one({"_id": company})
+            doc = await find_company(mongo.db, company)
             if doc is None:
                 raise InputError(f"company {company!r}: not found (seed it first)")
             async with Acquirer(settings) as acquirer:

@@ -14,9 +14,8 @@ from scoutly.notify import notify_new_matches
 from scoutly.notify.deliver import user_mode, user_urls
 from scoutly.notify.message import Message
 from scoutly.notify.sender import send
-from scoutly.notify.subscriptions import add_url, remove_url, set_mode
+from scoutly.notify.subscriptions import add_url, find_user, remove_url, set_mode, subscribers
 from scoutly.redact import redact
-from scoutly.storage.indexes import USERS
 
 notify_app = typer.Typer(
     help="Notifications via Apprise (email, ntfy, Telegram, ...). `notify send` sends; bare `notify` shows this help."
@@ -111,7 +110,7 @@ def list_urls() -> None:
 
     async def _list() -> list[dict]:
         async with open_db() as mongo:
-            return await mongo.db[USERS].find({}, {"name": 1, "notify": 1, "active": 1}).to_list(None)
+            return await subscribers(mongo.db)
 
     table = Table("user", "mode", "URLs")
     for doc in run(_list()):
@@ -126,7 +125,7 @@ def test_message(user: Annotated[str, typer.Argument(help="The user's e-mail add
 
     async def _test() -> list[tuple[str, bool]]:
         async with open_db() as mongo:
-            doc = await mongo.db[USERS].find_one({"_id": user.strip().lower()})
+            doc = await find_user(mongo.db, user)
         if doc is None:
             raise InputError(f"user {user!r}: not found")
         message = Message("Scoutly test", "If you can read this, Scoutly can reach you.\n")

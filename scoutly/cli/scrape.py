@@ -13,7 +13,6 @@ from scoutly.cli.common import console, open_db, run
 from scoutly.config import get_settings
 from scoutly.errors import InputError
 from scoutly.log_setup import setup_from_settings
-from scoutly.storage.indexes import COMPANIES, POSTINGS
 
 
 def scrape_command(
@@ -46,11 +45,12 @@ def scrape_command(
 async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[Any, list[str]]:
     """The scrape outcome and the titles of the postings it closes (or would close)."""
     from scoutly.acquire import Acquirer, AcquisitionFailed
-    from scoutly.companies import mark_scraped
+    from scoutly.companies import find_company, mark_scraped
     from scoutly.postings.observe import observe
+    from scoutly.postings.store import titles_of
 
     async with open_db(settings) as mongo:
-        doc = await mongo.db[COMPANIES].find_one({"_id": slug})
+        doc = await find_company(mongo.db, slug)
         if doc is None:
             raise InputError(f"company {slug!r}: unknown company (add it with `scoutly seed companies`)")
         async with Acquirer(settings) as acquirer:
@@ -68,8 +68,7 @@ async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[A
                 raise
         if not dry_run:
             await mark_scraped(mongo.db, slug, success=True, strategy=outcome.strategy)
-        query = {"company": slug, "key": {"$in": outcome.removed_keys}}
-        removed = [doc["title"] async for doc in mongo.db[POSTINGS].find(query, {"title": 1})]
+        removed = await titles_of(mongo.db, slug, outcome.removed_keys)
         return outcome, removed
 
 

@@ -46,3 +46,13 @@ async def set_mode(db: Any, email: str, mode: str) -> None:
         raise InputError(f"notify mode {mode!r}: must be {RUN!r} or {DIGEST!r}")
     user = await _require_user(db, email)
     await db[USERS].update_one({"_id": user["_id"]}, {"$set": {"notify.mode": mode, "updated_at": utcnow()}})
+
+
+async def subscribers(db: Any) -> list[dict]:
+    """Every user with name, notification mode and URLs (for listing them)."""
+    return await db[USERS].find({}, {"name": 1, "notify": 1, "active": 1}).to_list(None)
+
+
+async def find_user(db: Any, email: str) -> dict | None:
+    """One user document by e-mail address (case-insensitive, as stored)."""
+    return await db[USERS].find_one({"_id": email.strip().lower()})

@@ -17,7 +17,7 @@ from scoutly.analysis import budget_snapshot
 from scoutly.clock import as_utc, utcnow
 from scoutly.companies import tracked_companies
 from scoutly.processor.lock import is_alive, processors_seen
-from scoutly.storage.indexes import COMPANIES, MATCHES, QUEUE
+from scoutly.storage.indexes import COMPANIES, MATCHES
 
 DUE_WINDOW = timedelta(hours=24)
 PROCESSORS_WINDOW = timedelta(hours=24)
@@ -145,7 +145,7 @@ async def gather_operations(db: Any, settings: Any, *, now: datetime | None = No
     now = now or utcnow()
     stale = timedelta(seconds=max(float(getattr(settings, "heartbeat_seconds", 30)) * 3, 5))
     in_flight = []
-    async for doc in db[QUEUE].find({"status": queue.PROCESSING}).sort("started_at", 1):
+    for doc in await queue.jobs_in(db, queue.PROCESSING, oldest_first_by="started_at"):
         lease_until = as_utc(doc.get("lease_until"))
         in_flight.append(
             InFlightJob(
@@ -160,10 +160,10 @@ async def gather_operations(db: Any, settings: Any, *, now: datetime | None = No
                 lease_expired=bool(lease_until and lease_until < now),
             )
         )
-    failing = [_problem(d) async for d in db[QUEUE].find({"status": queue.FAILED}).sort("available_at", 1)]
-    dead = [_problem(d) async for d in db[QUEUE].find({"status": queue.DEAD}).sort("finished_at", -1).limit(limit)]
-    dead_total = await db[QUEUE].count_documents({"status": queue.DEAD})
-    waiting = await db[QUEUE].count_documents({"status": {"$in": list(queue.CLAIMABLE)}, "available_at": {"$lte": now}})
+    failing = [_problem(d) for d in await queue.jobs_in(db, queue.FAILED, oldest_first_by="available_at")]
+    dead = [_problem(d) for d in await queue.jobs_in(db, queue.DEAD, newest_first_by="finished_at", limit=limit)]
+    dead_total = await queue.count_in(db, queue.DEAD)
+    waiting = await queue.count_claimable(db, now=now)
 
     tracked = await tracked_companies(db)
     due_soon = []

@@ -10,7 +10,6 @@ from pymongo.errors import DuplicateKeyError
 
 from scoutly import queue
 from scoutly.clock import utcnow
-from scoutly.storage.indexes import QUEUE
 
 
 @dataclass
@@ -21,8 +20,7 @@ class RepairResult:
 
 async def stuck_jobs(db: Any, *, now: datetime | None = None) -> list[dict]:
     """Processing jobs whose lease has expired (their worker died or lost MongoDB)."""
-    now = now or utcnow()
-    return await db[QUEUE].find({"status": queue.PROCESSING, "lease_until": {"$lt": now}}).to_list(None)
+    return await queue.expired_leases(db, now=now)
 
 
 async def reset_stuck(db: Any, *, dry_run: bool = False, now: datetime | None = None) -> RepairResult:
@@ -39,37 +37,24 @@ async def requeue_dead(db: Any, *, company: str | None = None, dry_run: bool = F
     """Dead jobs become pending again with a fresh attempt budget (their `runs` keep the history).
 
     A company that meanwhile got a new live job is skipped (the one-live-job-per-company index)."""
-    query: dict[str, Any] = {"status": queue.DEAD}
-    if company:
-        query["company"] = company
     result = RepairResult()
     now = utcnow()
-    for doc in await db[QUEUE].find(query).sort("finished_at", -1).to_list(None):
-        live = await db[QUEUE].find_one({"company": doc["company"], "active": True}, {"_id": 1})
-        if live is not None or doc["company"] in result.companies:
+    dead = await queue.jobs_in(db, queue.DEAD, newest_first_by="finished_at")
+    live = await queue.live_status_by_company(db)
+    for doc in dead:
+        if company and doc["company"] != company:
+            continue
+        if doc["company"] in live or doc["company"] in result.companies:
             result.skipped.append(doc["company"])
             continue
         if dry_run:
             result.companies.append(doc["company"])
             continue
         try:
-            update = await db[QUEUE].update_one(
-                {"_id": doc["_id"], "status": queue.DEAD},
-                {
-                    "$set": {
-                        "status": queue.PENDING,
-                        "active": True,
-                        "attempts": 0,
-                        "available_at": now,
-                        "updated_at": now,
-                        "requeued_at": now,
-                    },
-                    "$unset": {"finished_at": "", "lease_owner": "", "lease_until": ""},
-                },
-            )
+            requeued = await queue.requeue_dead_job(db, doc["_id"], now=now)
         except DuplicateKeyError:
             result.skipped.append(doc["company"])
             continue
-        if update.modified_count:
+        if requeued:
             result.companies.append(doc["company"])
     return result

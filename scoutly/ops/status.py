@@ -11,12 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from scoutly import scheduling
+from scoutly import queue, scheduling
 from scoutly.clock import utcnow
 from scoutly.companies import tracked_companies
 from scoutly.ops.health import Operations, gather_operations
 from scoutly.queue import queue_counts
-from scoutly.storage.indexes import COMPANIES, QUEUE, TRACKINGS, USERS
+from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
 
 
 class DueCompany(BaseModel):
@@ -59,9 +59,7 @@ async def gather_status(
     operational sections (scoutly/ops/health.py)."""
     now = now or utcnow()
     tracked = await tracked_companies(db)
-    live = {
-        doc["company"]: doc.get("status") async for doc in db[QUEUE].find({"active": True}, {"company": 1, "status": 1})
-    }
+    live = await queue.live_status_by_company(db)
     entries = []
     for company in tracked:
         due_at = company.next_due()

@@ -119,3 +119,9 @@ async def record_listing(
         )
         result.removed = closed.modified_count
     return result
+
+
+async def titles_of(db: Any, company: str, keys: list[str]) -> list[str]:
+    """Titles of a company's postings with the given keys."""
+    query = {"company": company, "key": {"$in": keys}}
+    return [doc["title"] async for doc in db[POSTINGS].find(query, {"title": 1})]
