@@ -10,12 +10,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psutil
 import pytest
 from fake_gemini import FakeGemini
+from helpers.clock import LoopClock
 from helpers.http_server import LocalServer
 from helpers.processor import ScriptedAcquirer, fast_settings, seed_jobs
 from pymongo.errors import ServerSelectionTimeoutError
@@ -278,16 +279,17 @@ class FlakyCollection:
 class FlakyDB:
     """The test database, except that every operation raises ServerSelectionTimeoutError while 'down'."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._inner = inner
+        self._monotonic = monotonic
         self.down_until = 0.0
         self.refused = 0
 
     def down_for(self, seconds: float) -> None:
-        self.down_until = time.monotonic() + seconds
+        self.down_until = self._monotonic() + seconds
 
     def check(self) -> None:
-        if time.monotonic() < self.down_until:
+        if self._monotonic() < self.down_until:
             self.refused += 1
             raise ServerSelectionTimeoutError("127.0.0.1:27017: [Errno 111] Connection refused (simulated)")
 
@@ -310,9 +312,11 @@ async def _run_until_all_done(db: Any, processor: Processor, jobs: int) -> Proce
     return await task
 
 
+@pytest.mark.looptime
 async def test_mongodb_away_at_start_the_processor_waits_and_carries_on(db, db_uri):
     await seed_jobs(db, ["a", "b", "c"])
-    flaky = FlakyDB(db)
+    clock = LoopClock()
+    flaky = FlakyDB(db, clock.monotonic)
     flaky.down_for(1.2)
     processor = Processor(
         fast_settings(db_uri),
@@ -323,15 +327,18 @@ async def test_mongodb_away_at_start_the_processor_waits_and_carries_on(db, db_u
         signals=False,
         acquirer_factory=ScriptedAcquirer(),
         worker_id="patient",
+        clock=clock,
     )
     report = await _run_until_all_done(db, processor, 3)
     assert flaky.refused > 0
     assert (report.succeeded, report.stop_reason) == (3, "test")
 
 
+@pytest.mark.looptime
 async def test_mongodb_away_mid_job_loses_nothing(db, db_uri):
     await seed_jobs(db, ["a", "b"])
-    flaky = FlakyDB(db)
+    clock = LoopClock()
+    flaky = FlakyDB(db, clock.monotonic)
     acquirer = ScriptedAcquirer(default_seconds=0.6)
 
     async def outage() -> None:
@@ -350,6 +357,7 @@ async def test_mongodb_away_mid_job_loses_nothing(db, db_uri):
         signals=False,
         acquirer_factory=acquirer,
         host_lock=False,
+        clock=clock,
     )
     await _run_until_all_done(db, processor, 2)
     await outage_task

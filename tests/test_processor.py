@@ -7,6 +7,7 @@ import os
 import signal
 
 import pytest
+from helpers.clock import LoopClock
 from helpers.processor import ScriptedAcquirer, fast_settings, seed_jobs
 
 from scoutly import queue
@@ -19,6 +20,7 @@ from scoutly.storage.indexes import COMPANIES, PROCESSORS, QUEUE, RUNS
 SLUGS = [f"co{i}" for i in range(7)]
 
 
+@pytest.mark.looptime
 async def test_drain_processes_every_job_with_bounded_concurrency(db, db_uri):
     await seed_jobs(db, SLUGS)
     acquirer = ScriptedAcquirer(default_seconds=0.1)
@@ -31,6 +33,7 @@ async def test_drain_processes_every_job_with_bounded_concurrency(db, db_uri):
         db=db,
         acquirer_factory=acquirer,
         signals=False,
+        clock=LoopClock(),
     )
     assert (report.claimed, report.succeeded, report.failed, report.stop_reason) == (7, 7, 0, "drained")
     assert acquirer.max_in_flight == 3 and acquirer.closed
@@ -46,6 +49,7 @@ async def test_drain_processes_every_job_with_bounded_concurrency(db, db_uri):
     assert beat["stopped_at"] is not None and beat["done"] == 7
 
 
+@pytest.mark.looptime
 async def test_concurrency_is_capped_at_five(db, db_uri):
     await seed_jobs(db, SLUGS)
     acquirer = ScriptedAcquirer(default_seconds=0.1)
@@ -57,11 +61,13 @@ async def test_concurrency_is_capped_at_five(db, db_uri):
         db=db,
         acquirer_factory=acquirer,
         signals=False,
+        clock=LoopClock(),
         host_lock=False,
     )
     assert acquirer.max_in_flight == 5
 
 
+@pytest.mark.looptime
 async def test_failures_are_retried_or_dead_and_recorded(db, db_uri):
     await seed_jobs(db, ["flaky", "broken", "fine"])
     acquirer = ScriptedAcquirer(
@@ -71,7 +77,13 @@ async def test_failures_are_retried_or_dead_and_recorded(db, db_uri):
         }
     )
     report = await run_processor(
-        fast_settings(db_uri), drain=True, display=False, db=db, acquirer_factory=acquirer, signals=False
+        fast_settings(db_uri),
+        drain=True,
+        display=False,
+        db=db,
+        acquirer_factory=acquirer,
+        signals=False,
+        clock=LoopClock(),
     )
     assert (report.succeeded, report.failed) == (1, 2)
     flaky = await db[QUEUE].find_one({"company": "flaky"})
@@ -84,12 +96,20 @@ async def test_failures_are_retried_or_dead_and_recorded(db, db_uri):
     assert (await db[COMPANIES].find_one({"_id": "flaky"}))["consecutive_failures"] == 1
 
 
+@pytest.mark.looptime
 async def test_max_runtime_releases_unfinished_jobs_without_counting_the_attempt(db, db_uri):
     await seed_jobs(db, ["slow", "quick"])
     acquirer = ScriptedAcquirer(behaviour={"slow": 30.0, "quick": 0.05})
     settings = fast_settings(db_uri, shutdown_grace_seconds=0.3)
     report = await run_processor(
-        settings, drain=True, max_runtime=0.5, display=False, db=db, acquirer_factory=acquirer, signals=False
+        settings,
+        drain=True,
+        max_runtime=0.5,
+        display=False,
+        db=db,
+        acquirer_factory=acquirer,
+        signals=False,
+        clock=LoopClock(),
     )
     assert (report.stop_reason, report.succeeded, report.released) == ("max_runtime", 1, 1)
     slow = await db[QUEUE].find_one({"company": "slow"})
@@ -137,6 +157,7 @@ async def test_sigterm_after_grace_releases_and_a_second_signal_exits_at_once(db
     assert exits == [signal.SIGTERM]
 
 
+@pytest.mark.looptime
 async def test_daemon_waits_on_an_empty_queue_and_picks_up_new_jobs(db, db_uri):
     acquirer = ScriptedAcquirer()
     task = asyncio.create_task(
@@ -148,6 +169,7 @@ async def test_daemon_waits_on_an_empty_queue_and_picks_up_new_jobs(db, db_uri):
             db=db,
             acquirer_factory=acquirer,
             signals=False,
+            clock=LoopClock(),
         )
     )
     await asyncio.sleep(0.3)
@@ -156,6 +178,7 @@ async def test_daemon_waits_on_an_empty_queue_and_picks_up_new_jobs(db, db_uri):
     assert (report.stop_reason, report.succeeded) == ("max_runtime", 1)
 
 
+@pytest.mark.looptime
 async def test_daemon_enqueues_due_companies_itself(db, db_uri):
     from helpers.processor import seed_companies
 
@@ -169,10 +192,12 @@ async def test_daemon_enqueues_due_companies_itself(db, db_uri):
         db=db,
         acquirer_factory=acquirer,
         signals=False,
+        clock=LoopClock(),
     )
     assert report.succeeded == 1 and acquirer.calls == ["acme"]
 
 
+@pytest.mark.looptime
 async def test_one_processor_per_host_unless_ignored(db, db_uri):
     await seed_jobs(db, ["a"])
     acquirer = ScriptedAcquirer(behaviour={"a": 1.0})
@@ -184,6 +209,7 @@ async def test_one_processor_per_host_unless_ignored(db, db_uri):
             db=db,
             acquirer_factory=acquirer,
             signals=False,
+            clock=LoopClock(),
             worker_id="first",
         )
     )
@@ -196,6 +222,7 @@ async def test_one_processor_per_host_unless_ignored(db, db_uri):
             db=db,
             acquirer_factory=ScriptedAcquirer(),
             signals=False,
+            clock=LoopClock(),
             worker_id="second",
         )
     report = await run_processor(
@@ -205,6 +232,7 @@ async def test_one_processor_per_host_unless_ignored(db, db_uri):
         db=db,
         acquirer_factory=ScriptedAcquirer(),
         signals=False,
+        clock=LoopClock(),
         worker_id="third",
         host_lock=False,
     )
@@ -212,6 +240,7 @@ async def test_one_processor_per_host_unless_ignored(db, db_uri):
     assert (await first).succeeded == 1
 
 
+@pytest.mark.looptime
 async def test_a_dead_holder_of_the_host_lock_is_waited_out(db, db_uri):
     from scoutly.processor.lock import acquire_host_lock
 
@@ -219,11 +248,19 @@ async def test_a_dead_holder_of_the_host_lock_is_waited_out(db, db_uri):
     host = Processor(settings, drain=True).host
     await acquire_host_lock(db, host, "ghost", Processor(settings, drain=True).lock_lease)  # never beats
     report = await run_processor(
-        settings, drain=True, display=False, db=db, acquirer_factory=ScriptedAcquirer(), signals=False, worker_id="heir"
+        settings,
+        drain=True,
+        display=False,
+        db=db,
+        acquirer_factory=ScriptedAcquirer(),
+        signals=False,
+        clock=LoopClock(),
+        worker_id="heir",
     )
     assert report.stop_reason == "drained"
 
 
+@pytest.mark.looptime
 async def test_lease_lost_mid_job_is_abandoned_quietly(db, db_uri):
     await seed_jobs(db, ["stolen"])
 
@@ -233,7 +270,13 @@ async def test_lease_lost_mid_job_is_abandoned_quietly(db, db_uri):
 
     acquirer = ScriptedAcquirer(behaviour={"stolen": steal})
     report = await run_processor(
-        fast_settings(db_uri), drain=True, display=False, db=db, acquirer_factory=acquirer, signals=False
+        fast_settings(db_uri),
+        drain=True,
+        display=False,
+        db=db,
+        acquirer_factory=acquirer,
+        signals=False,
+        clock=LoopClock(),
     )
     assert (report.lease_lost, report.succeeded, report.failed) == (1, 0, 0)
     job = await db[QUEUE].find_one({"company": "stolen"})
@@ -254,11 +297,18 @@ def test_durations():
     assert [format_duration(s) for s in (5, 185, 7800)] == ["5s", "3m05s", "2h10m"]
 
 
+@pytest.mark.looptime
 async def test_queue_counts_after_mixed_run(db, db_uri):
     await seed_jobs(db, ["ok", "bad"])
     acquirer = ScriptedAcquirer(behaviour={"bad": RuntimeError("x")})
     await run_processor(
-        fast_settings(db_uri), drain=True, display=False, db=db, acquirer_factory=acquirer, signals=False
+        fast_settings(db_uri),
+        drain=True,
+        display=False,
+        db=db,
+        acquirer_factory=acquirer,
+        signals=False,
+        clock=LoopClock(),
     )
     counts = await queue.queue_counts(db)
     assert (counts["done"], counts["failed"]) == (1, 1)

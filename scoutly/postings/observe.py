@@ -8,7 +8,6 @@ and the result saved. The completeness rules that decide whether a listing may c
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -18,7 +17,7 @@ from loguru import logger
 from scoutly.acquire import PAGE_STRATEGIES
 from scoutly.acquire.ats import VENDORS
 from scoutly.acquire.models import Listing, PostingFound
-from scoutly.clock import utcnow
+from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.postings.diff import diff_postings
 from scoutly.postings.store import KnownState, known_state, new_posting_doc, record_listing
 
@@ -78,6 +77,7 @@ async def observe(
     removal_confirmations: int,
     dry_run: bool = False,
     now: datetime | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> ScrapeOutcome:
     """Listing (cheapest strategy that works) → diff → details of NEW postings → postings upserts.
 
@@ -85,12 +85,13 @@ async def observe(
     strategy could read the listing at all (the job is retried later); a partial listing gives `complete=False`.
     Page listings close a posting only after `removal_confirmations` complete listings in a row lacked it.
     """
-    now = now or utcnow()
+    now = now or clock.now()
+    monotonic = clock.monotonic
     slug = company["_id"]
     stages: dict[str, float] = {}
-    started = time.monotonic()
+    started = monotonic()
     listing = await source.listing(company)
-    stages["listing"] = time.monotonic() - started
+    stages["listing"] = monotonic() - started
 
     state = await known_state(db, slug) if db is not None else KnownState()
     baseline = not state.open and company.get("last_success_at") is None
@@ -104,20 +105,20 @@ async def observe(
         confirm_after=1 if listing.strategy in VENDORS else removal_confirmations,
     )
 
-    started = time.monotonic()
+    started = monotonic()
     notes = list(listing.notes) + await source.describe_new(listing, diff.new)
     for note in notes:
         logger.info("{}: {}", slug, note)
-    stages["details"] = time.monotonic() - started
+    stages["details"] = monotonic() - started
 
-    started = time.monotonic()
+    started = monotonic()
     if dry_run or db is None:
         new_docs = [new_posting_doc(slug, posting, baseline=baseline, now=now) for posting in diff.new]
         removed = len(diff.removed)
     else:
         recorded = await record_listing(db, slug, diff, baseline=baseline, now=now)
         new_docs, removed = recorded.new, recorded.removed
-    stages["diff"] = time.monotonic() - started
+    stages["diff"] = monotonic() - started
     return ScrapeOutcome(
         strategy=listing.strategy,
         complete=complete,

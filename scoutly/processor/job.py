@@ -15,12 +15,12 @@ from loguru import logger
 from pymongo.errors import ConnectionFailure, PyMongoError
 
 from scoutly import queue
-from scoutly.companies import mark_scraped
+from scoutly.clock import SYSTEM_CLOCK, Clock
+from scoutly.companies import find_company, mark_scraped
 from scoutly.errors import ConfigError, InputError
 from scoutly.processor.pipeline import PipelineResult, run_pipeline
 from scoutly.processor.runs import FAILED, LEASE_LOST, RunRecorder
 from scoutly.redact import redact
-from scoutly.storage.indexes import COMPANIES
 
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (InputError, ConfigError)
 
@@ -39,14 +39,16 @@ def describe(exc: BaseException) -> str:
     return redact(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:500]
 
 
-async def keep_lease(db: Any, job: queue.Job, worker_id: str, lease: timedelta, interval: float) -> None:
+async def keep_lease(
+    db: Any, job: queue.Job, worker_id: str, lease: timedelta, interval: float, clock: Clock = SYSTEM_CLOCK
+) -> None:
     """Heartbeat the job's lease until cancelled; returns (raises `LeaseLost`) only when the lease is gone.
 
     A database hiccup is tolerated: the next beat tries again (the lease is several intervals long)."""
     while True:
-        await asyncio.sleep(interval)
+        await clock.sleep(interval)
         try:
-            await queue.heartbeat(db, job, worker_id, lease)
+            await queue.heartbeat(db, job, worker_id, lease, now=clock.now())
         except queue.LeaseLost:
             raise
         except ConnectionFailure as exc:
@@ -63,18 +65,21 @@ async def process_job(
     *,
     lease: timedelta,
     heartbeat_seconds: float,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> tuple[str, PipelineResult | None]:
     """Work one claimed job to its end; returns (run outcome, pipeline result or None)."""
     await run.start()
     with logger.contextualize(run=run.run_id, company=job.company):
         logger.info("claimed {} (attempt {}/{})", job.company, job.attempts, job.max_attempts)
-        beat = asyncio.create_task(keep_lease(db, job, worker_id, lease, heartbeat_seconds), name="lease")
+        beat = asyncio.create_task(keep_lease(db, job, worker_id, lease, heartbeat_seconds, clock), name="lease")
         work: asyncio.Task | None = None
         try:
-            company = await db[COMPANIES].find_one({"_id": job.company})
+            company = await find_company(db, job.company)
             if company is None:
                 raise CompanyGone(f"company {job.company!r} no longer exists")
-            work = asyncio.create_task(run_pipeline(db, settings, company, acquirer, run=run), name="pipeline")
+            work = asyncio.create_task(
+                run_pipeline(db, settings, company, acquirer, run=run, clock=clock), name="pipeline"
+            )
             done, _ = await asyncio.wait({work, beat}, return_when=asyncio.FIRST_COMPLETED)
             if beat in done and work not in done:
                 work.cancel()
@@ -84,8 +89,8 @@ async def process_job(
             beat.cancel()
             # Record the scrape first: completing first would let an enqueue in between see a company that was
             # never scraped and queue it again at once.
-            await mark_scraped(db, job.company, success=True, strategy=result.strategy)
-            await queue.complete(db, job, worker_id)
+            await mark_scraped(db, job.company, success=True, strategy=result.strategy, now=clock.now())
+            await queue.complete(db, job, worker_id, now=clock.now())
             outcome = result.outcome
             await run.finish(outcome, **result.run_fields())
             logger.info("{} {} in {:.1f}s", job.company, outcome, run.elapsed())
@@ -97,7 +102,7 @@ async def process_job(
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            return await _record_failure(db, job, worker_id, run, exc), None
+            return await _record_failure(db, job, worker_id, run, exc, clock), None
         finally:
             for task in (beat, work):
                 if task is not None and not task.done():
@@ -105,12 +110,14 @@ async def process_job(
             await asyncio.gather(*(t for t in (beat, work) if t is not None), return_exceptions=True)
 
 
-async def _record_failure(db: Any, job: queue.Job, worker_id: str, run: RunRecorder, exc: Exception) -> str:
+async def _record_failure(
+    db: Any, job: queue.Job, worker_id: str, run: RunRecorder, exc: Exception, clock: Clock
+) -> str:
     error = describe(exc)
     retryable = is_retryable(exc)
     try:
-        status = await queue.fail(db, job, worker_id, error, retryable=retryable)
-        await mark_scraped(db, job.company, success=False, strategy=None)
+        status = await queue.fail(db, job, worker_id, error, retryable=retryable, now=clock.now())
+        await mark_scraped(db, job.company, success=False, strategy=None, now=clock.now())
     except queue.LeaseLost:
         logger.warning("{}: failed ({}) but the lease was already lost", job.company, error)
         await _finish_quietly(run, LEASE_LOST, error)

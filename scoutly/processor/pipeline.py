@@ -6,7 +6,6 @@ writes nothing: no postings, no analyses, no matches, no notifications).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +13,7 @@ from loguru import logger
 
 from scoutly.analysis import analyse_new_postings
 from scoutly.analysis.judgements import DryJudgements
+from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.notify import notify_new_matches
 from scoutly.postings.observe import observe
 from scoutly.processor.runs import RunRecorder, classify_outcome
@@ -87,17 +87,25 @@ async def run_pipeline(
     dry_run: bool = False,
     run: RunRecorder | None = None,
     notify: bool = True,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> PipelineResult:
     """Acquire, analyse and announce one company. Exceptions propagate (the worker decides retry/dead)."""
     result = PipelineResult()
+    monotonic = clock.monotonic
 
     if run:
         run.stage_name = "acquire"
-    t0 = time.monotonic()
+    t0 = monotonic()
     scrape = await observe(
-        db, acquirer, company, removal_confirmations=settings.removal_confirmations, dry_run=dry_run
+        db,
+        acquirer,
+        company,
+        removal_confirmations=settings.removal_confirmations,
+        dry_run=dry_run,
+        now=clock.now(),
+        clock=clock,
     )
-    _merge_stage_times(run, scrape, fallback="acquire", measured=time.monotonic() - t0, parts=("listing", "details"))
+    _merge_stage_times(run, scrape, fallback="acquire", measured=monotonic() - t0, parts=("listing", "details"))
     result.strategy = scrape.strategy
     result.complete = bool(scrape.complete)
     result.baseline = bool(getattr(scrape, "baseline", False))
@@ -118,10 +126,10 @@ async def run_pipeline(
     if scrape.new:
         if run:
             run.stage_name = "analysis"
-        t0 = time.monotonic()
+        t0 = monotonic()
         judgements = DryJudgements() if dry_run else None  # the dry run's seam: judge, record nothing
         analysis = await analyse_new_postings(db, settings, company, scrape.new, judgements=judgements)
-        _merge_stage_times(run, analysis, fallback="analysis", measured=time.monotonic() - t0)
+        _merge_stage_times(run, analysis, fallback="analysis", measured=monotonic() - t0)
         result.matches = list(analysis.matches or [])
         result.requests = int(getattr(analysis, "requests", 0) or 0)
         result.tokens = int(getattr(analysis, "tokens", 0) or 0)
@@ -139,7 +147,7 @@ async def run_pipeline(
     if notify and not dry_run and result.matches:
         if run:
             run.stage_name = "notify"
-        t0 = time.monotonic()
+        t0 = monotonic()
         users = sorted({match["user"] for match in result.matches if match.get("user")})
         for user in users:
             try:
@@ -151,5 +159,5 @@ async def run_pipeline(
             result.notified += sent.matches_notified
             result.notify_failures += sent.failed_sends
         if run:
-            run.add_stage("notify", time.monotonic() - t0)
+            run.add_stage("notify", monotonic() - t0)
     return result

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from bson import ObjectId
 
-from scoutly.clock import utcnow
+from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.redact import redact
 from scoutly.storage.indexes import RUNS
 
@@ -37,7 +36,17 @@ def classify_outcome(*, complete: bool, errors: int, parked: int) -> str:
 class RunRecorder:
     """Times the stages of one job attempt and writes its `runs` document (created at start)."""
 
-    def __init__(self, db: Any, *, job_id: Any, company: str, worker: str, attempt: int | None = None) -> None:
+    def __init__(
+        self,
+        db: Any,
+        *,
+        job_id: Any,
+        company: str,
+        worker: str,
+        attempt: int | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self.clock = clock
         self.db = db
         self.id = ObjectId()
         self.job_id = job_id
@@ -46,15 +55,15 @@ class RunRecorder:
         self.attempt = attempt
         self.stages: dict[str, float] = {}
         self.stage_name: str = "claimed"
-        self.started_at = utcnow()
-        self._t0 = time.monotonic()
+        self.started_at = clock.now()
+        self._t0 = clock.monotonic()
 
     @property
     def run_id(self) -> str:
         return str(self.id)
 
     def elapsed(self) -> float:
-        return time.monotonic() - self._t0
+        return self.clock.monotonic() - self._t0
 
     async def start(self) -> None:
         await self.db[RUNS].insert_one(
@@ -75,11 +84,11 @@ class RunRecorder:
     def stage(self, name: str) -> Iterator[None]:
         """Time a stage (durations add up when a stage runs more than once)."""
         self.stage_name = name
-        t0 = time.monotonic()
+        t0 = self.clock.monotonic()
         try:
             yield
         finally:
-            self.add_stage(name, time.monotonic() - t0)
+            self.add_stage(name, self.clock.monotonic() - t0)
 
     def add_stage(self, name: str, seconds: float) -> None:
         if name not in STAGES:
@@ -89,7 +98,7 @@ class RunRecorder:
     async def finish(self, outcome: str, *, error: str | None = None, **fields: Any) -> dict:
         """Write the outcome, stage durations and counts (strategy, found, new, removed, tokens, ...)."""
         update = {
-            "ended_at": utcnow(),
+            "ended_at": self.clock.now(),
             "duration": round(self.elapsed(), 3),
             "stages": dict(self.stages),
             "outcome": outcome,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import timedelta
@@ -22,7 +21,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 
 from scoutly import queue
 from scoutly.analysis import resume_parked
-from scoutly.clock import as_utc, utcnow
+from scoutly.clock import SYSTEM_CLOCK, Clock, as_utc
 from scoutly.errors import DatabaseUnavailable
 from scoutly.notify import notify_new_matches
 from scoutly.processor.display import progress_display
@@ -75,8 +74,10 @@ class Processor:
         signals: bool = True,
         db: Any = None,
         acquirer_factory: Callable[[Any], AbstractAsyncContextManager[Any]] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.drain = drain
         self.concurrency = max(1, min(int(concurrency), MAX_CONCURRENCY))
         self.max_runtime = max_runtime
@@ -94,8 +95,8 @@ class Processor:
         self.state = ProcessorState(report=self.report, concurrency=self.concurrency)
         self.stop_event = asyncio.Event()
         self.tasks: dict[asyncio.Task, InFlight] = {}
-        self.started_at = utcnow()
-        self._t0 = time.monotonic()
+        self.started_at = clock.now()
+        self._t0 = clock.monotonic()
         self._deadline = self._t0 + max_runtime if max_runtime else None
 
     # --- control -----------------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ class Processor:
         return self._finish_report()
 
     def _finish_report(self) -> ProcessorReport:
-        self.report.duration = round(time.monotonic() - self._t0, 3)
+        self.report.duration = round(self.clock.monotonic() - self._t0, 3)
         if not self.report.stop_reason:
             self.report.stop_reason = "drained" if self.drain else "stopped"
         logger.info(self.report.summary())
@@ -143,7 +144,7 @@ class Processor:
                 if self.drain:
                     raise
                 logger.warning("{}; retrying in {:.0f}s", exc, delay)
-            if self._deadline is not None and time.monotonic() + delay >= self._deadline:
+            if self._deadline is not None and self.clock.monotonic() + delay >= self._deadline:
                 self.request_stop("max_runtime")
                 return None
             if await self._sleep_or_stop(delay):
@@ -196,33 +197,35 @@ class Processor:
     async def _take_host_lock_once(self, db: Any) -> None:
         """Take the host lock. A holder whose heartbeat stopped is presumed dead: wait for its lease to end."""
         try:
-            await acquire_host_lock(db, self.host, self.worker_id, self.lock_lease, pid=os.getpid())
+            await acquire_host_lock(
+                db, self.host, self.worker_id, self.lock_lease, pid=os.getpid(), now=self.clock.now()
+            )
             return
         except HostLocked:
             holder = await db[PROCESSORS].find_one({"_id": lock_id(self.host)}) or {}
             beat = await db[PROCESSORS].find_one({"_id": worker_doc_id(str(holder.get("owner")))}) or {}
             stale = timedelta(seconds=self.heartbeat_seconds * 2)
-            if is_alive(beat, now=utcnow(), stale_after=stale):
+            if is_alive(beat, now=self.clock.now(), stale_after=stale):
                 raise
-            until = as_utc(holder.get("lease_until")) or utcnow()
-            wait = max((until - utcnow()).total_seconds(), 0) + 0.5
+            until = as_utc(holder.get("lease_until")) or self.clock.now()
+            wait = max((until - self.clock.now()).total_seconds(), 0) + 0.5
             logger.info("host lock held by {} which stopped beating; waiting {:.0f}s", holder.get("owner"), wait)
             if await self._sleep_or_stop(wait):
                 raise
-        await acquire_host_lock(db, self.host, self.worker_id, self.lock_lease, pid=os.getpid())
+        await acquire_host_lock(db, self.host, self.worker_id, self.lock_lease, pid=os.getpid(), now=self.clock.now())
 
     async def _loop(self, db: Any, acquirer: Any) -> None:
         idle = IDLE_START_SECONDS
         db_delay = 1.0
         while not self.stop_event.is_set():
-            if self._deadline is not None and time.monotonic() >= self._deadline:
+            if self._deadline is not None and self.clock.monotonic() >= self._deadline:
                 logger.info("max runtime reached")
                 self.request_stop("max_runtime")
                 break
             timeout: float | None = None
             if len(self.tasks) < self.concurrency:
                 try:
-                    job = await queue.claim(db, self.worker_id, self.lease)
+                    job = await queue.claim(db, self.worker_id, self.lease, now=self.clock.now())
                 except ConnectionFailure as exc:
                     self._db_down(exc, db_delay)
                     await self._wait(db_delay)
@@ -236,7 +239,7 @@ class Processor:
                     continue
                 if self.drain and not self.tasks:
                     try:
-                        reclaimed = await queue.reclaim_expired(db)
+                        reclaimed = await queue.reclaim_expired(db, now=self.clock.now())
                     except ConnectionFailure as exc:
                         self._db_down(exc, db_delay)
                         await self._wait(db_delay)
@@ -254,7 +257,9 @@ class Processor:
 
     def _start(self, db: Any, acquirer: Any, job: queue.Job) -> None:
         self.report.claimed += 1
-        run = RunRecorder(db, job_id=job.id, company=job.company, worker=self.worker_id, attempt=job.attempts)
+        run = RunRecorder(
+            db, job_id=job.id, company=job.company, worker=self.worker_id, attempt=job.attempts, clock=self.clock
+        )
         item = InFlight(job=job, run=run)
         task = asyncio.create_task(self._work(db, acquirer, item), name=f"job-{job.company}")
         self.tasks[task] = item
@@ -277,6 +282,7 @@ class Processor:
                 item.run,
                 lease=self.lease,
                 heartbeat_seconds=self.heartbeat_seconds,
+                clock=self.clock,
             )
         except asyncio.CancelledError:
             raise
@@ -298,7 +304,7 @@ class Processor:
     async def _wait(self, seconds: float | None) -> None:
         """Sleep until a job finishes, a stop is requested, the timeout or the deadline."""
         if self._deadline is not None:
-            left = max(self._deadline - time.monotonic(), 0.0)
+            left = max(self._deadline - self.clock.monotonic(), 0.0)
             seconds = left if seconds is None else min(seconds, left)
         stopper = asyncio.create_task(self.stop_event.wait())
         try:
@@ -341,7 +347,7 @@ class Processor:
     async def release(self, db: Any, item: InFlight) -> None:
         """Hand a cancelled job back: pending again, attempt not counted; the run is marked released."""
         try:
-            await queue.release(db, item.job, self.worker_id)
+            await queue.release(db, item.job, self.worker_id, now=self.clock.now())
         except queue.LeaseLost:
             logger.warning("{}: not released (lease already lost)", item.company)
             return
@@ -359,7 +365,7 @@ class Processor:
         try:
             if self.host_lock:
                 await release_host_lock(db, self.host, self.worker_id)
-            await mark_stopped(db, self.worker_id, **self.state.heartbeat_fields())
+            await mark_stopped(db, self.worker_id, now=self.clock.now(), **self.state.heartbeat_fields())
         except PyMongoError as exc:
             logger.warning("could not record the processor's exit: {}", describe(exc))
 
@@ -374,10 +380,16 @@ class Processor:
                     pid=os.getpid(),
                     started_at=self.started_at,
                     state=self.state.heartbeat_fields(),
+                    now=self.clock.now(),
                 )
-                if self.host_lock and not await refresh_host_lock(db, self.host, self.worker_id, self.lock_lease):
+                lease = self.lock_lease
+                if self.host_lock and not await refresh_host_lock(
+                    db, self.host, self.worker_id, lease, now=self.clock.now()
+                ):
                     try:
-                        await acquire_host_lock(db, self.host, self.worker_id, self.lock_lease, pid=os.getpid())
+                        await acquire_host_lock(
+                            db, self.host, self.worker_id, lease, pid=os.getpid(), now=self.clock.now()
+                        )
                         logger.warning("host lock had expired; taken again")
                     except HostLocked as exc:
                         logger.error("host lock lost to another processor ({}); stopping", exc)
@@ -385,17 +397,26 @@ class Processor:
                 self._db_up()
             except ConnectionFailure as exc:
                 self._db_down(exc, self.heartbeat_seconds)
-            await asyncio.sleep(self.heartbeat_seconds)
+            await self.clock.sleep(self.heartbeat_seconds)
 
     async def _maintenance(self, db: Any) -> None:
         while True:
-            await asyncio.sleep(float(self.settings.maintenance_seconds))
+            await self.clock.sleep(float(self.settings.maintenance_seconds))
             if self.stop_event.is_set():
                 return
-            steps: list[tuple[str, Callable[[], Any]]] = [("reclaim", lambda: queue.reclaim_expired(db))]
+            steps: list[tuple[str, Callable[[], Any]]] = [
+                ("reclaim", lambda: queue.reclaim_expired(db, now=self.clock.now()))
+            ]
             if not self.drain:
                 if self.settings.processor_enqueue:
-                    steps.append(("enqueue", lambda: queue.enqueue_due(db, max_attempts=self.settings.max_attempts)))
+                    steps.append(
+                        (
+                            "enqueue",
+                            lambda: queue.enqueue_due(
+                                db, max_attempts=self.settings.max_attempts, now=self.clock.now()
+                            ),
+                        )
+                    )
                 steps.append(("resume parked analyses", lambda: resume_parked(db, self.settings)))
                 steps.append(("notification retry", lambda: notify_new_matches(db, self.settings)))
             for name, step in steps:
@@ -413,14 +434,14 @@ class Processor:
 
     def _db_down(self, exc: BaseException, retry_in: float) -> None:
         if self.state.db_down_since is None:
-            self.state.db_down_since = time.monotonic()
+            self.state.db_down_since = self.clock.monotonic()
             logger.warning("MongoDB unreachable ({}); waiting and retrying", describe(exc))
         else:
             logger.debug("MongoDB still unreachable; retry in {:.0f}s", retry_in)
 
     def _db_up(self) -> None:
         if self.state.db_down_since is not None:
-            down = time.monotonic() - self.state.db_down_since
+            down = self.clock.monotonic() - self.state.db_down_since
             self.state.db_down_since = None
             logger.info("MongoDB reachable again after {:.0f}s", down)
 
@@ -437,6 +458,7 @@ async def run_processor(
     signals: bool = True,
     db: Any = None,
     acquirer_factory: Callable[[Any], AbstractAsyncContextManager[Any]] | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> ProcessorReport:
     """Run a processor until drained (`drain`), `max_runtime` seconds, or SIGTERM/SIGINT.
 
@@ -454,5 +476,6 @@ async def run_processor(
         signals=signals,
         db=db,
         acquirer_factory=acquirer_factory,
+        clock=clock,
     )
     return await processor.run()
