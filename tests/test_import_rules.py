@@ -4,6 +4,7 @@ in-memory database double is loaded only for a `mongomock://` URI."""
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -36,8 +37,13 @@ LAYERS: dict[str, int] = {
 }
 
 
-def _imports() -> Iterator[tuple[str, str, str]]:
+@functools.cache
+def _imports() -> tuple[tuple[str, str, str], ...]:
     """(file, importing part, imported part) for every `scoutly.*` import, including those inside functions."""
+    return tuple(_scan())
+
+
+def _scan() -> Iterator[tuple[str, str, str]]:
     for path in sorted(PACKAGE.rglob("*.py")):
         part = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
