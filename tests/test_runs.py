@@ -5,8 +5,8 @@ from __future__ import annotations
 from bson import ObjectId
 
 from scoutly.processor.runs import (
-    FAILED,
     PARTIAL,
+    RUN_FAILED,
     RUNNING,
     SUCCEEDED,
     RunRecorder,
@@ -43,7 +43,7 @@ async def test_failed_run_keeps_a_redacted_error_and_history_is_ordered(db):
     job_id = ObjectId()
     first = RunRecorder(db, job_id=job_id, company="acme", worker="w1", attempt=1)
     await first.start()
-    await first.finish(FAILED, error="cannot reach mongodb://u:topsecret@h/db")
+    await first.finish(RUN_FAILED, error="cannot reach mongodb://u:topsecret@h/db")
     second = RunRecorder(db, job_id=job_id, company="acme", worker="w2", attempt=2)
     await second.start()
     await second.finish(PARTIAL)

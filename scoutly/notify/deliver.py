@@ -17,7 +17,7 @@ from loguru import logger
 
 from scoutly.clock import utcnow
 from scoutly.notify.message import MatchItem, build_message, reasons_of
-from scoutly.notify.sender import register_url_secrets, send, url_key
+from scoutly.notify.sender import delivery_key, register_url_secrets, send
 from scoutly.storage.indexes import COMPANIES, MATCHES, POSTINGS, USERS
 
 DEFAULT_MIN_SCORE = 60
@@ -124,7 +124,7 @@ async def _notify_user(db: Any, user: dict, settings: Any, *, digest: bool, outc
         return
     outcome.users += 1
     items = await _items(db, claimed)
-    keys = [url_key(url) for url in urls]
+    keys = [delivery_key(url) for url in urls]
     for url, key in zip(urls, keys, strict=True):
         todo = [match for match in claimed if key not in (match.get("notified_via") or [])]
         if not todo:

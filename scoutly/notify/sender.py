@@ -13,7 +13,7 @@ from scoutly.redact import register_secret
 SEND_TIMEOUT_SECONDS = 30
 
 
-def url_key(url: str) -> str:
+def delivery_key(url: str) -> str:
     """A stable, secret-free key for a URL (stored on matches to remember where they were delivered)."""
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 

@@ -19,7 +19,7 @@ from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.companies import find_company, mark_scraped
 from scoutly.errors import ConfigError, InputError
 from scoutly.processor.pipeline import PipelineResult, run_pipeline
-from scoutly.processor.runs import FAILED, LEASE_LOST, RunRecorder
+from scoutly.processor.runs import LEASE_LOST, RUN_FAILED, RunRecorder
 from scoutly.redact import redact
 
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (InputError, ConfigError)
@@ -34,7 +34,8 @@ def is_retryable(exc: BaseException) -> bool:
     return not isinstance(exc, (*PERMANENT_ERRORS, CompanyGone))
 
 
-def describe(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
+    """An exception as one redacted line: its type and the first line of its message."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return redact(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:500]
 
@@ -52,7 +53,7 @@ async def keep_lease(
         except queue.LeaseLost:
             raise
         except ConnectionFailure as exc:
-            logger.warning("{}: lease heartbeat failed ({}); retrying", job.company, describe(exc))
+            logger.warning("{}: lease heartbeat failed ({}); retrying", job.company, error_text(exc))
 
 
 async def process_job(
@@ -113,7 +114,7 @@ async def process_job(
 async def _record_failure(
     db: Any, job: queue.Job, worker_id: str, run: RunRecorder, exc: Exception, clock: Clock
 ) -> str:
-    error = describe(exc)
+    error = error_text(exc)
     retryable = is_retryable(exc)
     try:
         status = await queue.fail(db, job, worker_id, error, retryable=retryable, now=clock.now())
@@ -124,18 +125,18 @@ async def _record_failure(
         return LEASE_LOST
     except PyMongoError as db_exc:
         # The database is away: the job keeps its lease until it expires, then it is reclaimed.
-        logger.error("{}: failed ({}) and could not record it: {}", job.company, error, describe(db_exc))
-        return FAILED
+        logger.error("{}: failed ({}) and could not record it: {}", job.company, error, error_text(db_exc))
+        return RUN_FAILED
     if status == queue.DEAD:
         logger.error("{}: {} — attempt {}/{}, job is dead", job.company, error, job.attempts, job.max_attempts)
     else:
         logger.warning("{}: {} — attempt {}/{}, will retry", job.company, error, job.attempts, job.max_attempts)
-    await _finish_quietly(run, FAILED, error, status=status)
-    return FAILED
+    await _finish_quietly(run, RUN_FAILED, error, status=status)
+    return RUN_FAILED
 
 
 async def _finish_quietly(run: RunRecorder, outcome: str, error: str | None, **fields: Any) -> None:
     try:
         await run.finish(outcome, error=error, **fields)
     except PyMongoError as exc:
-        logger.warning("could not write the run record: {}", describe(exc))
+        logger.warning("could not write the run record: {}", error_text(exc))

@@ -16,9 +16,10 @@ from scoutly.storage.indexes import RUNS
 # details, then diff, then analysis (its overhead) with keywords, screening and deep, then notify.
 STAGES = ("acquire", "listing", "details", "diff", "analysis", "keywords", "screening", "deep", "notify")
 
-# Final outcomes. `running` stays on a run whose worker died; `released` = handed back on shutdown;
+# Final outcomes of a run (RUN_FAILED: not to be confused with the queue status queue.FAILED, a job awaiting
+# its retry). `running` stays on a run whose worker died; `released` = handed back on shutdown;
 # `lease_lost` = another worker took the job over (our lease expired).
-SUCCEEDED, PARTIAL, FAILED, RELEASED, LEASE_LOST, RUNNING = (
+SUCCEEDED, PARTIAL, RUN_FAILED, RELEASED, LEASE_LOST, RUNNING = (
     "succeeded",
     "partial",
     "failed",

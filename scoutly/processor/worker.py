@@ -25,7 +25,7 @@ from scoutly.clock import SYSTEM_CLOCK, Clock, as_utc
 from scoutly.errors import DatabaseUnavailable
 from scoutly.notify import notify_new_matches
 from scoutly.processor.display import progress_display
-from scoutly.processor.job import describe, process_job
+from scoutly.processor.job import error_text, process_job
 from scoutly.processor.lock import (
     HostLocked,
     acquire_host_lock,
@@ -37,7 +37,7 @@ from scoutly.processor.lock import (
     release_host_lock,
     worker_doc_id,
 )
-from scoutly.processor.runs import FAILED, LEASE_LOST, PARTIAL, RELEASED, SUCCEEDED, RunRecorder
+from scoutly.processor.runs import LEASE_LOST, PARTIAL, RELEASED, RUN_FAILED, SUCCEEDED, RunRecorder
 from scoutly.processor.signals import ShutdownSignals, handle_signals
 from scoutly.processor.state import InFlight, ProcessorReport, ProcessorState
 from scoutly.storage import Mongo, connect
@@ -287,7 +287,7 @@ class Processor:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the run record could not even be started: the lease will expire
-            logger.error("{}: job crashed: {}", item.company, describe(exc))
+            logger.error("{}: job crashed: {}", item.company, error_text(exc))
             self.report.failed += 1
             return
         if outcome == SUCCEEDED:
@@ -296,7 +296,7 @@ class Processor:
             self.report.partial += 1
         elif outcome == LEASE_LOST:
             self.report.lease_lost += 1
-        elif outcome == FAILED:
+        elif outcome == RUN_FAILED:
             self.report.failed += 1
         if result is not None:
             self.report.matches += len(result.matches)
@@ -352,14 +352,14 @@ class Processor:
             logger.warning("{}: not released (lease already lost)", item.company)
             return
         except PyMongoError as exc:
-            logger.error("{}: could not release ({}); its lease will expire", item.company, describe(exc))
+            logger.error("{}: could not release ({}); its lease will expire", item.company, error_text(exc))
             return
         self.report.released += 1
         logger.info("released {} (back to pending, attempt not counted)", item.company)
         try:
             await item.run.finish(RELEASED, error="released on shutdown")
         except PyMongoError as exc:
-            logger.warning("could not write the run record: {}", describe(exc))
+            logger.warning("could not write the run record: {}", error_text(exc))
 
     async def _say_goodbye(self, db: Any) -> None:
         try:
@@ -367,7 +367,7 @@ class Processor:
                 await release_host_lock(db, self.host, self.worker_id)
             await mark_stopped(db, self.worker_id, now=self.clock.now(), **self.state.heartbeat_fields())
         except PyMongoError as exc:
-            logger.warning("could not record the processor's exit: {}", describe(exc))
+            logger.warning("could not record the processor's exit: {}", error_text(exc))
 
     # --- background ----------------------------------------------------------------------------------
     async def _heartbeats(self, db: Any) -> None:
@@ -430,12 +430,12 @@ class Processor:
                     self._db_down(exc, float(self.settings.maintenance_seconds))
                     break
                 except Exception as exc:
-                    logger.warning("maintenance step {} failed: {}", name, describe(exc))
+                    logger.warning("maintenance step {} failed: {}", name, error_text(exc))
 
     def _db_down(self, exc: BaseException, retry_in: float) -> None:
         if self.state.db_down_since is None:
             self.state.db_down_since = self.clock.monotonic()
-            logger.warning("MongoDB unreachable ({}); waiting and retrying", describe(exc))
+            logger.warning("MongoDB unreachable ({}); waiting and retrying", error_text(exc))
         else:
             logger.debug("MongoDB still unreachable; retry in {:.0f}s", retry_in)
 
