@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,12 @@ def _command_paths() -> list[tuple[str, ...]]:
             paths.append((*prefix, name))
             walk(sub, (*prefix, name))
 
-    walk(typer.main.get_command(app), ())
+    root = typer.main.get_command(app)
+    with typer.Context(root) as ctx:
+        for name in root.list_commands(ctx):
+            sub = root.get_command(ctx, name)
+            paths.append((name,))
+            walk(sub, (name,))
     return paths
 
 
@@ -87,3 +94,33 @@ def test_hoisting_global_options() -> None:
     # A trailing option without a value, and anything after `--`, is left to the parser.
     assert hoist_global_options(["status", "--env-file"]) == ["status", "--env-file"]
     assert hoist_global_options(["x", "--", "--env-file", "a"]) == ["x", "--", "--env-file", "a"]
+
+
+HEAVY = ("google.genai", "playwright", "scoutly.processor.worker", "scoutly.analysis.pipeline")
+
+
+def _modules_loaded_by(*args: str) -> set[str]:
+    """The modules a fresh `scoutly ARGS` process had imported when it exited."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['scoutly', *{list(args)!r}]\n"
+        "from scoutly.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    return set(done.stderr.split())
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.startswith(HEAVY))
+
+
+def test_version_and_help_do_not_import_the_heavy_parts() -> None:
+    version = _modules_loaded_by("--version")
+    assert _heavy(version) == [] and "pymongo" not in version and "scoutly.config" not in version
+    status_help = _modules_loaded_by("status", "--help")
+    assert _heavy(status_help) == [] and "pymongo" not in status_help
+    assert _heavy(_modules_loaded_by("--help")) == []
+    # ...while running a command still finds everything it needs (the worker is imported when it runs).
+    assert "scoutly.processor.worker" in _modules_loaded_by("process", "--max-runtime", "soon")

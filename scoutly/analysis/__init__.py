@@ -5,14 +5,27 @@ Public entry points (docs/ARCHITECTURE.md): `analyse_new_postings`, `resume_park
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scoutly.analysis.limiter import RateLimiter
-from scoutly.analysis.pipeline import AnalysisOutcome, analyse_new_postings, resume_parked
 from scoutly.clock import utcnow
 from scoutly.config import Settings
 from scoutly.storage.indexes import ANALYSES, GEMINI_CALLS
+
+if TYPE_CHECKING:
+    from scoutly.analysis.pipeline import AnalysisOutcome, analyse_new_postings, resume_parked
+
+# The pipeline (and with it google-genai) is imported on first use, so `budget_snapshot` for `scoutly status`
+# stays light.
+_LAZY = {"AnalysisOutcome", "analyse_new_postings", "resume_parked"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module("scoutly.analysis.pipeline"), name)
+    raise AttributeError(f"module 'scoutly.analysis' has no attribute {name!r}")
 
 
 async def budget_snapshot(db: Any, settings: Settings, *, now: datetime | None = None) -> list[dict]:

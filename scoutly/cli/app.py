@@ -2,41 +2,44 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import typer
 
 from scoutly import __version__
-from scoutly.cli.group import CONTEXT_SETTINGS, ScoutlyGroup, apply_conventions
-from scoutly.config import use_env_file
+from scoutly.cli.group import CONTEXT_SETTINGS, LazyGroup
 from scoutly.errors import ScoutlyError
 from scoutly.redact import redact
+
+
+class ScoutlyCommands(LazyGroup):
+    """Every `scoutly` command, in the order help lists them, and the `scoutly.cli` module defining each."""
+
+    lazy_commands: ClassVar[dict[str, str]] = {
+        "try": "trial",
+        "scrape": "scrape",
+        "seed": "seed",
+        "track": "track",
+        "untrack": "track",
+        "enqueue": "enqueue",
+        "process": "process",
+        "status": "status",
+        "matches": "matches",
+        "profile": "profile",
+        "notify": "notify",
+        "debug": "debug",
+    }
+
 
 app = typer.Typer(
     name="scoutly",
     help="Self-hosted job scouting: watches careers pages, judges new postings, tells you.",
-    cls=ScoutlyGroup,
+    cls=ScoutlyCommands,
     context_settings=CONTEXT_SETTINGS,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
-)
-
-# Command modules, each exposing `register(app)`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "seed",
-    "track",
-    "enqueue",
-    "status",
-    "profile",
-    "matches",
-    "process",
-    "notify",
-    "debug",
-    "trial",
-    "scrape",
 )
 
 
@@ -56,12 +59,9 @@ def _global_options(
     ] = False,
 ) -> None:
     """Scoutly: self-hosted job scouting."""
+    from scoutly.config import use_env_file
+
     use_env_file(env_file)
-
-
-for _module in COMMAND_MODULES:
-    importlib.import_module(f"scoutly.cli.{_module}").register(app)
-apply_conventions(app)
 
 
 def main() -> None:

@@ -6,12 +6,13 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Console
 
-from scoutly.config import Settings, get_settings
-from scoutly.storage import Mongo, connect
+if TYPE_CHECKING:  # imported where used, so `scoutly <command> --help` does not load PyMongo
+    from scoutly.config import Settings
+    from scoutly.storage import Mongo
 
 T = TypeVar("T")
 
@@ -33,6 +34,9 @@ def interactive() -> bool:
 async def open_db(settings: Settings | None = None) -> AsyncIterator[Mongo]:
     """Connect to the configured MongoDB for the duration of a command, failing fast with
     `DatabaseUnavailable` after `SCOUTLY_MONGODB_TIMEOUT_MS`."""
+    from scoutly.config import get_settings
+    from scoutly.storage import connect
+
     settings = settings or get_settings()
     mongo = await connect(settings.mongodb_uri, timeout_ms=settings.mongodb_timeout_ms)
     try:

@@ -19,9 +19,7 @@ from scoutly.companies import find_company, mark_scraped
 from scoutly.config import get_settings
 from scoutly.errors import InputError
 from scoutly.log_setup import setup_from_settings
-from scoutly.ops.doctor import run_doctor
 from scoutly.ops.repair import requeue_dead, reset_stuck
-from scoutly.processor.pipeline import run_pipeline
 from scoutly.processor.runs import job_history
 
 debug_app = typer.Typer(
@@ -41,6 +39,8 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Check MongoDB (+ indexes), clock, Chromium, the Gemini key and models, disk space. Exit 1 on any ✗."""
+    from scoutly.ops.doctor import run_doctor  # loads Playwright and google-genai: only when doctor runs
+
     checks = run(run_doctor(get_settings(), launch_browser=not no_browser, create_indexes=create_indexes))
     if as_json:
         console.print_json(
@@ -140,6 +140,8 @@ def run_company(
 ) -> None:
     """The whole pipeline for one company, verbose, outside the queue. --dry-run writes nothing
     (no postings, no Gemini judgements, no matches, no notifications)."""
+    from scoutly.processor.pipeline import run_pipeline  # the whole pipeline: only when `debug run` runs
+
     settings = get_settings()
     setup_from_settings(settings, level="DEBUG")
 

@@ -3,10 +3,12 @@ and the global `--env-file` is accepted after the subcommand too."""
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from functools import cache
+from typing import Any, ClassVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 HELP_OPTIONS = ["-h", "--help"]
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": HELP_OPTIONS}
@@ -56,3 +58,30 @@ def apply_conventions(app: typer.Typer) -> None:
         info.cls = ScoutlyGroup
         if info.typer_instance is not None:
             apply_conventions(info.typer_instance)
+
+
+class LazyGroup(ScoutlyGroup):
+    """The root group: each command's module is imported only when that command runs or help lists it, so
+    `scoutly --version` or `scoutly status --help` do not pay for Playwright, Gemini or the processor.
+
+    `lazy_commands` maps a command name to the `scoutly.cli` module whose `register(app)` defines it."""
+
+    lazy_commands: ClassVar[dict[str, str]] = {}
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return [*self.lazy_commands, *(name for name in super().list_commands(ctx) if name not in self.lazy_commands)]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> TyperCommand | TyperGroup | None:
+        module = self.lazy_commands.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        return _commands_of(module).get(cmd_name)
+
+
+@cache
+def _commands_of(module: str) -> dict[str, TyperCommand | TyperGroup]:
+    """The Click commands that `scoutly.cli.<module>.register` defines, with the group conventions applied."""
+    holder = typer.Typer(rich_markup_mode="rich")
+    importlib.import_module(f"scoutly.cli.{module}").register(holder)
+    apply_conventions(holder)
+    return dict(typer.main.get_group(holder).commands)

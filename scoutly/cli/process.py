@@ -9,7 +9,6 @@ import typer
 from scoutly.cli.common import run
 from scoutly.config import get_settings
 from scoutly.log_setup import setup_from_settings
-from scoutly.processor import run_processor
 from scoutly.processor.durations import parse_duration
 
 
@@ -34,6 +33,8 @@ def process(
     SIGTERM/SIGINT stops claiming and lets in-flight companies finish (grace period), then releases the
     rest; a second signal exits at once.
     """
+    from scoutly.processor import run_processor  # the worker (Playwright, google-genai): only when it runs
+
     settings = get_settings()
     runtime = parse_duration(max_runtime) if max_runtime else None
     setup_from_settings(settings, level="DEBUG" if verbose else settings.log_level, json=log_json or None)

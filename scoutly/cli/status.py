@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from scoutly.cli.common import console, open_db, run
-from scoutly.config import get_settings
-from scoutly.ops.health import Operations
-from scoutly.ops.status import StatusReport, gather_status
 from scoutly.processor.durations import format_duration
+
+if TYPE_CHECKING:  # the gathering side loads PyMongo and settings: imported in status_command, not for --help
+    from scoutly.ops.health import Operations
+    from scoutly.ops.status import StatusReport
 
 
 def _when(value: datetime | None, now: datetime) -> str:
@@ -154,6 +155,9 @@ def status_command(
     Exits 1 when something needs a human (dead jobs, no processor alive while jobs wait, Gemini budget
     exhausted), so cron can mail it.
     """
+    from scoutly.config import get_settings
+    from scoutly.ops.status import gather_status
+
     settings = get_settings()
 
     async def go() -> StatusReport:
