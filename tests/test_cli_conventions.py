@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -124,3 +125,76 @@ def test_version_and_help_do_not_import_the_heavy_parts() -> None:
     assert _heavy(_modules_loaded_by("--help")) == []
     # ...while running a command still finds everything it needs (the worker is imported when it runs).
     assert "scoutly.processor.worker" in _modules_loaded_by("process", "--max-runtime", "soon")
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def seeded(monkeypatch, capsys, db_uri, tmp_path):
+    """`scoutly` against a fresh database holding the examples: stripe scraped fine, nvidia failing twice,
+    spotify queued."""
+    from scoutly.clock import utcnow
+    from scoutly.storage.indexes import COMPANIES, QUEUE
+    from scoutly.storage.memory import forget_memory_client
+    from tests.helpers.cli import on_db
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MONGODB_URI", db_uri)
+
+    def call(*args: str) -> tuple[int, str, str]:
+        return run_cli(monkeypatch, capsys, *args)
+
+    assert call("seed", "companies", str(EXAMPLES / "companies.csv"))[0] == 0
+    assert call("seed", "users", str(EXAMPLES / "users.json"))[0] == 0
+    now = utcnow()
+
+    async def history(db) -> None:
+        await db[COMPANIES].update_one({"_id": "stripe"}, {"$set": {"last_scraped_at": now, "last_success_at": now,
+                                                                    "consecutive_failures": 0,
+                                                                    "strategy": "greenhouse"}})
+        await db[COMPANIES].update_one({"_id": "nvidia"}, {"$set": {"last_scraped_at": now,
+                                                                    "consecutive_failures": 2}})
+        await db[QUEUE].insert_one({"company": "spotify", "status": "pending", "active": True, "priority": 70})
+
+    on_db(db_uri, history)
+    yield call
+    forget_memory_client(db_uri)
+
+
+def test_companies_lists_rank_cadence_next_due_and_last_result(seeded) -> None:
+    code, out, err = seeded("companies", "--json")
+    assert code == 0, err
+    rows = {row["slug"]: row for row in json.loads(out)}
+    assert list(rows)[:2] == ["openai", "stripe"]  # highest effective rank first
+    assert (rows["stripe"]["rank"], rows["stripe"]["cadence"], rows["stripe"]["trackers"]) == (95, "daily", 2)
+    assert rows["stripe"]["last"]["outcome"] == "ok" and rows["stripe"]["next_due"] is not None
+    assert rows["nvidia"]["last"] == {**rows["nvidia"]["last"], "outcome": "failed", "failures_in_a_row": 2}
+    assert rows["spotify"]["job"] == "pending"
+    assert rows["acme"]["scheduled"] is False and rows["acme"]["rank"] is None and not rows["acme"]["active"]
+    assert rows["openai"]["last"]["outcome"] == "never" and rows["openai"]["next_due"] is None
+
+    code, out, _ = seeded("companies")
+    assert code == 0
+    lines = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") > 2}
+    assert "ok, 0s ago" in lines["stripe"] and "in 2" in lines["stripe"]  # due again in ~1 day
+    assert "failed ×2, 0s ago" in lines["nvidia"]
+    assert "queued" in lines["spotify"] and "now" in lines["openai"] and "never scraped" in lines["openai"]
+    assert "not scheduled" in lines["acme (inactive)"]
+    assert "https://" not in out and "--wide" in out
+    code, out, _ = seeded("companies", "--wide")
+    url = "https://nvidia.wd5.myworkdayjobs.com/NVIDIAExternalCareerSite"
+    assert any(line.rstrip(" │").endswith(url) for line in out.splitlines())  # whole, on one line
+
+
+def test_users_lists_each_users_companies(seeded) -> None:
+    code, out, err = seeded("users", "--json")
+    assert code == 0, err
+    users = {user["email"]: user for user in json.loads(out)}
+    assert [t["company"] for t in users["ada@example.com"]["trackings"]] == ["stripe", "nvidia", "wikimedia"]
+    ada = users["ada@example.com"]["trackings"][0]
+    assert (ada["rank"], ada["cadence"], ada["last"]["outcome"]) == (95, "daily", "ok")
+    assert users["alan@example.com"] == {**users["alan@example.com"], "active": False, "trackings": []}
+    code, out, _ = seeded("users")
+    assert code == 0 and "alan@example.com (Alan Turing, inactive): tracks nothing" in out
+    assert "ada@example.com (Ada Lovelace)" in out and "every 2 days" in out and "…" not in out

@@ -21,6 +21,8 @@ class ScoutlyCommands(LazyGroup):
         "try": "trial",
         "scrape": "scrape",
         "seed": "seed",
+        "companies": "listing",
+        "users": "listing",
         "track": "track",
         "untrack": "track",
         "enqueue": "enqueue",
