@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 
 from scoutly.clock import as_utc
 from scoutly.companies import TrackedCompany, tracked_companies
-from scoutly.storage.indexes import COMPANIES, QUEUE, TRACKINGS, USERS
+from scoutly.queue import live_status_by_company
+from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
 
 
 class LastResult(BaseModel):
@@ -69,15 +70,10 @@ def last_result(company: dict[str, Any]) -> LastResult:
                       failures_in_a_row=failures)
 
 
-async def _live_jobs(db: Any) -> dict[str, str]:
-    return {doc["company"]: doc.get("status") async for doc in db[QUEUE].find({"active": True}, {"company": 1,
-                                                                                                  "status": 1})}
-
-
 async def list_companies(db: Any) -> list[CompanyRow]:
     """Every company (active or not), highest effective rank first, then by slug."""
     tracked = {company.slug: company for company in await tracked_companies(db)}
-    jobs = await _live_jobs(db)
+    jobs = await live_status_by_company(db)
     rows = []
     async for doc in db[COMPANIES].find({}):
         slug = doc["_id"]
@@ -104,7 +100,7 @@ async def list_companies(db: Any) -> list[CompanyRow]:
 async def list_users(db: Any) -> list[UserRow]:
     """Every user with the companies they track (highest rank first)."""
     tracked = {company.slug: company for company in await tracked_companies(db)}
-    jobs = await _live_jobs(db)
+    jobs = await live_status_by_company(db)
     companies = {doc["_id"]: doc async for doc in db[COMPANIES].find({}, {"last_scraped_at": 1, "last_success_at": 1,
                                                                           "consecutive_failures": 1, "strategy": 1})}
     per_user: dict[str, list[TrackingRow]] = {}
