@@ -6,16 +6,21 @@ Load them with `load_settings()`; a bad value raises `ConfigError` naming the va
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
+import re
+import sys
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from scoutly.errors import ConfigError
-from scoutly.redact import register_secret
+from scoutly.redact import redact, register_secret
 
 DEFAULT_MONGODB_URI = "mongodb://localhost:27017/scoutly"
 
@@ -51,7 +56,7 @@ class Settings(BaseSettings):
     gemini_rpm: int = Field(10, ge=1, description="Requests per minute per model (free-tier default).")
     gemini_tpm: int = Field(250_000, ge=1000, description="Input tokens per minute per model.")
     gemini_rpd: int = Field(20, ge=1, description="Requests per day per model (resets midnight Pacific).")
-    gemini_model_limits: dict[str, dict[str, int]] = Field(
+    gemini_model_limits: Annotated[dict[str, dict[str, int]], NoDecode] = Field(
         {}, description='Per-model overrides, JSON: {"gemma-3-27b-it": {"rpm": 30, "tpm": 15000, "rpd": 14400}}.'
     )
     gemini_screening: bool = Field(True, description="Screen titles first so few postings cost a deep analysis.")
@@ -88,7 +93,7 @@ class Settings(BaseSettings):
     max_page_bytes: int = Field(5 * 1024 * 1024, ge=10_000, description="Larger pages/feeds are refused.")
     max_detail_fetches: int = Field(40, ge=0, description="Detail pages fetched per scrape for new postings.")
     description_max_chars: int = Field(20_000, ge=500, description="Cap on a stored posting description.")
-    ats_api_overrides: dict[str, str] = Field(
+    ats_api_overrides: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict,
         description='ATS feed base URLs by vendor, e.g. {"greenhouse": "http://127.0.0.1:8080"} (tests, proxies).',
     )
@@ -123,12 +128,36 @@ class Settings(BaseSettings):
             raise ValueError("must start with mongodb://, mongodb+srv:// or mongomock://")
         return value
 
+    @field_validator("gemini_model_limits", "ats_api_overrides", mode="before")
+    @classmethod
+    def _json_object(cls, value: object) -> object:
+        """JSON from the environment, parsed here so a bad value is one validation error among the others."""
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not valid JSON ({exc.msg} at character {exc.pos})") from None
+        return value
+
+    _sources: Any = PrivateAttr(None)  # where each variable came from (set by load_settings)
+
+    def describe(self, field: str) -> str:
+        """`SCOUTLY_LOG_ROTATION='banana' (from .env)`: a setting as the user wrote it, for error messages."""
+        variable = _variable_name((field,))
+        origin = self._sources.origin(variable) if self._sources is not None else ""
+        return f"{variable}={_shown(getattr(self, field, None))}{origin}"
+
     def gemini_key(self) -> str | None:
         """The Gemini key as plain text, or None when not configured."""
         if self.gemini_api_key is None:
             return None
         value = self.gemini_api_key.get_secret_value().strip()
         return value or None
+
+
+# --- reporting bad and unknown settings (h12cli) -----------------------------------------------------------
+# SCOUTLY_* variables that are not settings: read by the test suite and by scripts/catchup.sh.
+NOT_SETTINGS = frozenset({"SCOUTLY_TEST_MONGODB_URI", "SCOUTLY_MAX_RUNTIME"})
 
 
 def _variable_name(loc: tuple) -> str:
@@ -142,23 +171,104 @@ def _variable_name(loc: tuple) -> str:
     return f"SCOUTLY_{field.upper()}"
 
 
-def load_settings(env_file: Path | None = None, **overrides: object) -> Settings:
-    """Build settings from env (+ `env_file`), or raise `ConfigError` naming the bad variable."""
+def known_variables() -> frozenset[str]:
+    """Every environment variable name that sets a setting."""
+    names = set()
+    for field, info in Settings.model_fields.items():
+        names.add(f"SCOUTLY_{field.upper()}")
+        if isinstance(info.validation_alias, AliasChoices):
+            names.update(str(choice).upper() for choice in info.validation_alias.choices)
+    return frozenset(names)
+
+
+class _Sources:
+    """Where each variable came from: the process environment (which wins, as in pydantic-settings) or the env
+    file, so a message can say "(from .env)"."""
+
+    def __init__(self, env_file: Path | None) -> None:
+        self.file = env_file or Path(".env")
+        self.environment = {name.upper() for name in os.environ}
+        self.in_file: dict[str, str | None] = {}
+        if self.file.is_file():
+            from dotenv import dotenv_values  # pydantic-settings' own .env reader
+
+            self.in_file = {name.upper(): value for name, value in dotenv_values(self.file).items()}
+
+    def origin(self, variable: str) -> str:
+        """" (from .env)" when the value came from the env file, else ""."""
+        if variable.upper() not in self.environment and variable.upper() in self.in_file:
+            return f" (from {self.file})"
+        return ""
+
+    def unknown(self) -> list[str]:
+        """One warning per SCOUTLY_* variable that is no setting, naming the closest known one."""
+        known = known_variables()
+        given = {name for name in (*self.environment, *self.in_file) if name.startswith("SCOUTLY_")}
+        warnings = []
+        for name in sorted(given - known - NOT_SETTINGS):
+            closest = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+            hint = f"; did you mean {closest[0]}?" if closest else " (see README › Configuration)"
+            warnings.append(f"warning: {name}{self.origin(name)} is not a Scoutly setting, ignored{hint}")
+        return warnings
+
+
+def _shown(value: object) -> str:
+    text = redact(str(value) if isinstance(value, str | Path) else repr(value))
+    return repr(text if len(text) <= 200 else text[:197] + "...")
+
+
+def _validation_lines(exc: ValidationError, sources: _Sources) -> list[str]:
+    lines = []
+    for error in exc.errors():
+        variable = _variable_name(error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{variable}: {message} (got {_shown(error.get('input'))}){sources.origin(variable)}")
+    return lines
+
+
+def _settings_error_line(exc: SettingsError, sources: _Sources) -> str:
+    """pydantic-settings' parse failure of a complex value ('error parsing value for field "x" ...')."""
+    match = re.search(r'field "(\w+)"', str(exc))
+    variable = _variable_name((match.group(1),)) if match else "a setting"
+    cause = exc.__cause__
+    reason = f"not valid JSON ({cause.msg} at character {cause.pos})" if isinstance(cause, json.JSONDecodeError) \
+        else "cannot be parsed"
+    return f"{variable}: {reason}{sources.origin(variable)}"
+
+
+def load_settings(
+    env_file: Path | None = None, *, warn: Callable[[str], None] | None = None, **overrides: object
+) -> Settings:
+    """Build settings from env (+ `env_file`), or raise `ConfigError` with one line per bad variable (saying
+    when its value came from the env file). `warn` receives one line per unknown SCOUTLY_* variable."""
     if env_file is not None and not env_file.is_file():
         raise ConfigError(f"{env_file}: env file not found")
+    sources = _Sources(env_file)
+    if warn is not None:
+        for line in sources.unknown():
+            warn(line)
     try:
         settings = Settings(_env_file=env_file or ".env", **overrides)  # type: ignore[call-arg]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{_variable_name(first['loc'])}: {message}") from None
-    register_secret(settings.gemini_key())
-    return settings
+        lines = _validation_lines(exc, sources)
+    except SettingsError as exc:
+        lines = [_settings_error_line(exc, sources)]
+    else:
+        settings._sources = sources
+        register_secret(settings.gemini_key())
+        return settings
+    if len(lines) == 1:
+        raise ConfigError(lines[0]) from None
+    raise ConfigError(f"{len(lines)} bad settings:\n" + "\n".join(lines)) from None
+
+
+def _warn(line: str) -> None:
+    print(f"scoutly: {line}", file=sys.stderr)
 
 
 @lru_cache(maxsize=1)
 def _cached(env_file: str | None) -> Settings:
-    return load_settings(Path(env_file) if env_file else None)
+    return load_settings(Path(env_file) if env_file else None, warn=_warn)
 
 
 _env_file: str | None = None

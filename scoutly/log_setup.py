@@ -15,15 +15,34 @@ from typing import Any, TextIO
 
 from loguru import logger
 
+from scoutly.errors import ConfigError
 from scoutly.redact import redact
 
 LOG_FILE_NAME = "scoutly.log"
-HUMAN_FORMAT = (
-    "<green>{time:YYYY-MM-DD HH:mm:ss}</green> | <level>{level: <7}</level> | "
-    "<cyan>{extra[run]}</cyan> {extra[company]} | <level>{message}</level>"
-)
-PLAIN_FORMAT = "{time:YYYY-MM-DDTHH:mm:ss.SSSZ} | {level: <7} | {extra[run]} {extra[company]} | {message}"
-DEFAULT_EXTRA = {"run": "-", "company": "-"}
+TIME_HUMAN = "<green>{time:YYYY-MM-DD HH:mm:ss}</green> | <level>{level: <7}</level> | "
+TIME_PLAIN = "{time:YYYY-MM-DDTHH:mm:ss.SSSZ} | {level: <7} | "
+DEFAULT_EXTRA = {"run": "-", "company": "-"}  # "-": outside a job (the line then shows neither)
+
+
+def _job_part(record: dict, *, colour: bool) -> str:
+    """`run company | ` for a line inside a job; nothing outside one (no `- -` placeholders)."""
+    extra = record["extra"]
+    run = extra.get("run") not in (None, "", "-")
+    company = extra.get("company") not in (None, "", "-")
+    parts = [("<cyan>{extra[run]}</cyan>" if colour else "{extra[run]}") if run else "",
+             "{extra[company]}" if company else ""]
+    shown = " ".join(part for part in parts if part)
+    return f"{shown} | " if shown else ""
+
+
+def human_format(record: dict) -> str:
+    """Loguru format for a terminal: time, level, the job's run id and company when there is one, message."""
+    return TIME_HUMAN + _job_part(record, colour=True) + "<level>{message}</level>\n"
+
+
+def plain_format(record: dict) -> str:
+    """Loguru format for pipes and the log file (same parts, ISO time, no colour)."""
+    return TIME_PLAIN + _job_part(record, colour=False) + "{message}\n"
 NOISY_LIBRARIES = ("pymongo", "httpx", "httpcore", "apprise", "asyncio", "google_genai", "urllib3")
 
 
@@ -99,7 +118,7 @@ def setup_logging(
         logger.add(sink, level=level, serialize=True, backtrace=False, diagnose=False)
     else:
         use_colour = colorize if colorize is not None else bool(getattr(sink, "isatty", lambda: False)())
-        fmt = HUMAN_FORMAT if use_colour else PLAIN_FORMAT
+        fmt = human_format if use_colour else plain_format
         logger.add(sink, level=level, format=fmt, colorize=use_colour, backtrace=False, diagnose=False)
     path: Path | None = None
     if log_dir is not None:
@@ -108,7 +127,7 @@ def setup_logging(
         logger.add(
             path,
             level=level,
-            format=PLAIN_FORMAT,
+            format=plain_format,
             serialize=json,
             rotation=rotation,
             retention=retention,
@@ -125,11 +144,27 @@ def setup_logging(
 
 
 def setup_from_settings(settings: Any, *, level: str = "INFO", json: bool | None = None) -> Path | None:
-    """`setup_logging` with the log directory, format and rotation from settings."""
-    return setup_logging(
-        level=level,
-        log_dir=settings.log_dir,
-        json=settings.log_json if json is None else json,
-        rotation=getattr(settings, "log_rotation", "10 MB"),
-        retention=getattr(settings, "log_retention", "14 days"),
-    )
+    """`setup_logging` with the log directory, format and rotation from settings; a directory that cannot hold
+    the log file or a rotation/retention Loguru cannot parse is a `ConfigError` naming the variable."""
+    try:
+        return setup_logging(
+            level=level,
+            log_dir=settings.log_dir,
+            json=settings.log_json if json is None else json,
+            rotation=getattr(settings, "log_rotation", "10 MB"),
+            retention=getattr(settings, "log_retention", "14 days"),
+        )
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(f"{_described(settings, 'log_dir')}: cannot write the log file there ({reason})") from None
+    except ValueError as exc:
+        if "retention" in str(exc).lower():
+            field, expected = "log_retention", "a duration, e.g. '14 days' or '1 week'"
+        else:
+            field, expected = "log_rotation", "a size, duration or time, e.g. '10 MB', '1 day' or 'daily'"
+        raise ConfigError(f"{_described(settings, field)}: not {expected}") from None
+
+
+def _described(settings: Any, field: str) -> str:
+    describe = getattr(settings, "describe", None)
+    return describe(field) if describe is not None else f"SCOUTLY_{field.upper()}"

@@ -138,7 +138,7 @@ class Acquirer:
                 renders += await self._describe_from_page(posting, rendered=may_render)
             except (FetchError, StrategyError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 failures[host] = failures.get(host, 0) + 1
-                notes.append(f"details of {posting.url}: {exc}")
+                notes.append(f"details of {posting.url}: {str(exc).removeprefix(f'{posting.url}: ')}")  # URL once
         if skipped:
             notes.append(
                 f"details of {skipped} new postings not fetched (limit {self.settings.max_detail_fetches} per "

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from scoutly import queue
-from scoutly.cli.common import console, open_db, run
+from scoutly.cli.common import console, open_db, run, warn_if_in_memory
 from scoutly.clock import as_utc
 from scoutly.companies import find_company, mark_scraped
 from scoutly.config import get_settings
@@ -41,7 +41,9 @@ def doctor(
     """Check MongoDB (+ indexes), clock, Chromium, the Gemini key and models, disk space. Exit 1 on any ✗."""
     from scoutly.ops.doctor import run_doctor  # loads Playwright and google-genai: only when doctor runs
 
-    checks = run(run_doctor(get_settings(), launch_browser=not no_browser, create_indexes=create_indexes))
+    settings = get_settings()
+    warn_if_in_memory(settings.mongodb_uri)
+    checks = run(run_doctor(settings, launch_browser=not no_browser, create_indexes=create_indexes))
     if as_json:
         console.print_json(
             json.dumps([{"check": c.name, "ok": c.ok, "detail": c.detail, "fix": c.fix} for c in checks])

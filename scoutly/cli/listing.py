@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from scoutly.cli.common import console, open_db, run
+from scoutly.cli.common import console, open_db, run, wide_console
 from scoutly.clock import utcnow
 from scoutly.processor.durations import format_duration
 
@@ -47,11 +46,6 @@ def last_text(last: LastResult, now: datetime) -> str:
     if last.outcome == "failed":
         return f"failed ×{last.failures_in_a_row}, {_ago(last.at, now)}"
     return f"ok, {_ago(last.at, now)}"
-
-
-def _wide_console() -> Console:
-    """A console as wide as the longest line: rows are never cut, a terminal soft-wraps them."""
-    return Console(width=10_000, soft_wrap=True)
 
 
 def companies_table(rows: list[CompanyRow], *, now: datetime, wide: bool) -> Table:
@@ -106,7 +100,7 @@ def companies_command(as_json: JsonOption = False, wide: WideOption = False) -> 
     if not rows:
         console.print("No companies yet: `scoutly seed companies FILE` or `scoutly seed --sample`.")
         return
-    (_wide_console() if wide else console).print(companies_table(rows, now=utcnow(), wide=wide))
+    (wide_console() if wide else console).print(companies_table(rows, now=utcnow(), wide=wide))
     if not wide:
         console.print("[dim]careers URLs: --wide (one line each) or --json[/dim]")
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from scoutly.cli.common import run
+from scoutly.cli.common import run, warn_if_in_memory
 from scoutly.config import get_settings
 from scoutly.log_setup import setup_from_settings
 from scoutly.processor.durations import parse_duration
@@ -36,6 +36,7 @@ def process(
     from scoutly.processor import run_processor  # the worker (Playwright, google-genai): only when it runs
 
     settings = get_settings()
+    warn_if_in_memory(settings.mongodb_uri)
     runtime = parse_duration(max_runtime) if max_runtime else None
     setup_from_settings(settings, level="DEBUG" if verbose else settings.log_level, json=log_json or None)
     report = run(

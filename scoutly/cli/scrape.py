@@ -4,12 +4,13 @@ was found and what changed."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from scoutly.cli.common import console, open_db, run
+from scoutly.cli.common import console, open_db, run, wide_console
 from scoutly.config import get_settings
 from scoutly.errors import InputError
 from scoutly.log_setup import setup_from_settings
@@ -23,6 +24,7 @@ def scrape_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Postings listed in the table (0: all).")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    wide: Annotated[bool, typer.Option("--wide", help="One line per posting, URLs whole (copyable).")] = False,
 ) -> None:
     """Read a company's careers page now (ATS feed → static HTML → Chromium) and show postings and changes."""
     if (company is None) == (url is None):
@@ -30,7 +32,7 @@ def scrape_command(
     if url is not None and not url.startswith(("http://", "https://")):
         raise InputError(f"--url: {url!r} is not an http(s) URL")
     settings = get_settings()
-    setup_from_settings(settings)
+    setup_from_settings(settings, level="WARNING")  # what INFO lines would say, the report below says once
     if url is not None:
         outcome, removed, name = run(_scrape_url(settings, url)), [], url
         dry_run = True
@@ -39,7 +41,7 @@ def scrape_command(
     if as_json:
         console.print_json(json.dumps(_as_dict(outcome, dry_run=dry_run), default=str))
     else:
-        _print(name, outcome, removed, dry_run=dry_run, limit=limit)
+        _print(name, outcome, removed, dry_run=dry_run, limit=limit, wide=wide)
 
 
 async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[Any, list[str]]:
@@ -49,7 +51,7 @@ async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[A
     from scoutly.postings.observe import observe
     from scoutly.postings.store import titles_of
 
-    async with open_db(settings) as mongo:
+    async with open_db(settings, in_memory_ok=True) as mongo:
         doc = await find_company(mongo.db, slug)
         if doc is None:
             raise InputError(f"company {slug!r}: unknown company (add it with `scoutly seed companies`)")
@@ -103,15 +105,31 @@ def _as_dict(outcome: Any, *, dry_run: bool) -> dict:
     }
 
 
-def _print(name: str, outcome: Any, removed: list[str], *, dry_run: bool, limit: int) -> None:
+DETAIL_NOTE = re.compile(r"^details of (?P<url>\S+): (?P<reason>.+)$")
+FOLDED_URL = 40  # longer URLs may be folded to fit a terminal: say how to get them whole
+
+
+def _note_line(note: str) -> str:
+    """A detail page that failed reads `no details (reason): URL` — the URL once, last, so it can be copied."""
+    match = DETAIL_NOTE.match(note)
+    if match is None:
+        return f"note: {note}"
+    reason = match["reason"].removeprefix(f"{match['url']}: ")
+    return f"note: no details ({reason}): {match['url']}"
+
+
+def _print(name: str, outcome: Any, removed: list[str], *, dry_run: bool, limit: int, wide: bool = False) -> None:
     new_keys = {doc["key"] for doc in outcome.new}
-    table = Table("", "title", "location", "url", title=f"{name}: postings found", title_justify="left")
+    table = Table("", "title", "location", title=f"{name}: postings found", title_justify="left")
+    table.add_column("url", no_wrap=wide, overflow="fold")  # never an ellipsis: a cut URL is useless
     shown = outcome.postings if not limit else outcome.postings[:limit]
     for posting in shown:
         mark = "[green]new[/green]" if posting.key in new_keys else ""
         table.add_row(mark, posting.title, posting.location or "", posting.url or "")
     if shown:
-        console.print(table)
+        (wide_console() if wide else console).print(table)
+        if not wide and any(len(posting.url or "") > FOLDED_URL for posting in shown):
+            console.print("[dim]long URLs fold to fit: --wide prints one line per posting, --json everything[/dim]")
     if limit and len(outcome.postings) > limit:
         console.print(f"… and {len(outcome.postings) - limit} more (--limit 0 shows all)")
     parts = [
@@ -132,7 +150,7 @@ def _print(name: str, outcome: Any, removed: list[str], *, dry_run: bool, limit:
     for error in outcome.errors:
         console.print(f"[yellow]warning:[/yellow] {error}", markup=True, highlight=False)
     for note in outcome.notes:
-        console.print(f"[dim]note: {note}[/dim]", highlight=False)
+        console.print(_note_line(note), style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

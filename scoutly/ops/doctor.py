@@ -13,6 +13,7 @@ from scoutly.errors import ScoutlyError
 from scoutly.redact import redact
 from scoutly.storage import Mongo, connect
 from scoutly.storage.indexes import INDEXES
+from scoutly.storage.unreachable import COMPOSE_SERVICE
 
 MIN_FREE_BYTES = 1 << 30  # 1 GiB
 MAX_CLOCK_SKEW_SECONDS = 60
@@ -46,7 +47,8 @@ async def check_mongodb(settings: Any, *, create_indexes: bool = False) -> tuple
                 "MongoDB reachable",
                 False,
                 _first_line(exc),
-                "start MongoDB (docker compose up -d mongo / systemctl start mongod) and check MONGODB_URI",
+                f"start MongoDB (docker compose up -d {COMPOSE_SERVICE} / sudo systemctl start mongod) and check "
+                "MONGODB_URI",
             )
         ], None
     checks = [Check("MongoDB reachable", True, redact(settings.mongodb_uri))]

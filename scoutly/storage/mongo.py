@@ -12,6 +12,7 @@ from pymongo.errors import ConfigurationError, PyMongoError
 from scoutly.errors import DatabaseUnavailable
 from scoutly.redact import redact
 from scoutly.storage.indexes import ensure_indexes
+from scoutly.storage.unreachable import unreachable_message
 
 DEFAULT_DATABASE = "scoutly"
 
@@ -65,6 +66,5 @@ async def connect(
             await ensure_indexes(db)
     except PyMongoError as exc:
         await mongo.close()
-        first_line = redact(str(exc)).splitlines()[0][:300]
-        raise DatabaseUnavailable(f"MongoDB at {redact(uri)} is unreachable: {first_line}") from None
+        raise DatabaseUnavailable(unreachable_message(uri, exc)) from None
     return mongo
