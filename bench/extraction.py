@@ -1,19 +1,26 @@
-"""Precision and recall of posting extraction against the labelled real-world corpus.
+"""Precision and recall of posting extraction against a labelled corpus folder (any folder with the shared layout).
 
-    .venv/bin/python bench/extraction.py [--corpus ../shared/corpus] [--quiet]
+    .venv/bin/python bench/extraction.py [--corpus ../shared/corpus] [--quiet] [--json]
 
-- html-listing/*.html vs *.labels.json: `extract_postings` (static HTML extractor), per file and overall;
-- ATS feeds (greenhouse/, lever/, ashby/, workday/, other-ats/) vs their parsers: every job entry of the raw
-  JSON must come out of the parser with its title and URL.
+- Listing pages: every `*.html` with a sibling `*.labels.json` (a list of `{"title", "url"}`) anywhere under the
+  corpus folder, run through `extract_page` (the static extractor). A page's address comes from a
+  `<name>: page address <url>` line in the folder's SOURCES.md, or from a `pages.json` (`{"<name>": "<url>"}` or a
+  list of `{"name", "url"}`); no file name is written here, so new pages are measured unchanged.
+- ATS feeds (greenhouse/, lever/, ashby/, workday/, other-ats/) vs their parsers, when those files are present.
 
-Matching: titles case- and whitespace-insensitive; URLs after canonicalisation; a label with a relative URL whose
-page address is unknown is compared by path; a label with a null URL by title only. Misses are printed.
+Strict matching, one-to-one: a title matches when equal after case-folding and whitespace collapsing; a URL when
+equal after canonicalisation (a page without a known address is compared by path). A label without a URL matches
+a posting with that title whose URL is the page itself (with or without a fragment) or absent. A duplicate or a
+non-job link is a false positive. Per page and micro-averaged precision/recall, pages fully right (both >= 0.98),
+and the median time per page.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import statistics
 import sys
 import time
 from collections.abc import Iterable
@@ -26,29 +33,39 @@ sys.path.insert(0, str(ROOT))
 
 from scoutly.acquire.ats import ashby, greenhouse, lever, smartrecruiters, workable, workday  # noqa: E402
 from scoutly.acquire.ats.base import AtsBoard  # noqa: E402
-from scoutly.acquire.extract import extract_postings  # noqa: E402
+from scoutly.acquire.extract import extract_page  # noqa: E402
 from scoutly.acquire.urls import canonical_url, url_key  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 UNKNOWN_BASE = "https://page-address-unknown.invalid/"
+FULLY_RIGHT = 0.98
+_ADDRESS_LINE = re.compile(r"^\s*[-*]?\s*`?([\w.@+-]+?)`?\s*:\s*page address\s+<?(\S+?)>?\s*$", re.MULTILINE)
 
-# Page addresses as stated (or inferred) in the corpus's SOURCES.md; the others are unknown.
-PAGE_URLS = {
-    "3ss": "https://www.3ss.tv/careers",
-    "4sellers-hrworks": "https://jobs.4sellers.de/de",
-    "4zero": "https://www.4zero.solutions/job",
-    "8com": "https://www.8com.de/",
-    "abs-karriere": "https://abs-karriere.de/",
-    "blueorchard": "https://www.blueorchard.com/careers/",
-    "doist": "https://doist.com/careers",
-    "kth": "https://www.kth.se/lediga-jobb?l=en",
-    "orebro": "https://www.oru.se/english/career/available-positions/",
-    "stockholm-university-varbi": "https://su.varbi.com/",
-    "sumup-careers-landing": "https://www.sumup.com/careers/",
-    "taskade-ycombinator": "https://www.ycombinator.com/companies/taskade/jobs",
-    "vercel": "https://vercel.com/careers",
-    "wikimedia": "https://wikimediafoundation.org/about/jobs/",
-}
+
+def page_addresses(corpus: Path) -> dict[str, str]:
+    """Page name → address, from the folder's SOURCES.md lines and/or its pages.json."""
+    addresses: dict[str, str] = {}
+    sources = corpus / "SOURCES.md"
+    if sources.is_file():
+        addresses.update(_ADDRESS_LINE.findall(sources.read_text(encoding="utf-8")))
+    pages = corpus / "pages.json"
+    if pages.is_file():
+        data = json.loads(pages.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            addresses.update({str(k): str(v) for k, v in data.items()})
+        else:
+            addresses.update({str(item["name"]): str(item["url"]) for item in data})
+    return addresses
+
+
+def labelled_pages(corpus: Path) -> list[tuple[str, Path, Path]]:
+    """(name, html file, labels file) for every labelled HTML page under `corpus`, sorted by name."""
+    found = []
+    for html in corpus.rglob("*.htm*"):
+        labels = html.with_name(html.name.rsplit(".", 1)[0] + ".labels.json")
+        if html.suffix.lower() in (".html", ".htm") and labels.is_file():
+            found.append((html.name.rsplit(".", 1)[0], html, labels))
+    return sorted(found)
 
 
 def norm_title(title: str | None) -> str:
@@ -71,7 +88,7 @@ class Score:
     found: int = 0
     matched: int = 0
     misses: list[str] = field(default_factory=list)  # labelled, not found
-    extras: list[str] = field(default_factory=list)  # found, not labelled
+    extras: list[str] = field(default_factory=list)  # found, not labelled (duplicates included)
 
     @property
     def precision(self) -> float:
@@ -81,44 +98,63 @@ class Score:
     def recall(self) -> float:
         return self.matched / self.expected if self.expected else 1.0
 
+    @property
+    def fully_right(self) -> bool:
+        return self.precision >= FULLY_RIGHT and self.recall >= FULLY_RIGHT
+
 
 def compare(
-    name: str, labels: Iterable[tuple[str, str | None]], found: Iterable[tuple[str, str | None]], base: str | None
+    name: str,
+    labels: Iterable[tuple[str, str | None]],
+    found: Iterable[tuple[str, str | None]],
+    base: str | None,
+    page: str | None = None,
 ) -> Score:
-    """Match (title, url) pairs one-to-one; a label without URL matches on title alone."""
+    """Match (title, url) pairs one-to-one (see the module doc)."""
     labels = list(labels)
     found = list(found)
     score = Score(name, expected=len(labels), found=len(found))
+    page_key = norm_url(page, base) if page else None
     unmatched = [(norm_title(t), norm_url(u, base), t, u) for t, u in found]
     for title, url in labels:
         want_title, want_url = norm_title(title), norm_url(url, base)
         for index, (got_title, got_url, _, _) in enumerate(unmatched):
-            if got_title == want_title and (want_url is None or got_url == want_url):
-                unmatched.pop(index)
-                score.matched += 1
-                break
+            if got_title != want_title:
+                continue
+            if want_url is None:
+                if got_url is not None and page_key is not None and got_url.split("#")[0] != page_key:
+                    continue
+            elif got_url != want_url:
+                continue
+            unmatched.pop(index)
+            score.matched += 1
+            break
         else:
             score.misses.append(f"{title!r} {url}")
     score.extras = [f"{t!r} {u}" for _, _, t, u in unmatched]
     return score
 
 
-TIMINGS: dict[str, float] = {}  # page name → seconds spent in extract_postings (last run)
+TIMINGS: dict[str, float] = {}  # page name → seconds spent extracting (last run)
+STATED: dict[str, int | None] = {}  # page name → the count the page states, if any
 
 
 def bench_html(corpus: Path) -> list[Score]:
     scores = []
-    for page in sorted((corpus / "html-listing").glob("*.html")):
-        labels = json.loads(page.with_suffix("").with_suffix(".labels.json").read_text(encoding="utf-8"))
-        known = PAGE_URLS.get(page.stem)
+    addresses = page_addresses(corpus)
+    for name, page, labels_file in labelled_pages(corpus):
+        labels = json.loads(labels_file.read_text(encoding="utf-8"))
+        known = addresses.get(name)
         html = page.read_text(encoding="utf-8", errors="replace")
         started = time.perf_counter()
-        postings = extract_postings(html, known or UNKNOWN_BASE)
-        TIMINGS[page.stem] = time.perf_counter() - started
-        found = [(p.title, p.url) for p in postings]
+        extraction = extract_page(html, known or UNKNOWN_BASE)
+        TIMINGS[name] = time.perf_counter() - started
+        STATED[name] = extraction.stated_count
+        found = [(p.title, p.url) for p in extraction.postings]
         if known is None:  # compare paths only
             found = [(t, urlsplit(u).path if u else None) for t, u in found]
-        scores.append(compare(page.stem, [(x["title"], x["url"]) for x in labels], found, known))
+        page_url = known or None
+        scores.append(compare(name, [(x["title"], x.get("url")) for x in labels], found, known, page_url))
     return scores
 
 
@@ -217,13 +253,14 @@ def total(name: str, scores: list[Score]) -> Score:
     return overall
 
 
-def report(title: str, scores: list[Score], *, quiet: bool) -> Score:
+def report(title: str, scores: list[Score], *, quiet: bool, timed: bool = False) -> Score:
     print(f"\n{title}")
-    print(f"{'source':34} {'labels':>6} {'found':>6} {'match':>6} {'precision':>9} {'recall':>7}")
-    for score in [*scores, total("OVERALL", scores)]:
+    print(f"{'source':38} {'labels':>6} {'found':>6} {'match':>6} {'precision':>9} {'recall':>7}" + ("    ms" * timed))
+    for score in [*scores, total("OVERALL (micro)", scores)]:
+        ms = f" {1000 * TIMINGS[score.name]:6.1f}" if timed and score.name in TIMINGS else ""
         print(
-            f"{score.name:34} {score.expected:6} {score.found:6} {score.matched:6} "
-            f"{score.precision:9.3f} {score.recall:7.3f}"
+            f"{score.name:38} {score.expected:6} {score.found:6} {score.matched:6} "
+            f"{score.precision:9.3f} {score.recall:7.3f}{ms}"
         )
     if not quiet:
         for score in scores:
@@ -234,37 +271,58 @@ def report(title: str, scores: list[Score], *, quiet: bool) -> Score:
     return total("OVERALL", scores)
 
 
+def feed_scores(corpus: Path) -> list[Score]:
+    """The ATS feed files' scores, or none when the folder does not hold them (another corpus)."""
+    try:
+        return bench_feeds(corpus)
+    except FileNotFoundError:
+        return []
+
+
+def median_ms() -> float:
+    return 1000 * statistics.median(TIMINGS.values()) if TIMINGS else 0.0
+
+
 def figures(corpus: Path) -> dict:
     """Overall and per-source precision/recall in bench/README.md's `--json` shape."""
-    html_scores, feed_scores = bench_html(corpus), bench_feeds(corpus)
-    html, feeds = total("html", html_scores), total("feeds", feed_scores)
-    how_html = f"extract_postings on {len(html_scores)} labelled html-listing pages, {html.expected} labels"
-    how_feeds = f"ATS parsers on {len(feed_scores)} corpus feeds, {feeds.expected} job entries"
+    html_scores, feed_list = bench_html(corpus), feed_scores(corpus)
+    html, feeds = total("html", html_scores), total("feeds", feed_list)
+    right = sum(score.fully_right for score in html_scores)
+    how_html = f"extract_page on {len(html_scores)} labelled listing pages, {html.expected} labels, strict matching"
     rows = [
-        {"name": "html listings: precision", "value": round(html.precision, 4), "unit": "", "how": how_html},
-        {"name": "html listings: recall", "value": round(html.recall, 4), "unit": "", "how": how_html},
-        {"name": "ATS feeds: precision", "value": round(feeds.precision, 4), "unit": "", "how": how_feeds},
-        {"name": "ATS feeds: recall", "value": round(feeds.recall, 4), "unit": "", "how": how_feeds},
+        {"name": "html listings: precision (micro)", "value": round(html.precision, 4), "unit": "", "how": how_html},
+        {"name": "html listings: recall (micro)", "value": round(html.recall, 4), "unit": "", "how": how_html},
+        {
+            "name": "html listings: pages fully right",
+            "value": f"{right}/{len(html_scores)}",
+            "unit": "",
+            "how": f"precision and recall both >= {FULLY_RIGHT}",
+        },
     ]
-    slowest = max(TIMINGS, key=TIMINGS.get)
-    rows.append(
-        {
-            "name": "extract_postings: time per page (mean)",
-            "unit": "ms",
-            "value": round(1000 * sum(TIMINGS.values()) / len(TIMINGS), 1),
-            "how": f"wall clock over the {len(TIMINGS)} corpus pages (2.9 MB of HTML in all)",
-        }
-    )
-    rows.append(
-        {
-            "name": f"extract_postings: slowest page ({slowest})",
-            "unit": "ms",
-            "value": round(1000 * TIMINGS[slowest], 1),
-            "how": "wall clock, one run",
-        }
-    )
+    if feed_list:
+        how_feeds = f"ATS parsers on {len(feed_list)} corpus feeds, {feeds.expected} job entries"
+        rows.append({"name": "ATS feeds: precision", "value": round(feeds.precision, 4), "unit": "", "how": how_feeds})
+        rows.append({"name": "ATS feeds: recall", "value": round(feeds.recall, 4), "unit": "", "how": how_feeds})
+    if TIMINGS:
+        slowest = max(TIMINGS, key=TIMINGS.get)
+        rows.append(
+            {
+                "name": "extract_page: time per page (median)",
+                "unit": "ms",
+                "value": round(median_ms(), 1),
+                "how": f"wall clock over the {len(TIMINGS)} labelled pages, one run",
+            }
+        )
+        rows.append(
+            {
+                "name": f"extract_page: slowest page ({slowest})",
+                "unit": "ms",
+                "value": round(1000 * TIMINGS[slowest], 1),
+                "how": "wall clock, one run",
+            }
+        )
     for score in html_scores:
-        if score.precision < 1 or score.recall < 1:
+        if not score.fully_right:
             rows.append(
                 {
                     "name": f"html {score.name}: precision / recall",
@@ -288,16 +346,25 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures(args.corpus)))
         return 0
-    html = report("Static HTML listings (extract_postings)", bench_html(args.corpus), quiet=args.quiet)
-    feeds = report("ATS feeds (parsers)", bench_feeds(args.corpus), quiet=args.quiet)
+    html_scores = bench_html(args.corpus)
+    html = report("Listing pages (extract_page)", html_scores, quiet=args.quiet, timed=True)
+    feed_list = feed_scores(args.corpus)
+    if feed_list:
+        feeds = report("ATS feeds (parsers)", feed_list, quiet=args.quiet)
+        print(f"\nfeeds: precision {feeds.precision:.3f} recall {feeds.recall:.3f}")
+    right = sum(score.fully_right for score in html_scores)
     print(
-        f"\nextract_postings: {1000 * sum(TIMINGS.values()) / len(TIMINGS):.1f} ms per page on average, "
-        f"slowest {max(TIMINGS.values()) * 1000:.1f} ms"
+        f"\nlisting pages: precision {html.precision:.3f} recall {html.recall:.3f} (micro), "
+        f"pages fully right {right}/{len(html_scores)}, median {median_ms():.1f} ms/page"
+        + (f", slowest {1000 * max(TIMINGS.values()):.1f} ms" if TIMINGS else "")
     )
-    print(
-        f"html: precision {html.precision:.3f} recall {html.recall:.3f}   "
-        f"feeds: precision {feeds.precision:.3f} recall {feeds.recall:.3f}"
-    )
+    disagreeing = [
+        f"{s.name} (states {STATED[s.name]}, found {s.found})"
+        for s in html_scores
+        if STATED.get(s.name) is not None and STATED[s.name] != s.found
+    ]
+    if disagreeing:
+        print("stated count disagrees: " + "; ".join(disagreeing))
     return 0
 
 

@@ -85,6 +85,21 @@ def extract_postings(html: str, base_url: str, *, selectors: dict | None = None)
     return list(found.values())
 
 
+@dataclass
+class PageExtraction:
+    """What one listing page yields: its postings and the number of postings it says it lists (if it says)."""
+
+    postings: list[PostingFound]
+    stated_count: int | None = None
+
+
+def extract_page(
+    html: str, page_url: str, company: str | None = None, *, selectors: dict | None = None
+) -> PageExtraction:
+    """The postings of one listing page and its stated count. Pure function; the result pickles."""
+    return PageExtraction(extract_postings(html, page_url, selectors=selectors))
+
+
 # --- selector override ----------------------------------------------------------------------------------------
 def _override_links(tree: LexborHTMLParser, base: str, selector: str) -> list[PostingFound]:
     """Every element matched by the company's `job_link` selector is a posting (no scoring)."""
