@@ -230,7 +230,7 @@ async def main() -> None:
     args = parser.parse_args()
     global _report
     _report = sys.stderr if args.json else sys.stdout
-    settings = Settings(_env_file=None)
+    settings = Settings(_env_file=None, allow_networks="127.0.0.1/32")  # the bench's own server (egress policy)
     say(
         f"machine: {psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.1f} GiB RAM. Memory = summed "
         "PSS of this process tree (Python + Playwright driver + Chromium), sampled every 0.1 s."

@@ -191,7 +191,11 @@ async def one_pass(ats_base: str, rows: list[dict[str, Any]], concurrency: int) 
     uri = f"mongomock://bench-process-{concurrency}/scoutly_bench"
     forget_memory_client(uri)
     settings = Settings(
-        mongodb_uri=uri, gemini_api_key=None, politeness_delay_s=0, ats_api_overrides={"greenhouse": ats_base}
+        mongodb_uri=uri,
+        gemini_api_key=None,
+        politeness_delay_s=0,
+        ats_api_overrides={"greenhouse": ats_base},
+        allow_networks="127.0.0.0/8",  # the companies' own loopback servers (egress policy)
     ).model_copy(update={"log_dir": None})
     mongo = await connect(uri)
     try:

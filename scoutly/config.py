@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Callable
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -105,6 +106,14 @@ class Settings(BaseSettings):
         "closed; 2 guards against pages that only half loaded. ATS feeds always close at once.",
     )
 
+    # --- egress (issue 11, h11egress) ---------------------------------------------------------------
+    allow_networks: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = Field(
+        (),
+        description="Networks (CIDRs, comma-separated) acquisition may reach although they are not public "
+        "internet: an intranet to scrape, e.g. 192.168.1.0/24. Loopback, private, link-local, CGNAT, multicast "
+        "and reserved addresses are refused otherwise.",
+    )
+
     # --- logs ----------------------------------------------------------------------------------------
     log_dir: Path | None = Field(None, description="Directory for the rotating log file (none: stderr only).")
     log_json: bool = Field(False, description="Write JSON lines to the log file.")
@@ -120,6 +129,15 @@ class Settings(BaseSettings):
                 return json.loads(value)
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("allow_networks", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: object) -> object:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            return value
+        texts = [str(item).strip() for item in items]
+        return tuple(ip_network(text, strict=False) for text in texts if text)
 
     @field_validator("mongodb_uri")
     @classmethod

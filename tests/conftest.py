@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -52,6 +52,28 @@ async def drop_database(uri: str, mongo: Mongo) -> None:
         forget_memory_client(uri)
     else:
         await mongo.client.drop_database(mongo.db.name)
+
+
+TEST_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _egress_allowance_for_shared_fixtures() -> Iterator[None]:
+    """The allowance below, also for module- and session-scoped fixtures (set up before any test's own)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCOUTLY_ALLOW_NETWORKS", TEST_ALLOWED_NETWORKS)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _egress_allowance(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production refuses loopback fetches; the suite's sites and fakes live on 127.0.0.1, so every test may reach
+    loopback — except tests marked `egress_strict`, which see the production policy (nothing internal allowed; such
+    a test builds its settings itself, not from a shared fixture)."""
+    if request.node.get_closest_marker("egress_strict"):
+        monkeypatch.delenv("SCOUTLY_ALLOW_NETWORKS", raising=False)
+    else:
+        monkeypatch.setenv("SCOUTLY_ALLOW_NETWORKS", TEST_ALLOWED_NETWORKS)
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,8 @@ import httpx
 
 from scoutly.acquire.ats import VENDORS, describe, describe_many
 from scoutly.acquire.details import extract_details
+from scoutly.acquire.egress import EgressPolicy
+from scoutly.acquire.egress_net import Egress, EgressTransport
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.strategies import (
@@ -48,18 +50,20 @@ class Acquirer:
         self._http: Http | None = None
         self._browser: Any = None
         self._browser_lock = asyncio.Lock()
+        self.egress = Egress(EgressPolicy(tuple(getattr(settings, "allow_networks", None) or ())))
 
     async def __aenter__(self) -> Acquirer:
+        limits = httpx.Limits(max_connections=20, max_keepalive_connections=10)
         self._client = httpx.AsyncClient(
-            follow_redirects=True,
-            max_redirects=10,
+            transport=EgressTransport(self.egress, limits=limits),  # connects only to addresses the policy allows
+            trust_env=False,  # a proxy from the environment would resolve names itself, unchecked
+            follow_redirects=False,  # Http follows redirects itself, checking each hop
             timeout=httpx.Timeout(self.settings.fetch_timeout_s, connect=min(10.0, self.settings.fetch_timeout_s)),
             headers={
                 "User-Agent": self.settings.user_agent,
                 "Accept": "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8",
                 "Accept-Language": "en-US,en;q=0.8",
             },
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         )
         self._http = Http(
             self._client,
@@ -69,6 +73,7 @@ class Acquirer:
                 max_json_bytes=4 * self.settings.max_page_bytes,
                 timeout_s=self.settings.fetch_timeout_s,
             ),
+            policy=self.egress.policy,
         )
         return self
 
@@ -94,7 +99,7 @@ class Acquirer:
             if self._browser is None:
                 from scoutly.acquire.browser import BrowserPool  # playwright: imported only when needed
 
-                self._browser = BrowserPool(self.settings, max_pages=self.max_pages)
+                self._browser = BrowserPool(self.settings, max_pages=self.max_pages, egress=self.egress)
             return self._browser
 
     def _context(self) -> ListingContext:

@@ -35,7 +35,9 @@ from playwright.async_api import Error as PlaywrightError
 
 from scoutly.acquire import browser_procs
 from scoutly.acquire.browser_models import BrowserError, BrowserUnavailable, PartialListing, RenderedPage
-from scoutly.acquire.browser_session import CLOSE_TIMEOUT_S, BrowserSession, block_heavy, close_quietly, reason
+from scoutly.acquire.browser_session import CLOSE_TIMEOUT_S, BrowserSession, close_quietly, egress_route, reason
+from scoutly.acquire.egress import EgressPolicy
+from scoutly.acquire.egress_net import Egress
 
 __all__ = [
     "BrowserError",
@@ -102,6 +104,7 @@ class BrowserPool:
         settle_cap_s: float = 4.0,
         scroll_wait_s: float = 0.6,
         max_html_chars: int = 10_000_000,
+        egress: Egress | None = None,
     ) -> None:
         # restart budget: the arguments, else SCOUTLY_BROWSER_RESTART_AFTER_PAGES / SCOUTLY_BROWSER_MEMORY_LIMIT_MB
         if restart_after_pages is None:
@@ -111,6 +114,8 @@ class BrowserPool:
         if max_pages < 1 or restart_after_pages < 1 or memory_limit_mb < 1:
             raise ValueError("max_pages, restart_after_pages and memory_limit_mb must be positive")
         self._settings = settings
+        # every request of every page is checked against the egress policy (see browser_session.egress_route)
+        self.egress = egress or Egress(EgressPolicy(tuple(getattr(settings, "allow_networks", None) or ())))
         self.max_pages = max_pages
         self.restart_after_pages = int(restart_after_pages)
         self.memory_limit_mb = int(memory_limit_mb)
@@ -190,7 +195,7 @@ class BrowserPool:
                     self._retire = self._retire or "crash"  # e.g. the Playwright driver died: start afresh
                     raise BrowserError(f"browser unusable: {reason(exc)}") from exc
                 try:
-                    await context.route("**/*", block_heavy)
+                    await context.route("**/*", egress_route(self.egress))
                     session = BrowserSession(self, context)
                     yield session
                 finally:

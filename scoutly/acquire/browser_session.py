@@ -22,11 +22,14 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from scoutly.acquire import browser_js
 from scoutly.acquire.browser_models import BrowserError, PartialListing, RenderedPage
+from scoutly.acquire.egress import EgressRefused
+from scoutly.acquire.egress_net import Egress
 
 if TYPE_CHECKING:
     from scoutly.acquire.browser import BrowserPool
 
 BLOCKED_RESOURCES = frozenset({"image", "font", "media"})
+INLINE_SCHEMES = ("data:", "blob:")
 CLOSE_TIMEOUT_S = 10.0
 CAPTURE_TIMEOUT_S = 10.0
 CLICK_TIMEOUT_S = 3.0
@@ -52,15 +55,39 @@ def reason(exc: BaseException) -> str:
     return re.sub(r"^(Page|Locator|Frame|BrowserContext|Browser)\.\w+: ", "", text)
 
 
-async def block_heavy(route: Route) -> None:
-    """Context route handler: images, fonts and media are never downloaded."""
+def egress_route(egress: Egress) -> Callable[[Route], Awaitable[None]]:
+    """Context route handler: images, fonts and media are never downloaded, and every other request (documents,
+    scripts, fetch/XHR, frames, WebSocket handshakes) must pass the egress policy or is aborted."""
+
+    async def handle(route: Route) -> None:
+        request = route.request
+        try:
+            if request.resource_type in BLOCKED_RESOURCES:
+                await route.abort()
+                return
+            refusal = await _egress_refusal(egress, request.url)
+            if refusal is None:
+                await route.continue_()
+                return
+            logger.warning("blocked {} request: {}", request.resource_type, refusal)
+            await route.abort("blockedbyclient")
+        except PlaywrightError:  # the page went away while the request was in flight
+            pass
+
+    return handle
+
+
+async def _egress_refusal(egress: Egress, url: str) -> str | None:
+    """Why the browser may not request `url`, or None. Inline data is not a network request."""
+    if url.startswith(INLINE_SCHEMES):
+        return None
     try:
-        if route.request.resource_type in BLOCKED_RESOURCES:
-            await route.abort()
-        else:
-            await route.continue_()
-    except PlaywrightError:  # the page went away while the request was in flight
-        pass
+        await egress.check_url(url)
+    except EgressRefused as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"{url}: its host does not resolve ({exc})"
+    return None
 
 
 async def close_quietly(target: Page | BrowserContext) -> bool:
@@ -406,6 +433,9 @@ class BrowserSession:
         await target.dispatch_event("click", timeout=deadline.ms(CLICK_TIMEOUT_S))
 
     async def _goto(self, page: Page, url: str, deadline: _Deadline) -> PlaywrightResponse | None:
+        refusal = await _egress_refusal(self._pool.egress, url)
+        if refusal is not None:  # said plainly here; the route handler would only say ERR_BLOCKED_BY_CLIENT
+            raise BrowserError(f"refused by the egress policy: {refusal}")
         return await page.goto(url, wait_until="domcontentloaded", timeout=deadline.ms())
 
     async def _settle(self, page: Page, job_link: str | None, deadline: _Deadline, *, cap: float | None = None) -> None:

@@ -1,7 +1,10 @@
 """Polite, bounded HTTP for acquisition (httpx, async).
 
 - one request at a time per domain, with a delay between them (politeness);
-- realistic user agent (settings.user_agent), redirects followed;
+- realistic user agent (settings.user_agent);
+- the egress policy on every hop: redirects are followed here, one at a time, and each target is checked (scheme,
+  literal address, local-network name) before it is requested; the client's `EgressTransport` checks what names
+  resolve to and connects to the checked address (see `egress`, `egress_net`);
 - bounded size (streamed; a body over the limit is refused, never held whole) and bounded total time;
 - content type checked (an HTML fetch refuses PDFs, images, …);
 - tenacity retries on 429/5xx and connection errors, honouring `Retry-After`; never on other 4xx or timeouts.
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -20,11 +24,15 @@ from typing import Any
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
+from scoutly.acquire.egress import EgressPolicy, EgressRefused, parse_networks
 from scoutly.acquire.urls import domain
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 JSON_TYPES = ("application/json", "text/json", "+json", "text/javascript", "text/plain")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+
+
+MAX_REDIRECTS = 10
 
 
 class FetchError(Exception):
@@ -75,12 +83,21 @@ class HttpLimits:
     max_retry_after_s: float = 60.0
 
 
-class Http:
-    """Acquisition's HTTP client: wraps one `httpx.AsyncClient` (owned by the caller)."""
+def policy_from_environment() -> EgressPolicy:
+    """The egress policy with the allow list of `SCOUTLY_ALLOW_NETWORKS` (for an `Http` made without settings)."""
+    return EgressPolicy(parse_networks(os.environ.get("SCOUTLY_ALLOW_NETWORKS", "")))
 
-    def __init__(self, client: httpx.AsyncClient, limits: HttpLimits | None = None) -> None:
+
+class Http:
+    """Acquisition's HTTP client: wraps one `httpx.AsyncClient` (owned by the caller; production clients use an
+    `egress_net.EgressTransport`, so resolved addresses are checked at connect time too)."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, limits: HttpLimits | None = None, *, policy: EgressPolicy | None = None
+    ) -> None:
         self.client = client
         self.limits = limits or HttpLimits()
+        self.policy = policy if policy is not None else policy_from_environment()
         self._locks: dict[str, asyncio.Lock] = {}
         self._last: dict[str, float] = {}
 
@@ -120,6 +137,7 @@ class Http:
             retry=retry_if_exception(lambda exc: isinstance(exc, FetchError) and exc.retryable),
             reraise=True,
         )
+        self._check(url)
         async for attempt in retrying:
             with attempt:
                 return await self._once(method, url, params, json_body, accept)
@@ -141,46 +159,66 @@ class Http:
                 raise FetchError(url, f"no complete answer within {self.limits.timeout_s:g}s") from None
             except httpx.TimeoutException:
                 raise FetchError(url, "timed out") from None
-            except httpx.TooManyRedirects:
-                raise FetchError(url, "too many redirects") from None
+            except EgressRefused as exc:  # found by the transport: a name resolving to a refused address
+                raise FetchError(url, f"refused by the egress policy: {exc}") from None
             except httpx.TransportError as exc:
                 raise FetchError(url, f"connection failed ({type(exc).__name__})", retryable=True) from None
             finally:
                 self._last[host] = time.monotonic()
 
+    def _check(self, url: str, *, redirected_from: str | None = None) -> None:
+        try:
+            self.policy.check_url(url)
+        except EgressRefused as exc:
+            via = f"redirected to {url}: " if redirected_from else ""
+            raise FetchError(redirected_from or url, f"{via}refused by the egress policy: {exc}") from None
+
     async def _stream(
         self, method: str, url: str, params: dict[str, Any] | None, json_body: Any, accept: tuple[str, ...]
     ) -> Fetched:
-        async with self.client.stream(method, url, params=params, json=json_body) as response:
-            final = str(response.url)
-            status = response.status_code
-            if status >= 400:
-                retryable = status == 429 or (status >= 500 and status != 501)
-                raise FetchError(
-                    final,
-                    f"HTTP {status}",
-                    status=status,
-                    retryable=retryable,
-                    retry_after=_retry_after(response.headers.get("retry-after")),
-                )
-            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if content_type and not any(kind in content_type for kind in accept):
-                raise FetchError(final, f"unexpected content type {content_type!r}", status=status)
-            limit = self.limits.max_bytes if accept is HTML_TYPES else self.limits.max_json_bytes  # feeds: larger
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise FetchError(final, f"body of {int(declared)} bytes exceeds the {limit} limit", status=status)
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(final, f"body exceeds the {limit} byte limit; refused", status=status)
-                chunks.append(chunk)
-            body = b"".join(chunks)
-            if not content_type and b"\x00" in body[:1024]:  # no type declared and not text (a PDF, an image…)
-                raise FetchError(final, "binary content without a content type", status=status)
-            return Fetched(final, status, content_type, _decode(body, response.charset_encoding))
+        """Send the request and follow redirects hop by hop, each hop checked before it is requested."""
+        request = self.client.build_request(method, url, params=params, json=json_body)
+        for hop in range(MAX_REDIRECTS + 1):
+            self._check(str(request.url), redirected_from=url if hop else None)
+            response = await self.client.send(request, stream=True, follow_redirects=False)
+            try:
+                if response.next_request is None:
+                    return await self._read(response, accept)
+                request = response.next_request
+            finally:
+                await response.aclose()
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+    async def _read(self, response: httpx.Response, accept: tuple[str, ...]) -> Fetched:
+        final = str(response.url)
+        status = response.status_code
+        if status >= 400:
+            retryable = status == 429 or (status >= 500 and status != 501)
+            raise FetchError(
+                final,
+                f"HTTP {status}",
+                status=status,
+                retryable=retryable,
+                retry_after=_retry_after(response.headers.get("retry-after")),
+            )
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type and not any(kind in content_type for kind in accept):
+            raise FetchError(final, f"unexpected content type {content_type!r}", status=status)
+        limit = self.limits.max_bytes if accept is HTML_TYPES else self.limits.max_json_bytes  # feeds: larger
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise FetchError(final, f"body of {int(declared)} bytes exceeds the {limit} limit", status=status)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(final, f"body exceeds the {limit} byte limit; refused", status=status)
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        if not content_type and b"\x00" in body[:1024]:  # no type declared and not text (a PDF, an image…)
+            raise FetchError(final, "binary content without a content type", status=status)
+        return Fetched(final, status, content_type, _decode(body, response.charset_encoding))
 
 
 def _decode(body: bytes, charset: str | None) -> str:

@@ -12,7 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from ipaddress import ip_address, ip_network
 from typing import Any
+from urllib.parse import urlsplit
 
 from pymongo import ASCENDING, DESCENDING
 
@@ -76,10 +78,13 @@ class TrialResult:
 def trial_settings(base: Settings, sites: SampleSiteServer) -> Settings:
     """The user's settings with the database forced to memory and the ATS feeds pointed at the sample server.
 
-    The Gemini key (if any) and models are kept: with GEMINI_API_KEY set, the trial uses Gemini.
+    The Gemini key (if any) and models are kept: with GEMINI_API_KEY set, the trial uses Gemini. The egress
+    allow list is exactly the sample server's own address (everything else internal stays refused).
     """
+    server_address = ip_address(urlsplit(sites.base_url).hostname or "")
     return base.model_copy(
         update={
+            "allow_networks": (ip_network(server_address),),
             "mongodb_uri": TRIAL_URI,
             "ats_api_overrides": sites.ats_base_urls(),
             "politeness_delay_s": 0.0,  # every sample site is on one local host, ours

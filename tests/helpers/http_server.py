@@ -98,9 +98,11 @@ def _chunks(size: int, chunk: bytes) -> Iterator[bytes]:
 
 
 class LocalServer:
-    """A threaded HTTP server on 127.0.0.1; a context manager (starts on enter, stops on exit)."""
+    """A threaded HTTP server on 127.0.0.1 (or another loopback address); a context manager (starts on enter,
+    stops on exit)."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host  # another loopback address (127.0.0.2) stands in for an internal host in egress tests
         self._routes: dict[str, Handler] = {}
         self._prefixes: dict[str, Handler] = {}
         self._lock = threading.Lock()
@@ -166,7 +168,7 @@ class LocalServer:
                 if not isinstance(sys.exc_info()[1], ConnectionError):  # clients hanging up are normal here
                     super().handle_error(request, client_address)
 
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server((self.host, 0), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self._thread = threading.Thread(
@@ -195,7 +197,7 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
