@@ -3,7 +3,11 @@
 # keep the newest KEEP (default 14). Works with the docker compose MongoDB (the dump runs inside the
 # container, with the credentials it already has) or, with --local, with mongodump on this machine and
 # MONGODB_URI from .env. Restore with scripts/restore-mongo.sh. See deploy/pi/GUIDE.md, "Back up and restore".
+#   scripts/backup-mongo.sh [--local]
 set -euo pipefail
+for arg in "$@"; do  # -h/--help: print the comment above, do nothing else
+  case "$arg" in -h|--help) sed -n '2,/^set -/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;; esac
+done
 cd "$(dirname "$0")/.."
 mode=docker
 [ "${1:-}" = "--local" ] && mode=local

@@ -2,7 +2,11 @@
 # Laptop / not-always-on run: queue the companies that fell due, work through the queue, stop.
 # Used by the @reboot and anacron lines of crontab.example. Extra arguments go to `scoutly process`.
 # SCOUTLY_MAX_RUNTIME (default 2h) bounds the run; a second copy started meanwhile exits at once.
+#   scripts/catchup.sh [SCOUTLY PROCESS OPTIONS]
 set -euo pipefail
+for arg in "$@"; do  # -h/--help: print the comment above, do nothing else
+  case "$arg" in -h|--help) sed -n '2,/^set -/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;; esac
+done
 cd "$(dirname "$0")/.."
 mkdir -p logs
 exec 9>logs/.catchup.lock

@@ -3,6 +3,9 @@
 #   scripts/restore-mongo.sh backups/scoutly-20261123-030000.archive.gz --yes [--local]
 # Stop the processor first (systemctl stop scoutly-processor, or docker compose stop scoutly).
 set -euo pipefail
+for arg in "$@"; do  # -h/--help: print the comment above, do nothing else
+  case "$arg" in -h|--help) sed -n '2,/^set -/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;; esac
+done
 cd "$(dirname "$0")/.."
 file="${1:-}"
 if [ -z "$file" ] || [ ! -f "$file" ]; then

@@ -6,6 +6,9 @@
 #   deploy/pi/check-pi.sh --mongo-image   # only the MongoDB image this CPU can run (used by install.sh)
 # CHECK_PI_ROOT=DIR reads DIR/proc/... instead of /proc/... (tests).
 set -euo pipefail
+for arg in "$@"; do  # -h/--help: print the comment above, do nothing else
+  case "$arg" in -h|--help) sed -n '2,/^set -/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;; esac
+done
 
 ROOT="${CHECK_PI_ROOT:-}"
 MODE=report

@@ -11,6 +11,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --user) [ $# -ge 2 ] || { echo "uninstall: --user needs a name" >&2; exit 2; }; RUN_USER="$2"; shift ;;
     --dry-run) DRY_RUN=yes ;;
+    -h|--help) sed -n '2,/^set -/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
     *) echo "uninstall: unknown option $1" >&2; exit 2 ;;
   esac
   shift
