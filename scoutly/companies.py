@@ -14,6 +14,7 @@ from scoutly import scheduling
 from scoutly.clock import as_utc, utcnow
 from scoutly.errors import InputError
 from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
+from scoutly.storage.types import Database, Document
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ EFFECTIVE_RANK_PIPELINE: list[dict[str, Any]] = [
 ]
 
 
-async def tracked_companies(db: Any) -> list[TrackedCompany]:
+async def tracked_companies(db: Database) -> list[TrackedCompany]:
     """Every active company tracked by an active user, with its effective rank (one aggregation)."""
     cursor = await db[TRACKINGS].aggregate(EFFECTIVE_RANK_PIPELINE)
     result = []
@@ -92,7 +93,9 @@ async def tracked_companies(db: Any) -> list[TrackedCompany]:
     return result
 
 
-async def mark_scraped(db: Any, slug: str, *, success: bool, strategy: str | None, now: datetime | None = None) -> None:
+async def mark_scraped(
+    db: Database, slug: str, *, success: bool, strategy: str | None, now: datetime | None = None
+) -> None:
     """Record a scrape attempt: `last_scraped_at`, and on success `last_success_at` + failures reset to 0,
     else one more consecutive failure. `strategy` (the acquisition strategy that worked) is kept when given."""
     now = now or utcnow()
@@ -107,7 +110,7 @@ async def mark_scraped(db: Any, slug: str, *, success: bool, strategy: str | Non
     await db[COMPANIES].update_one({"_id": slug}, update)
 
 
-async def _require(db: Any, email: str, slug: str) -> tuple[str, str]:
+async def _require(db: Database, email: str, slug: str) -> tuple[str, str]:
     email, slug = email.strip().lower(), slug.strip().lower()
     if await db[USERS].find_one({"_id": email}, {"_id": 1}) is None:
         raise InputError(f"user {email!r}: unknown user (add it with `scoutly seed users`)")
@@ -116,7 +119,7 @@ async def _require(db: Any, email: str, slug: str) -> tuple[str, str]:
     return email, slug
 
 
-async def track(db: Any, email: str, slug: str, rank: object, *, now: datetime | None = None) -> str:
+async def track(db: Database, email: str, slug: str, rank: object, *, now: datetime | None = None) -> str:
     """Set a user's rank of a company; returns "created", "updated" or "unchanged".
     Raises `InputError` for a rank outside 1–100 or an unknown user/company."""
     try:
@@ -135,13 +138,13 @@ async def track(db: Any, email: str, slug: str, rank: object, *, now: datetime |
     return "created" if outcome.upserted_id is not None else "updated"
 
 
-async def untrack(db: Any, email: str, slug: str) -> bool:
+async def untrack(db: Database, email: str, slug: str) -> bool:
     """Stop a user tracking a company; False when they were not tracking it. Unknown user/company: `InputError`."""
     email, slug = await _require(db, email, slug)
     outcome = await db[TRACKINGS].delete_one({"user": email, "company": slug})
     return outcome.deleted_count == 1
 
 
-async def find_company(db: Any, slug: str) -> dict | None:
+async def find_company(db: Database, slug: str) -> Document | None:
     """One company document by slug."""
     return await db[COMPANIES].find_one({"_id": slug})

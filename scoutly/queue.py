@@ -26,6 +26,7 @@ from scoutly.clock import as_utc, utcnow
 from scoutly.companies import tracked_companies
 from scoutly.redact import redact
 from scoutly.storage.indexes import QUEUE
+from scoutly.storage.types import Database, Document
 
 PENDING = "pending"
 PROCESSING = "processing"
@@ -106,7 +107,7 @@ def _clean_error(error: str) -> str:
 
 
 async def enqueue_due(
-    db: Any, *, now: datetime | None = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    db: Database, *, now: datetime | None = None, max_attempts: int = DEFAULT_MAX_ATTEMPTS
 ) -> EnqueueResult:
     """Create a pending job for every due company without a live job; raise live jobs' priority on re-rank.
 
@@ -163,7 +164,7 @@ async def enqueue_due(
     return result
 
 
-async def claim(db: Any, worker_id: str, lease: timedelta, *, now: datetime | None = None) -> Job | None:
+async def claim(db: Database, worker_id: str, lease: timedelta, *, now: datetime | None = None) -> Job | None:
     """Atomically take the best claimable job (pending, or failed whose retry time came): highest priority,
     then oldest `available_at`. Sets processing, the lease and attempts + 1. None when nothing is claimable."""
     now = now or utcnow()
@@ -186,7 +187,7 @@ async def claim(db: Any, worker_id: str, lease: timedelta, *, now: datetime | No
     return Job.from_doc(doc) if doc else None
 
 
-async def heartbeat(db: Any, job: Job, worker_id: str, lease: timedelta, *, now: datetime | None = None) -> None:
+async def heartbeat(db: Database, job: Job, worker_id: str, lease: timedelta, *, now: datetime | None = None) -> None:
     """Extend the lease to now + `lease`. Raises `LeaseLost` if the caller no longer holds the job."""
     now = now or utcnow()
     until = now + lease
@@ -198,7 +199,7 @@ async def heartbeat(db: Any, job: Job, worker_id: str, lease: timedelta, *, now:
     job.lease_until = until
 
 
-async def complete(db: Any, job: Job, worker_id: str, *, now: datetime | None = None) -> None:
+async def complete(db: Database, job: Job, worker_id: str, *, now: datetime | None = None) -> None:
     """Mark the job done (kept as history). Raises `LeaseLost` if the caller no longer holds the job."""
     now = now or utcnow()
     outcome = await db[QUEUE].update_one(
@@ -214,7 +215,7 @@ async def complete(db: Any, job: Job, worker_id: str, *, now: datetime | None = 
 
 
 async def fail(
-    db: Any,
+    db: Database,
     job: Job,
     worker_id: str,
     error: str,
@@ -252,7 +253,7 @@ async def fail(
     return status
 
 
-async def release(db: Any, job: Job, worker_id: str, *, now: datetime | None = None) -> None:
+async def release(db: Database, job: Job, worker_id: str, *, now: datetime | None = None) -> None:
     """Give the job back untouched (graceful shutdown): pending again, this attempt not counted.
     Raises `LeaseLost` if the caller no longer holds the job."""
     now = now or utcnow()
@@ -270,7 +271,7 @@ async def release(db: Any, job: Job, worker_id: str, *, now: datetime | None = N
     job.attempts -= 1
 
 
-async def reclaim_expired(db: Any, *, now: datetime | None = None) -> int:
+async def reclaim_expired(db: Database, *, now: datetime | None = None) -> int:
     """Processing jobs whose lease passed: back to pending (the attempt stays counted), or dead when that was
     their last attempt. Returns how many jobs were reclaimed (both kinds). Two round trips."""
     now = now or utcnow()
@@ -292,7 +293,7 @@ async def reclaim_expired(db: Any, *, now: datetime | None = None) -> int:
     return dead.modified_count + pending.modified_count
 
 
-async def queue_counts(db: Any) -> dict[str, int]:
+async def queue_counts(db: Database) -> dict[str, int]:
     """Number of jobs in each status (every status present, zero when none)."""
     counts = dict.fromkeys(STATUSES, 0)
     cursor = await db[QUEUE].aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])
@@ -302,14 +303,14 @@ async def queue_counts(db: Any) -> dict[str, int]:
 
 
 # --- inspection and repair (for `scoutly status` and `scoutly debug`) ----------------------------------------
-async def find_job(db: Any, job_id: Any) -> dict | None:
+async def find_job(db: Database, job_id: Any) -> Document | None:
     """One job document by id."""
     return await db[QUEUE].find_one({"_id": job_id})
 
 
 async def jobs_in(
-    db: Any, status: str, *, newest_first_by: str | None = None, oldest_first_by: str | None = None, limit: int = 0
-) -> list[dict]:
+    db: Database, status: str, *, newest_first_by: str | None = None, oldest_first_by: str | None = None, limit: int = 0
+) -> list[Document]:
     """Job documents in `status`, sorted by one field (ascending or descending), at most `limit` (0: all)."""
     cursor = db[QUEUE].find({"status": status})
     if oldest_first_by:
@@ -321,30 +322,30 @@ async def jobs_in(
     return await cursor.to_list(None)
 
 
-async def count_in(db: Any, status: str) -> int:
+async def count_in(db: Database, status: str) -> int:
     """How many jobs are in `status`."""
     return await db[QUEUE].count_documents({"status": status})
 
 
-async def count_claimable(db: Any, *, now: datetime | None = None) -> int:
+async def count_claimable(db: Database, *, now: datetime | None = None) -> int:
     """Jobs a processor could claim right now (pending, or failed with their retry time reached)."""
     now = now or utcnow()
     return await db[QUEUE].count_documents({"status": {"$in": list(CLAIMABLE)}, "available_at": {"$lte": now}})
 
 
-async def expired_leases(db: Any, *, now: datetime | None = None) -> list[dict]:
+async def expired_leases(db: Database, *, now: datetime | None = None) -> list[Document]:
     """Processing jobs whose lease has passed (their worker died or lost MongoDB); `reclaim_expired` frees them."""
     now = now or utcnow()
     return await db[QUEUE].find({"status": PROCESSING, "lease_until": {"$lt": now}}).to_list(None)
 
 
-async def live_status_by_company(db: Any) -> dict[str, str]:
+async def live_status_by_company(db: Database) -> dict[str, str]:
     """Company → status of its live (pending, processing or failed) job."""
     cursor = db[QUEUE].find({"active": True}, {"company": 1, "status": 1})
-    return {doc["company"]: doc.get("status") async for doc in cursor}
+    return {doc["company"]: str(doc.get("status")) async for doc in cursor}
 
 
-async def requeue_dead_job(db: Any, job_id: Any, *, now: datetime | None = None) -> bool:
+async def requeue_dead_job(db: Database, job_id: Any, *, now: datetime | None = None) -> bool:
     """A dead job becomes pending again with a fresh attempt budget. False when it is no longer dead; raises
     `DuplicateKeyError` when its company meanwhile got another live job (one live job per company)."""
     now = now or utcnow()

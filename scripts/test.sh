@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: bootstrap a fresh machine (venv, packages, chromium) then lint and run the suite.
+# The test command: bootstrap a fresh machine (venv, packages, chromium), then lint, type-check and run the suite.
 # Extra arguments go to pytest (e.g. scripts/test.sh -k queue).
 #   scripts/test.sh [PYTEST ARGUMENTS]
 set -euo pipefail
@@ -9,4 +9,5 @@ done
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 .venv/bin/ruff check .
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from scoutly.acquire.browser import chromium_executable
 from scoutly.clock import as_utc, utcnow
+from scoutly.config import Settings
 from scoutly.errors import ScoutlyError
 from scoutly.redact import redact
 from scoutly.storage import Mongo, connect
@@ -37,7 +37,7 @@ def _first_line(exc: BaseException) -> str:
     return redact(text)[:200]
 
 
-async def check_mongodb(settings: Any, *, create_indexes: bool = False) -> tuple[list[Check], Mongo | None]:
+async def check_mongodb(settings: Settings, *, create_indexes: bool = False) -> tuple[list[Check], Mongo | None]:
     """Reachable, and every index of scoutly/storage/indexes.py present (created first if asked)."""
     try:
         mongo = await connect(settings.mongodb_uri, create_indexes=create_indexes, timeout_ms=3000)
@@ -72,8 +72,6 @@ async def check_mongodb(settings: Any, *, create_indexes: bool = False) -> tuple
     return checks, mongo
 
 
-
-
 async def check_clock(mongo: Mongo | None) -> Check:
     """Local clock is plausible and agrees with the database server's."""
     now = utcnow()
@@ -99,7 +97,7 @@ async def check_clock(mongo: Mongo | None) -> Check:
     return Check("clock", True, f"within {skew:.1f}s of MongoDB's clock")
 
 
-async def check_chromium(settings: Any, *, launch: bool = True) -> Check:
+async def check_chromium(settings: Settings, *, launch: bool = True) -> Check:
     """Chromium found and launchable through Playwright (its version)."""
     try:
         executable = chromium_executable(settings)
@@ -124,7 +122,7 @@ async def check_chromium(settings: Any, *, launch: bool = True) -> Check:
     return Check("Chromium", True, f"{executable} {version}")
 
 
-async def check_gemini(settings: Any) -> Check:
+async def check_gemini(settings: Settings) -> Check:
     """The key is accepted and the configured models exist (models.list); skipped without a key."""
     key = settings.gemini_key()
     if key is None:
@@ -167,7 +165,7 @@ def check_disk(path: Path, *, min_free: int = MIN_FREE_BYTES) -> Check:
     return Check("disk space", True, detail)
 
 
-async def run_doctor(settings: Any, *, launch_browser: bool = True, create_indexes: bool = False) -> list[Check]:
+async def run_doctor(settings: Settings, *, launch_browser: bool = True, create_indexes: bool = False) -> list[Check]:
     """Every check, in a fixed order."""
     checks, mongo = await check_mongodb(settings, create_indexes=create_indexes)
     try:

@@ -16,8 +16,10 @@ from scoutly import queue
 from scoutly.analysis import budget_snapshot
 from scoutly.clock import as_utc, utcnow
 from scoutly.companies import tracked_companies
+from scoutly.config import Settings
 from scoutly.processor.lock import is_alive, processors_seen
 from scoutly.storage.indexes import COMPANIES, MATCHES
+from scoutly.storage.types import Database, Document
 
 DUE_WINDOW = timedelta(hours=24)
 PROCESSORS_WINDOW = timedelta(hours=24)
@@ -109,7 +111,7 @@ def _age(now: datetime, value: Any) -> float | None:
     return round((now - value).total_seconds(), 1) if value else None
 
 
-def _problem(doc: dict) -> ProblemJob:
+def _problem(doc: Document) -> ProblemJob:
     return ProblemJob(
         job=str(doc["_id"]),
         company=doc["company"],
@@ -140,7 +142,9 @@ def attention_items(ops: Operations) -> list[str]:
     return items
 
 
-async def gather_operations(db: Any, settings: Any, *, now: datetime | None = None, limit: int = 20) -> Operations:
+async def gather_operations(
+    db: Database, settings: Settings, *, now: datetime | None = None, limit: int = 20
+) -> Operations:
     """Every operational section of the status report."""
     now = now or utcnow()
     stale = timedelta(seconds=max(float(getattr(settings, "heartbeat_seconds", 30)) * 3, 5))
@@ -189,7 +193,7 @@ async def gather_operations(db: Any, settings: Any, *, now: datetime | None = No
     if settings is not None:
         for row in await budget_snapshot(db, settings, now=now):
             parked = int(row.get("parked") or 0)
-            gemini.append(ModelBudget(**{k: row.get(k) for k in ModelBudget.model_fields if k in row}))
+            gemini.append(ModelBudget.model_validate({k: row[k] for k in ModelBudget.model_fields if k in row}))
 
     per_user: dict[str, UserMatches] = {}
     cursor = await db[MATCHES].aggregate(

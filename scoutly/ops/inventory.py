@@ -16,6 +16,7 @@ from scoutly.clock import as_utc
 from scoutly.companies import TrackedCompany, tracked_companies
 from scoutly.queue import live_status_by_company
 from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
+from scoutly.storage.types import Database
 
 
 class LastResult(BaseModel):
@@ -66,11 +67,12 @@ def last_result(company: dict[str, Any]) -> LastResult:
     if scraped is None and succeeded is None:
         return LastResult(outcome="never")
     outcome = "failed" if failures > 0 else "ok"
-    return LastResult(outcome=outcome, at=scraped or succeeded, strategy=company.get("strategy"),
-                      failures_in_a_row=failures)
+    return LastResult(
+        outcome=outcome, at=scraped or succeeded, strategy=company.get("strategy"), failures_in_a_row=failures
+    )
 
 
-async def list_companies(db: Any) -> list[CompanyRow]:
+async def list_companies(db: Database) -> list[CompanyRow]:
     """Every company (active or not), highest effective rank first, then by slug."""
     tracked = {company.slug: company for company in await tracked_companies(db)}
     jobs = await live_status_by_company(db)
@@ -97,12 +99,16 @@ async def list_companies(db: Any) -> list[CompanyRow]:
     return rows
 
 
-async def list_users(db: Any) -> list[UserRow]:
+async def list_users(db: Database) -> list[UserRow]:
     """Every user with the companies they track (highest rank first)."""
     tracked = {company.slug: company for company in await tracked_companies(db)}
     jobs = await live_status_by_company(db)
-    companies = {doc["_id"]: doc async for doc in db[COMPANIES].find({}, {"last_scraped_at": 1, "last_success_at": 1,
-                                                                          "consecutive_failures": 1, "strategy": 1})}
+    companies = {
+        doc["_id"]: doc
+        async for doc in db[COMPANIES].find(
+            {}, {"last_scraped_at": 1, "last_success_at": 1, "consecutive_failures": 1, "strategy": 1}
+        )
+    }
     per_user: dict[str, list[TrackingRow]] = {}
     async for doc in db[TRACKINGS].find({}, {"user": 1, "company": 1, "rank": 1}):
         slug = doc["company"]
@@ -121,6 +127,7 @@ async def list_users(db: Any) -> list[UserRow]:
     users = []
     async for doc in db[USERS].find({}, {"name": 1, "active": 1}).sort("_id", 1):
         trackings = sorted(per_user.get(doc["_id"], []), key=lambda row: (-row.rank, row.company))
-        users.append(UserRow(email=doc["_id"], name=doc.get("name"), active=bool(doc.get("active", True)),
-                             trackings=trackings))
+        users.append(
+            UserRow(email=doc["_id"], name=doc.get("name"), active=bool(doc.get("active", True)), trackings=trackings)
+        )
     return users

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
 from scoutly import queue
 from scoutly.clock import utcnow
+from scoutly.storage.types import Database, Document
 
 
 @dataclass
@@ -18,12 +18,12 @@ class RepairResult:
     skipped: list[str] = field(default_factory=list)  # e.g. a live job already exists
 
 
-async def stuck_jobs(db: Any, *, now: datetime | None = None) -> list[dict]:
+async def stuck_jobs(db: Database, *, now: datetime | None = None) -> list[Document]:
     """Processing jobs whose lease has expired (their worker died or lost MongoDB)."""
     return await queue.expired_leases(db, now=now)
 
 
-async def reset_stuck(db: Any, *, dry_run: bool = False, now: datetime | None = None) -> RepairResult:
+async def reset_stuck(db: Database, *, dry_run: bool = False, now: datetime | None = None) -> RepairResult:
     """Reclaim expired leases now (what processors do every minute): pending again, or dead after the
     last attempt."""
     now = now or utcnow()
@@ -33,7 +33,7 @@ async def reset_stuck(db: Any, *, dry_run: bool = False, now: datetime | None = 
     return result
 
 
-async def requeue_dead(db: Any, *, company: str | None = None, dry_run: bool = False) -> RepairResult:
+async def requeue_dead(db: Database, *, company: str | None = None, dry_run: bool = False) -> RepairResult:
     """Dead jobs become pending again with a fresh attempt budget (their `runs` keep the history).
 
     A company that meanwhile got a new live job is skipped (the one-live-job-per-company index)."""

@@ -7,16 +7,17 @@ add sections (in-flight jobs, failures, Gemini budget, matches, processors) as n
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from scoutly import queue, scheduling
 from scoutly.clock import utcnow
 from scoutly.companies import tracked_companies
+from scoutly.config import Settings
 from scoutly.ops.health import Operations, gather_operations
 from scoutly.queue import queue_counts
 from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
+from scoutly.storage.types import Database
 
 
 class DueCompany(BaseModel):
@@ -53,7 +54,7 @@ class StatusReport(BaseModel):
 
 
 async def gather_status(
-    db: Any, *, now: datetime | None = None, limit: int = 10, settings: Any = None
+    db: Database, *, now: datetime | None = None, limit: int = 10, settings: Settings | None = None
 ) -> StatusReport:
     """Everything the first status report shows, in a constant number of queries; with `settings`, also the
     operational sections (scoutly/ops/health.py)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from loguru import logger
 
@@ -20,12 +20,13 @@ from scoutly.acquire.models import Listing, PostingFound
 from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.postings.diff import diff_postings
 from scoutly.postings.store import KnownState, known_state, new_posting_doc, record_listing
+from scoutly.storage.types import Database, Document
 
 
 class ListingSource(Protocol):
     """Where listings come from (the `Acquirer`; scripted doubles in tests)."""
 
-    async def listing(self, company: dict) -> Listing:
+    async def listing(self, company: Document) -> Listing:
         """The company's current listing; raises `AcquisitionFailed` when no strategy could read it."""
 
     async def describe_new(self, listing: Listing, new: list[PostingFound]) -> list[str]:
@@ -39,7 +40,7 @@ class ScrapeOutcome:
     strategy: str | None
     complete: bool
     found: int
-    new: list[dict] = field(default_factory=list)  # posting documents (with _id unless dry_run)
+    new: list[Document] = field(default_factory=list)  # posting documents (with _id unless dry_run)
     removed: int = 0
     baseline: bool = False
     errors: list[str] = field(default_factory=list)  # what made the listing incomplete
@@ -52,7 +53,7 @@ class ScrapeOutcome:
     stages: dict[str, float] = field(default_factory=dict)  # seconds: listing, details, diff
 
 
-def completeness(listing: Listing, company: dict, *, still_open: int) -> tuple[bool, list[str]]:
+def completeness(listing: Listing, company: Document, *, still_open: int) -> tuple[bool, list[str]]:
     """Whether `listing` may close postings, and why not (pure). An empty page while postings are open is more
     likely broken than a company with no jobs; a fallback source may see less than the usual one."""
     slug = company["_id"]
@@ -70,9 +71,9 @@ def completeness(listing: Listing, company: dict, *, still_open: int) -> tuple[b
 
 
 async def observe(
-    db: Any,
+    db: Database,
     source: ListingSource,
-    company: dict,
+    company: Document,
     *,
     removal_confirmations: int,
     dry_run: bool = False,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from pymongo import UpdateOne
 
@@ -20,6 +19,7 @@ from scoutly.acquire.urls import url_key
 from scoutly.clock import utcnow
 from scoutly.postings.diff import PostingDiff
 from scoutly.storage.indexes import POSTINGS
+from scoutly.storage.types import Database, Document
 
 # Listing fields refreshed on every sighting when the listing knows them (a missing value never erases one).
 _REFRESHED = ("title", "url", "location", "department", "employment_type", "remote")
@@ -27,11 +27,11 @@ _REFRESHED = ("title", "url", "location", "department", "employment_type", "remo
 
 @dataclass
 class RecordResult:
-    new: list[dict] = field(default_factory=list)  # inserted documents (with _id)
+    new: list[Document] = field(default_factory=list)  # inserted documents (with _id)
     removed: int = 0
 
 
-async def known_postings(db: Any, company: str) -> dict[str, bool]:
+async def known_postings(db: Database, company: str) -> dict[str, bool]:
     """Every posting key ever recorded for `company` → True while open."""
     cursor = db[POSTINGS].find({"company": company}, {"key": 1, "closed_at": 1, "_id": 0})
     return {doc["key"]: doc.get("closed_at") is None async for doc in cursor}
@@ -46,7 +46,7 @@ class KnownState:
     missed: dict[str, int] = field(default_factory=dict)  # key → consecutive complete listings without it
 
 
-async def known_state(db: Any, company: str) -> KnownState:
+async def known_state(db: Database, company: str) -> KnownState:
     """Every recorded posting of `company`, in one query."""
     state = KnownState()
     projection = {"key": 1, "closed_at": 1, "url": 1, "missed": 1, "_id": 0}
@@ -59,17 +59,17 @@ async def known_state(db: Any, company: str) -> KnownState:
     return state
 
 
-async def known_urls(db: Any, company: str) -> dict[str, str]:
+async def known_urls(db: Database, company: str) -> dict[str, str]:
     """Canonical URL key → posting key, for every recorded posting of `company` that has a URL."""
     cursor = db[POSTINGS].find({"company": company, "url": {"$ne": None}}, {"key": 1, "url": 1, "_id": 0})
     return {url_key(doc["url"]): doc["key"] async for doc in cursor if doc.get("url")}
 
 
-async def has_postings(db: Any, company: str) -> bool:
+async def has_postings(db: Database, company: str) -> bool:
     return await db[POSTINGS].find_one({"company": company}, {"_id": 1}) is not None
 
 
-def new_posting_doc(company: str, posting: PostingFound, *, baseline: bool, now: datetime) -> dict:
+def new_posting_doc(company: str, posting: PostingFound, *, baseline: bool, now: datetime) -> Document:
     """The document a new posting is stored as (also what a dry run reports, without `_id`)."""
     return {
         "company": company,
@@ -86,7 +86,7 @@ def new_posting_doc(company: str, posting: PostingFound, *, baseline: bool, now:
 
 
 async def record_listing(
-    db: Any, company: str, diff: PostingDiff, *, baseline: bool, now: datetime | None = None
+    db: Database, company: str, diff: PostingDiff, *, baseline: bool, now: datetime | None = None
 ) -> RecordResult:
     """Persist a diff: upsert found postings (idempotent), close removed ones. Safe to repeat after a crash."""
     now = now or utcnow()
@@ -107,7 +107,7 @@ async def record_listing(
         operations.append(UpdateOne({"company": company, "key": key, "closed_at": None}, {"$max": {"missed": misses}}))
     if operations:
         written = await db[POSTINGS].bulk_write(operations, ordered=False)
-        inserted_ids = [i for _, i in sorted(written.upserted_ids.items())]
+        inserted_ids = [i for _, i in sorted((written.upserted_ids or {}).items())]
         if inserted_ids:
             cursor = db[POSTINGS].find({"_id": {"$in": inserted_ids}})
             by_id = {doc["_id"]: doc async for doc in cursor}
@@ -121,7 +121,7 @@ async def record_listing(
     return result
 
 
-async def titles_of(db: Any, company: str, keys: list[str]) -> list[str]:
+async def titles_of(db: Database, company: str, keys: list[str]) -> list[str]:
     """Titles of a company's postings with the given keys."""
     query = {"company": company, "key": {"$in": keys}}
     return [doc["title"] async for doc in db[POSTINGS].find(query, {"title": 1})]

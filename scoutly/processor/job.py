@@ -17,10 +17,12 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from scoutly import queue
 from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.companies import find_company, mark_scraped
+from scoutly.config import Settings
 from scoutly.errors import ConfigError, InputError
 from scoutly.processor.pipeline import PipelineResult, run_pipeline
 from scoutly.processor.runs import LEASE_LOST, RUN_FAILED, RunRecorder
 from scoutly.redact import redact
+from scoutly.storage.types import Database
 
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (InputError, ConfigError)
 
@@ -41,7 +43,7 @@ def error_text(exc: BaseException) -> str:
 
 
 async def keep_lease(
-    db: Any, job: queue.Job, worker_id: str, lease: timedelta, interval: float, clock: Clock = SYSTEM_CLOCK
+    db: Database, job: queue.Job, worker_id: str, lease: timedelta, interval: float, clock: Clock = SYSTEM_CLOCK
 ) -> None:
     """Heartbeat the job's lease until cancelled; returns (raises `LeaseLost`) only when the lease is gone.
 
@@ -57,8 +59,8 @@ async def keep_lease(
 
 
 async def process_job(
-    db: Any,
-    settings: Any,
+    db: Database,
+    settings: Settings,
     job: queue.Job,
     worker_id: str,
     acquirer: Any,
@@ -73,7 +75,7 @@ async def process_job(
     with logger.contextualize(run=run.run_id, company=job.company):
         logger.info("claimed {} (attempt {}/{})", job.company, job.attempts, job.max_attempts)
         beat = asyncio.create_task(keep_lease(db, job, worker_id, lease, heartbeat_seconds, clock), name="lease")
-        work: asyncio.Task | None = None
+        work: asyncio.Task[PipelineResult] | None = None
         try:
             company = await find_company(db, job.company)
             if company is None:
@@ -112,7 +114,7 @@ async def process_job(
 
 
 async def _record_failure(
-    db: Any, job: queue.Job, worker_id: str, run: RunRecorder, exc: Exception, clock: Clock
+    db: Database, job: queue.Job, worker_id: str, run: RunRecorder, exc: Exception, clock: Clock
 ) -> str:
     error = error_text(exc)
     retryable = is_retryable(exc)

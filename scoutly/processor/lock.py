@@ -16,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from scoutly.clock import as_utc, utcnow
 from scoutly.errors import ScoutlyError
 from scoutly.storage.indexes import PROCESSORS
+from scoutly.storage.types import Database, Document
 
 
 class HostLocked(ScoutlyError):
@@ -31,12 +32,12 @@ def worker_doc_id(worker_id: str) -> str:
 
 
 async def acquire_host_lock(
-    db: Any, host: str, owner: str, lease: timedelta, *, pid: int | None = None, now: datetime | None = None
-) -> dict:
+    db: Database, host: str, owner: str, lease: timedelta, *, pid: int | None = None, now: datetime | None = None
+) -> Document:
     """Take (or renew) the host lock for `owner`; raise `HostLocked` naming the holder when it is taken."""
     now = now or utcnow()
     try:
-        return await db[PROCESSORS].find_one_and_update(
+        taken = await db[PROCESSORS].find_one_and_update(
             {"_id": lock_id(host), "$or": [{"owner": owner}, {"lease_until": {"$lt": now}}]},
             {
                 "$set": {
@@ -61,9 +62,13 @@ async def acquire_host_lock(
             if until
             else f"another processor already runs on {host}; use --ignore-host-lock to run a second one"
         ) from None
+    assert taken is not None  # an upsert returning the document after the update always has one
+    return taken
 
 
-async def refresh_host_lock(db: Any, host: str, owner: str, lease: timedelta, *, now: datetime | None = None) -> bool:
+async def refresh_host_lock(
+    db: Database, host: str, owner: str, lease: timedelta, *, now: datetime | None = None
+) -> bool:
     """Extend our lease; False when the lock is no longer ours."""
     now = now or utcnow()
     result = await db[PROCESSORS].update_one(
@@ -72,14 +77,14 @@ async def refresh_host_lock(db: Any, host: str, owner: str, lease: timedelta, *,
     return result.matched_count == 1
 
 
-async def release_host_lock(db: Any, host: str, owner: str) -> bool:
+async def release_host_lock(db: Database, host: str, owner: str) -> bool:
     """Give the lock up (only if it is still ours)."""
     result = await db[PROCESSORS].delete_one({"_id": lock_id(host), "owner": owner})
     return result.deleted_count == 1
 
 
 async def record_heartbeat(
-    db: Any,
+    db: Database,
     worker_id: str,
     *,
     host: str,
@@ -108,7 +113,7 @@ async def record_heartbeat(
     )
 
 
-async def mark_stopped(db: Any, worker_id: str, *, now: datetime | None = None, **state: Any) -> None:
+async def mark_stopped(db: Database, worker_id: str, *, now: datetime | None = None, **state: Any) -> None:
     """Record a clean exit, so status does not wait for the heartbeat to go stale."""
     now = now or utcnow()
     await db[PROCESSORS].update_one(
@@ -116,13 +121,13 @@ async def mark_stopped(db: Any, worker_id: str, *, now: datetime | None = None, 
     )
 
 
-def is_alive(doc: dict, *, now: datetime, stale_after: timedelta) -> bool:
+def is_alive(doc: Document, *, now: datetime, stale_after: timedelta) -> bool:
     """A processor is alive when it has not stopped and its heartbeat is recent."""
     beat = as_utc(doc.get("heartbeat_at"))
     return doc.get("stopped_at") is None and beat is not None and now - beat <= stale_after
 
 
-async def processors_seen(db: Any, *, since: datetime) -> list[dict]:
+async def processors_seen(db: Database, *, since: datetime) -> list[Document]:
     """Heartbeat documents of processors seen since `since`, most recent first."""
     cursor = db[PROCESSORS].find({"kind": "worker", "heartbeat_at": {"$gte": since}}).sort("heartbeat_at", -1)
     return await cursor.to_list(None)

@@ -14,9 +14,11 @@ from loguru import logger
 from scoutly.analysis import analyse_new_postings
 from scoutly.analysis.judgements import DryJudgements
 from scoutly.clock import SYSTEM_CLOCK, Clock
+from scoutly.config import Settings
 from scoutly.notify import notify_new_matches
 from scoutly.postings.observe import observe
 from scoutly.processor.runs import RunRecorder, classify_outcome
+from scoutly.storage.types import Database, Document
 
 
 @dataclass
@@ -30,7 +32,7 @@ class PipelineResult:
     new: int = 0
     removed: int = 0
     errors: list[str] = field(default_factory=list)
-    matches: list[dict] = field(default_factory=list)
+    matches: list[Document] = field(default_factory=list)
     requests: int = 0
     tokens: int = 0
     parked: int = 0
@@ -79,9 +81,9 @@ def _merge_stage_times(
 
 
 async def run_pipeline(
-    db: Any,
-    settings: Any,
-    company: dict,
+    db: Database,
+    settings: Settings,
+    company: Document,
     acquirer: Any,
     *,
     dry_run: bool = False,

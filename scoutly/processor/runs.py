@@ -11,6 +11,7 @@ from bson import ObjectId
 from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.redact import redact
 from scoutly.storage.indexes import RUNS
+from scoutly.storage.types import Database, Document
 
 # Every stage name a run may record, in pipeline order: acquire (its own overhead) with its sub-stages listing and
 # details, then diff, then analysis (its overhead) with keywords, screening and deep, then notify.
@@ -39,7 +40,7 @@ class RunRecorder:
 
     def __init__(
         self,
-        db: Any,
+        db: Database,
         *,
         job_id: Any,
         company: str,
@@ -96,7 +97,7 @@ class RunRecorder:
             raise ValueError(f"unknown run stage {name!r} (known: {', '.join(STAGES)})")
         self.stages[name] = round(self.stages.get(name, 0.0) + max(seconds, 0.0), 3)
 
-    async def finish(self, outcome: str, *, error: str | None = None, **fields: Any) -> dict:
+    async def finish(self, outcome: str, *, error: str | None = None, **fields: Any) -> Document:
         """Write the outcome, stage durations and counts (strategy, found, new, removed, tokens, ...)."""
         update = {
             "ended_at": self.clock.now(),
@@ -110,11 +111,11 @@ class RunRecorder:
         return update
 
 
-async def job_history(db: Any, job_id: Any) -> list[dict]:
+async def job_history(db: Database, job_id: Any) -> list[Document]:
     """Every attempt of a job, oldest first."""
     return await db[RUNS].find({"job": job_id}).sort([("started_at", 1), ("_id", 1)]).to_list(None)
 
 
-async def company_runs(db: Any, company: str, *, limit: int = 20) -> list[dict]:
+async def company_runs(db: Database, company: str, *, limit: int = 20) -> list[Document]:
     """The most recent runs of a company, newest first."""
     return await db[RUNS].find({"company": company}).sort([("started_at", -1), ("_id", -1)]).limit(limit).to_list(None)

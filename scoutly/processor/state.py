@@ -18,7 +18,7 @@ class InFlight:
 
     @property
     def company(self) -> str:
-        return self.job.company
+        return str(self.job.company)
 
     @property
     def stage(self) -> str:

@@ -22,6 +22,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from scoutly import queue
 from scoutly.analysis import resume_parked
 from scoutly.clock import SYSTEM_CLOCK, Clock, as_utc
+from scoutly.config import Settings
 from scoutly.errors import DatabaseUnavailable
 from scoutly.notify import notify_new_matches
 from scoutly.processor.display import progress_display
@@ -42,6 +43,7 @@ from scoutly.processor.signals import ShutdownSignals, handle_signals
 from scoutly.processor.state import InFlight, ProcessorReport, ProcessorState
 from scoutly.storage import Mongo, connect
 from scoutly.storage.indexes import PROCESSORS
+from scoutly.storage.types import Database
 
 MAX_CONCURRENCY = 5
 IDLE_START_SECONDS = 1.0
@@ -52,7 +54,7 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-def _default_acquirer(settings: Any) -> AbstractAsyncContextManager[Any]:
+def _default_acquirer(settings: Settings) -> AbstractAsyncContextManager[Any]:
     from scoutly.acquire import Acquirer
 
     return Acquirer(settings)
@@ -63,7 +65,7 @@ class Processor:
 
     def __init__(
         self,
-        settings: Any,
+        settings: Settings,
         *,
         drain: bool,
         concurrency: int = MAX_CONCURRENCY,
@@ -72,7 +74,7 @@ class Processor:
         display: bool | None = None,
         host_lock: bool = True,
         signals: bool = True,
-        db: Any = None,
+        db: Database | None = None,
         acquirer_factory: Callable[[Any], AbstractAsyncContextManager[Any]] | None = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
@@ -94,7 +96,7 @@ class Processor:
         self.report = ProcessorReport(worker_id=self.worker_id, mode="drain" if drain else "daemon")
         self.state = ProcessorState(report=self.report, concurrency=self.concurrency)
         self.stop_event = asyncio.Event()
-        self.tasks: dict[asyncio.Task, InFlight] = {}
+        self.tasks: dict[asyncio.Task[None], InFlight] = {}
         self.started_at = clock.now()
         self._t0 = clock.monotonic()
         self._deadline = self._t0 + max_runtime if max_runtime else None
@@ -153,6 +155,7 @@ class Processor:
 
     async def _run_connected(self) -> None:
         db = self.db
+        assert db is not None  # run() connects first
         if self.host_lock:
             await self._take_host_lock(db)
         logger.info(
@@ -180,7 +183,7 @@ class Processor:
             await asyncio.gather(*background, return_exceptions=True)
             await self._say_goodbye(db)
 
-    async def _take_host_lock(self, db: Any) -> None:
+    async def _take_host_lock(self, db: Database) -> None:
         """Take the host lock, riding out a MongoDB outage in daemon mode."""
         delay = 1.0
         while True:
@@ -194,7 +197,7 @@ class Processor:
                 return
             delay = min(delay * 2, DB_RETRY_MAX_SECONDS)
 
-    async def _take_host_lock_once(self, db: Any) -> None:
+    async def _take_host_lock_once(self, db: Database) -> None:
         """Take the host lock. A holder whose heartbeat stopped is presumed dead: wait for its lease to end."""
         try:
             await acquire_host_lock(
@@ -214,7 +217,7 @@ class Processor:
                 raise
         await acquire_host_lock(db, self.host, self.worker_id, self.lock_lease, pid=os.getpid(), now=self.clock.now())
 
-    async def _loop(self, db: Any, acquirer: Any) -> None:
+    async def _loop(self, db: Database, acquirer: Any) -> None:
         idle = IDLE_START_SECONDS
         db_delay = 1.0
         while not self.stop_event.is_set():
@@ -255,7 +258,7 @@ class Processor:
                     idle = min(idle * 2, float(self.settings.idle_max_seconds))
             await self._wait(timeout)
 
-    def _start(self, db: Any, acquirer: Any, job: queue.Job) -> None:
+    def _start(self, db: Database, acquirer: Any, job: queue.Job) -> None:
         self.report.claimed += 1
         run = RunRecorder(
             db, job_id=job.id, company=job.company, worker=self.worker_id, attempt=job.attempts, clock=self.clock
@@ -266,12 +269,12 @@ class Processor:
         self.state.in_flight[job.id] = item
         task.add_done_callback(self._forget)
 
-    def _forget(self, task: asyncio.Task) -> None:
+    def _forget(self, task: asyncio.Task[None]) -> None:
         item = self.tasks.pop(task, None)
         if item is not None:
             self.state.in_flight.pop(item.job.id, None)
 
-    async def _work(self, db: Any, acquirer: Any, item: InFlight) -> None:
+    async def _work(self, db: Database, acquirer: Any, item: InFlight) -> None:
         try:
             outcome, result = await process_job(
                 db,
@@ -320,7 +323,7 @@ class Processor:
             return False
         return True
 
-    async def _shutdown(self, db: Any) -> None:
+    async def _shutdown(self, db: Database) -> None:
         """Give in-flight jobs the grace period, then cancel and release the rest (attempt not counted)."""
         if not self.tasks:
             return
@@ -344,7 +347,7 @@ class Processor:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def release(self, db: Any, item: InFlight) -> None:
+    async def release(self, db: Database, item: InFlight) -> None:
         """Hand a cancelled job back: pending again, attempt not counted; the run is marked released."""
         try:
             await queue.release(db, item.job, self.worker_id, now=self.clock.now())
@@ -361,7 +364,7 @@ class Processor:
         except PyMongoError as exc:
             logger.warning("could not write the run record: {}", error_text(exc))
 
-    async def _say_goodbye(self, db: Any) -> None:
+    async def _say_goodbye(self, db: Database) -> None:
         try:
             if self.host_lock:
                 await release_host_lock(db, self.host, self.worker_id)
@@ -370,7 +373,7 @@ class Processor:
             logger.warning("could not record the processor's exit: {}", error_text(exc))
 
     # --- background ----------------------------------------------------------------------------------
-    async def _heartbeats(self, db: Any) -> None:
+    async def _heartbeats(self, db: Database) -> None:
         while True:
             try:
                 await record_heartbeat(
@@ -399,7 +402,7 @@ class Processor:
                 self._db_down(exc, self.heartbeat_seconds)
             await self.clock.sleep(self.heartbeat_seconds)
 
-    async def _maintenance(self, db: Any) -> None:
+    async def _maintenance(self, db: Database) -> None:
         while True:
             await self.clock.sleep(float(self.settings.maintenance_seconds))
             if self.stop_event.is_set():
@@ -424,7 +427,7 @@ class Processor:
                     result = await step()
                     if name == "reclaim" and result:
                         logger.info("reclaimed {} jobs whose lease expired", result)
-                    elif name == "enqueue" and getattr(result, "enqueued", 0):
+                    elif name == "enqueue" and result.enqueued:
                         logger.info("enqueued {} due companies", result.enqueued)
                 except ConnectionFailure as exc:
                     self._db_down(exc, float(self.settings.maintenance_seconds))
@@ -447,7 +450,7 @@ class Processor:
 
 
 async def run_processor(
-    settings: Any,
+    settings: Settings,
     *,
     drain: bool,
     concurrency: int = MAX_CONCURRENCY,
@@ -456,7 +459,7 @@ async def run_processor(
     display: bool | None = None,
     host_lock: bool = True,
     signals: bool = True,
-    db: Any = None,
+    db: Database | None = None,
     acquirer_factory: Callable[[Any], AbstractAsyncContextManager[Any]] | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> ProcessorReport:
