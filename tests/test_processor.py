@@ -7,8 +7,7 @@ import os
 import signal
 
 import pytest
-from helpers.clock import LoopClock
-from helpers.processor import ScriptedAcquirer, fast_settings, seed_jobs
+from helpers.processor import ScriptedAcquirer, fast_settings, run_in_virtual_time, seed_jobs
 
 from scoutly import queue
 from scoutly.errors import InputError
@@ -24,17 +23,7 @@ SLUGS = [f"co{i}" for i in range(7)]
 async def test_drain_processes_every_job_with_bounded_concurrency(db, db_uri):
     await seed_jobs(db, SLUGS)
     acquirer = ScriptedAcquirer(default_seconds=0.1)
-    report = await run_processor(
-        fast_settings(db_uri),
-        drain=True,
-        concurrency=3,
-        worker_id="w1",
-        display=False,
-        db=db,
-        acquirer_factory=acquirer,
-        signals=False,
-        clock=LoopClock(),
-    )
+    report = await run_in_virtual_time(db, fast_settings(db_uri), acquirer, drain=True, concurrency=3, worker_id="w1")
     assert (report.claimed, report.succeeded, report.failed, report.stop_reason) == (7, 7, 0, "drained")
     assert acquirer.max_in_flight == 3 and acquirer.closed
     assert sorted(acquirer.calls) == SLUGS
@@ -53,17 +42,7 @@ async def test_drain_processes_every_job_with_bounded_concurrency(db, db_uri):
 async def test_concurrency_is_capped_at_five(db, db_uri):
     await seed_jobs(db, SLUGS)
     acquirer = ScriptedAcquirer(default_seconds=0.1)
-    await run_processor(
-        fast_settings(db_uri),
-        drain=True,
-        concurrency=50,
-        display=False,
-        db=db,
-        acquirer_factory=acquirer,
-        signals=False,
-        clock=LoopClock(),
-        host_lock=False,
-    )
+    await run_in_virtual_time(db, fast_settings(db_uri), acquirer, drain=True, concurrency=50, host_lock=False)
     assert acquirer.max_in_flight == 5
 
 
@@ -76,15 +55,7 @@ async def test_failures_are_retried_or_dead_and_recorded(db, db_uri):
             "broken": InputError("companies.careers_url: not a URL"),
         }
     )
-    report = await run_processor(
-        fast_settings(db_uri),
-        drain=True,
-        display=False,
-        db=db,
-        acquirer_factory=acquirer,
-        signals=False,
-        clock=LoopClock(),
-    )
+    report = await run_in_virtual_time(db, fast_settings(db_uri), acquirer, drain=True)
     assert (report.succeeded, report.failed) == (1, 2)
     flaky = await db[QUEUE].find_one({"company": "flaky"})
     assert flaky["status"] == "failed" and flaky["attempts"] == 1
@@ -101,16 +72,7 @@ async def test_max_runtime_releases_unfinished_jobs_without_counting_the_attempt
     await seed_jobs(db, ["slow", "quick"])
     acquirer = ScriptedAcquirer(behaviour={"slow": 30.0, "quick": 0.05})
     settings = fast_settings(db_uri, shutdown_grace_seconds=0.3)
-    report = await run_processor(
-        settings,
-        drain=True,
-        max_runtime=0.5,
-        display=False,
-        db=db,
-        acquirer_factory=acquirer,
-        signals=False,
-        clock=LoopClock(),
-    )
+    report = await run_in_virtual_time(db, settings, acquirer, drain=True, max_runtime=0.5)
     assert (report.stop_reason, report.succeeded, report.released) == ("max_runtime", 1, 1)
     slow = await db[QUEUE].find_one({"company": "slow"})
     assert (slow["status"], slow["attempts"], slow.get("lease_owner")) == ("pending", 0, None)
@@ -161,16 +123,7 @@ async def test_sigterm_after_grace_releases_and_a_second_signal_exits_at_once(db
 async def test_daemon_waits_on_an_empty_queue_and_picks_up_new_jobs(db, db_uri):
     acquirer = ScriptedAcquirer()
     task = asyncio.create_task(
-        run_processor(
-            fast_settings(db_uri, processor_enqueue=False),
-            drain=False,
-            max_runtime=2.5,
-            display=False,
-            db=db,
-            acquirer_factory=acquirer,
-            signals=False,
-            clock=LoopClock(),
-        )
+        run_in_virtual_time(db, fast_settings(db_uri, processor_enqueue=False), acquirer, drain=False, max_runtime=2.5)
     )
     await asyncio.sleep(0.3)
     await seed_jobs(db, ["late"])
@@ -184,16 +137,7 @@ async def test_daemon_enqueues_due_companies_itself(db, db_uri):
 
     await seed_companies(db, ["acme"])
     acquirer = ScriptedAcquirer()
-    report = await run_processor(
-        fast_settings(db_uri),
-        drain=False,
-        max_runtime=1.5,
-        display=False,
-        db=db,
-        acquirer_factory=acquirer,
-        signals=False,
-        clock=LoopClock(),
-    )
+    report = await run_in_virtual_time(db, fast_settings(db_uri), acquirer, drain=False, max_runtime=1.5)
     assert report.succeeded == 1 and acquirer.calls == ["acme"]
 
 
@@ -201,40 +145,12 @@ async def test_daemon_enqueues_due_companies_itself(db, db_uri):
 async def test_one_processor_per_host_unless_ignored(db, db_uri):
     await seed_jobs(db, ["a"])
     acquirer = ScriptedAcquirer(behaviour={"a": 1.0})
-    first = asyncio.create_task(
-        run_processor(
-            fast_settings(db_uri),
-            drain=True,
-            display=False,
-            db=db,
-            acquirer_factory=acquirer,
-            signals=False,
-            clock=LoopClock(),
-            worker_id="first",
-        )
-    )
+    first = asyncio.create_task(run_in_virtual_time(db, fast_settings(db_uri), acquirer, drain=True, worker_id="first"))
     await asyncio.wait_for(acquirer.started.wait(), 5)
     with pytest.raises(HostLocked, match="first"):
-        await run_processor(
-            fast_settings(db_uri),
-            drain=True,
-            display=False,
-            db=db,
-            acquirer_factory=ScriptedAcquirer(),
-            signals=False,
-            clock=LoopClock(),
-            worker_id="second",
-        )
-    report = await run_processor(
-        fast_settings(db_uri),
-        drain=True,
-        display=False,
-        db=db,
-        acquirer_factory=ScriptedAcquirer(),
-        signals=False,
-        clock=LoopClock(),
-        worker_id="third",
-        host_lock=False,
+        await run_in_virtual_time(db, fast_settings(db_uri), ScriptedAcquirer(), drain=True, worker_id="second")
+    report = await run_in_virtual_time(
+        db, fast_settings(db_uri), ScriptedAcquirer(), drain=True, worker_id="third", host_lock=False
     )
     assert report.claimed == 0  # the only job is in flight at "first"
     assert (await first).succeeded == 1
@@ -247,16 +163,7 @@ async def test_a_dead_holder_of_the_host_lock_is_waited_out(db, db_uri):
     settings = fast_settings(db_uri)
     host = Processor(settings, drain=True).host
     await acquire_host_lock(db, host, "ghost", Processor(settings, drain=True).lock_lease)  # never beats
-    report = await run_processor(
-        settings,
-        drain=True,
-        display=False,
-        db=db,
-        acquirer_factory=ScriptedAcquirer(),
-        signals=False,
-        clock=LoopClock(),
-        worker_id="heir",
-    )
+    report = await run_in_virtual_time(db, settings, ScriptedAcquirer(), drain=True, worker_id="heir")
     assert report.stop_reason == "drained"
 
 
@@ -269,15 +176,7 @@ async def test_lease_lost_mid_job_is_abandoned_quietly(db, db_uri):
         await asyncio.sleep(2.0)
 
     acquirer = ScriptedAcquirer(behaviour={"stolen": steal})
-    report = await run_processor(
-        fast_settings(db_uri),
-        drain=True,
-        display=False,
-        db=db,
-        acquirer_factory=acquirer,
-        signals=False,
-        clock=LoopClock(),
-    )
+    report = await run_in_virtual_time(db, fast_settings(db_uri), acquirer, drain=True)
     assert (report.lease_lost, report.succeeded, report.failed) == (1, 0, 0)
     job = await db[QUEUE].find_one({"company": "stolen"})
     assert (job["status"], job["lease_owner"]) == ("processing", "thief")
@@ -301,14 +200,6 @@ def test_durations():
 async def test_queue_counts_after_mixed_run(db, db_uri):
     await seed_jobs(db, ["ok", "bad"])
     acquirer = ScriptedAcquirer(behaviour={"bad": RuntimeError("x")})
-    await run_processor(
-        fast_settings(db_uri),
-        drain=True,
-        display=False,
-        db=db,
-        acquirer_factory=acquirer,
-        signals=False,
-        clock=LoopClock(),
-    )
+    await run_in_virtual_time(db, fast_settings(db_uri), acquirer, drain=True)
     counts = await queue.queue_counts(db)
     assert (counts["done"], counts["failed"]) == (1, 1)

@@ -6,10 +6,12 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from helpers.clock import LoopClock
 from scoutly import queue
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.clock import utcnow
 from scoutly.config import Settings
+from scoutly.processor import ProcessorReport, run_processor
 from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
 
 
@@ -81,8 +83,8 @@ def _three_postings(slug: str) -> list[PostingFound]:
 class ScriptedAcquirer:
     """Stands in for `scoutly.acquire.Acquirer`: per-slug behaviour, concurrency and lifecycle recorded.
 
-    behaviour[slug]: seconds to take (float), an exception instance to raise, or a callable(company) → listing.
-Otherwise the listing has three postings (empty when a callable returns no listing).
+        behaviour[slug]: seconds to take (float), an exception instance to raise, or a callable(company) → listing.
+    Otherwise the listing has three postings (empty when a callable returns no listing).
     """
 
     behaviour: dict[str, Any] = field(default_factory=dict)
@@ -125,3 +127,11 @@ Otherwise the listing has three postings (empty when a callable returns no listi
 
     async def describe_new(self, listing: Listing, new: list[PostingFound]) -> list[str]:
         return []
+
+
+async def run_in_virtual_time(db: Any, settings: Settings, acquirer: Any, **options: Any) -> ProcessorReport:
+    """`run_processor` on the test database with a test acquirer, without display or signal handlers, in the
+    event loop's virtual time (the test must be marked `@pytest.mark.looptime`)."""
+    return await run_processor(
+        settings, db=db, acquirer_factory=acquirer, display=False, signals=False, clock=LoopClock(), **options
+    )
