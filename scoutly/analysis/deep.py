@@ -18,6 +18,7 @@ from scoutly.analysis.prompts import (
 )
 from scoutly.analysis.schemas import DeepAnswer
 from scoutly.analysis.screening import HEADER_TOKENS
+from scoutly.storage.types import Document
 
 if TYPE_CHECKING:
     from scoutly.analysis.gemini_pass import GeminiPass
@@ -48,7 +49,7 @@ async def deep(run: GeminiPass, pairs: list[Pair]) -> None:
 
 
 async def _record_deep(run: GeminiPass, result: Any, pairs: list[Pair], refs: list[PostingRef]) -> None:
-    by_alias: dict[str, dict] = {}
+    by_alias: dict[str, Document] = {}
     for analysis in result.answer.analyses:  # an id that was not sent is dropped: never invent postings
         by_alias.setdefault(analysis.posting_id, analysis.model_dump())
     for pair, ref in zip(pairs, refs, strict=True):

@@ -18,6 +18,7 @@ from scoutly.analysis.matches import save_gemini_match, save_keyword_match
 from scoutly.analysis.pairs import Pair
 from scoutly.clock import utcnow
 from scoutly.storage.indexes import MATCHES
+from scoutly.storage.types import Database, Document
 
 
 class Judgements(Protocol):
@@ -32,16 +33,16 @@ class Judgements(Protocol):
     async def fail(self, pair: Pair, stage: str, reason: str) -> None:
         """Give up on a judgement for good."""
 
-    async def record(self, pair: Pair, stage: str, result: dict, model: str) -> None:
+    async def record(self, pair: Pair, stage: str, result: Document, model: str) -> None:
         """Keep a stage's answer for a pair."""
 
     async def keyword_match(self, pair: Pair) -> None:
         """The pair matched the user's keyword trackers."""
 
-    async def gemini_match(self, pair: Pair, analysis: dict, *, good: bool) -> None:
+    async def gemini_match(self, pair: Pair, analysis: Document, *, good: bool) -> None:
         """Gemini's deep analysis of a pair (`good`: its score reached the user's minimum)."""
 
-    async def matches(self) -> list[dict]:
+    async def matches(self) -> list[Document]:
         """The matches made or updated by this pass."""
 
 
@@ -53,7 +54,7 @@ def ledger_owner() -> str:
 class LedgerJudgements:
     """Judgements claimed in and recorded to the `analyses` ledger; matches saved in `matches`."""
 
-    def __init__(self, db: Any, company: str, *, now: datetime, owner: str | None = None) -> None:
+    def __init__(self, db: Database, company: str, *, now: datetime, owner: str | None = None) -> None:
         self.db = db
         self.company = company
         self.now = now
@@ -75,7 +76,7 @@ class LedgerJudgements:
     async def fail(self, pair: Pair, stage: str, reason: str) -> None:
         await ledger.fail(self.db, pair.key(stage), owner=self.owner, reason=reason, now=utcnow())
 
-    async def record(self, pair: Pair, stage: str, result: dict, model: str) -> None:
+    async def record(self, pair: Pair, stage: str, result: Document, model: str) -> None:
         await ledger.record(self.db, pair.key(stage), owner=self.owner, result=result, model=model, now=utcnow())
 
     async def keyword_match(self, pair: Pair) -> None:
@@ -83,11 +84,11 @@ class LedgerJudgements:
         if await save_keyword_match(self.db, pair.user.email, pair.posting, hits, now=self.now):
             self.touched.add((pair.user.email, pair.posting["_id"]))
 
-    async def gemini_match(self, pair: Pair, analysis: dict, *, good: bool) -> None:
+    async def gemini_match(self, pair: Pair, analysis: Document, *, good: bool) -> None:
         if await save_gemini_match(self.db, pair.user.email, pair.posting, analysis, create=good, now=utcnow()):
             self.touched.add((pair.user.email, pair.pid))
 
-    async def matches(self) -> list[dict]:
+    async def matches(self) -> list[Document]:
         found = []
         for user, posting in sorted(self.touched, key=str):
             doc = await self.db[MATCHES].find_one({"user": user, "posting": posting})
@@ -103,7 +104,7 @@ class DryJudgements:
     """
 
     def __init__(self) -> None:
-        self._matches: dict[tuple[str, Any], dict] = {}
+        self._matches: dict[tuple[str, Any], Document] = {}
 
     async def claim(self, pairs: list[Pair], stage: str) -> list[Pair]:
         return list(pairs)
@@ -114,21 +115,21 @@ class DryJudgements:
     async def fail(self, pair: Pair, stage: str, reason: str) -> None:
         return None
 
-    async def record(self, pair: Pair, stage: str, result: dict, model: str) -> None:
+    async def record(self, pair: Pair, stage: str, result: Document, model: str) -> None:
         return None
 
     async def keyword_match(self, pair: Pair) -> None:
         self._matches[(pair.user.email, pair.pid)] = would_be_match(pair, None)
 
-    async def gemini_match(self, pair: Pair, analysis: dict, *, good: bool) -> None:
+    async def gemini_match(self, pair: Pair, analysis: Document, *, good: bool) -> None:
         if good or (pair.keyword and pair.keyword.is_match):
             self._matches[(pair.user.email, pair.pid)] = would_be_match(pair, analysis)
 
-    async def matches(self) -> list[dict]:
+    async def matches(self) -> list[Document]:
         return list(self._matches.values())
 
 
-def would_be_match(pair: Pair, analysis: dict | None) -> dict:
+def would_be_match(pair: Pair, analysis: Document | None) -> Document:
     """What a match would be (dry run: nothing is written; `posting` is the posting's key when it has no _id)."""
     return {
         "user": pair.user.email,

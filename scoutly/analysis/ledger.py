@@ -16,6 +16,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from scoutly.storage.indexes import ANALYSES
+from scoutly.storage.types import Database, Document
 
 LEASE = timedelta(minutes=30)
 MAX_OUTAGE_PARKS = 5
@@ -30,7 +31,7 @@ class Key:
     profile_version: int
     stage: str  # "screen" | "deep"
 
-    def filter(self) -> dict:
+    def filter(self) -> Document:
         return {
             "posting": self.posting,
             "user": self.user,
@@ -39,7 +40,7 @@ class Key:
         }
 
 
-def reclaimable(now: datetime) -> dict:
+def reclaimable(now: datetime) -> Document:
     """Filter of claims that may be taken over: parked ones that are due, and pending ones whose lease ran out."""
     return {
         "$or": [
@@ -49,7 +50,7 @@ def reclaimable(now: datetime) -> dict:
     }
 
 
-async def claim(db: Any, key: Key, *, company: str, owner: str, now: datetime) -> bool:
+async def claim(db: Database, key: Key, *, company: str, owner: str, now: datetime) -> bool:
     """Take `key` for this worker; False when it is done, failed, or being worked on by someone else."""
     doc = {
         **key.filter(),
@@ -71,7 +72,7 @@ async def claim(db: Any, key: Key, *, company: str, owner: str, now: datetime) -
         return taken is not None
 
 
-async def claim_existing(db: Any, doc_id: Any, *, owner: str, now: datetime) -> dict | None:
+async def claim_existing(db: Database, doc_id: Any, *, owner: str, now: datetime) -> Document | None:
     """Take over one parked/expired claim by its `_id` (resume); None when someone else got it first."""
     return await db[ANALYSES].find_one_and_update(
         {"_id": doc_id, **reclaimable(now)},
@@ -79,25 +80,25 @@ async def claim_existing(db: Any, doc_id: Any, *, owner: str, now: datetime) -> 
     )
 
 
-async def _finish(db: Any, key: Key, owner: str, fields: dict, now: datetime) -> None:
+async def _finish(db: Database, key: Key, owner: str, fields: Document, now: datetime) -> None:
     await db[ANALYSES].update_one(
         {**key.filter(), "owner": owner, "status": "pending"},
         {"$set": {**fields, "updated_at": now}, "$unset": {"lease_until": ""}},
     )
 
 
-async def record(db: Any, key: Key, *, owner: str, result: dict, model: str, now: datetime) -> None:
+async def record(db: Database, key: Key, *, owner: str, result: Document, model: str, now: datetime) -> None:
     """The judgement is made: keep it (never asked again for this profile version)."""
     await _finish(db, key, owner, {"status": "done", "result": result, "model": model, "completed_at": now}, now)
 
 
-async def fail(db: Any, key: Key, *, owner: str, reason: str, now: datetime) -> None:
+async def fail(db: Database, key: Key, *, owner: str, reason: str, now: datetime) -> None:
     """The judgement cannot be made (400, safety block, malformed twice): recorded, not retried."""
     await _finish(db, key, owner, {"status": "failed", "reason": reason[:300], "completed_at": now}, now)
 
 
 async def park(
-    db: Any, key: Key, *, owner: str, until: datetime, reason: str, now: datetime, outage: bool = False
+    db: Database, key: Key, *, owner: str, until: datetime, reason: str, now: datetime, outage: bool = False
 ) -> bool:
     """Wait (persisted) until `until`: quota reset or an outage; `resume_parked` picks it up then.
 
@@ -120,7 +121,7 @@ async def park(
     return True
 
 
-async def supersede(db: Any, doc_id: Any, *, now: datetime) -> None:
+async def supersede(db: Database, doc_id: Any, *, now: datetime) -> None:
     """A parked claim for an old profile version: the new version is judged instead."""
     await db[ANALYSES].update_one(
         {"_id": doc_id}, {"$set": {"status": "superseded", "updated_at": now}, "$unset": {"lease_until": ""}}

@@ -13,11 +13,12 @@ from pymongo.errors import DuplicateKeyError
 from scoutly.clock import utcnow
 from scoutly.errors import InputError
 from scoutly.storage.indexes import MATCHES
+from scoutly.storage.types import Database, Document
 
 STATUSES = ("new", "seen", "applied", "dismissed")
 
 
-def _posting_fields(posting: dict) -> dict:
+def _posting_fields(posting: Document) -> Document:
     # Copies of the posting's own fields (the URL is the one the page/feed gave), for listings and messages.
     return {
         "company": posting.get("company"),
@@ -27,7 +28,7 @@ def _posting_fields(posting: dict) -> dict:
     }
 
 
-async def _upsert(db: Any, user: str, posting: dict, update: dict) -> bool:
+async def _upsert(db: Database, user: str, posting: Document, update: Document) -> bool:
     """Upsert under the unique (user, posting) index; a lost insert race is retried as an update."""
     for _ in range(2):
         try:
@@ -38,7 +39,7 @@ async def _upsert(db: Any, user: str, posting: dict, update: dict) -> bool:
     return False
 
 
-async def save_keyword_match(db: Any, user: str, posting: dict, hits: list[str], *, now: datetime) -> bool:
+async def save_keyword_match(db: Database, user: str, posting: Document, hits: list[str], *, now: datetime) -> bool:
     """A keyword tracker fired. Never downgrades a Gemini match (source/score are set on insert only)."""
     return await _upsert(
         db,
@@ -59,7 +60,9 @@ async def save_keyword_match(db: Any, user: str, posting: dict, hits: list[str],
     )
 
 
-async def save_gemini_match(db: Any, user: str, posting: dict, analysis: dict, *, create: bool, now: datetime) -> bool:
+async def save_gemini_match(
+    db: Database, user: str, posting: Document, analysis: Document, *, create: bool, now: datetime
+) -> bool:
     """Gemini judged the posting: set score and analysis; create the match only when `create` (score high
     enough), otherwise only enrich an existing (keyword) match."""
     fields = {"source": "gemini", "score": analysis["score"], "analysis": analysis, "updated_at": now}
@@ -78,8 +81,8 @@ async def save_gemini_match(db: Any, user: str, posting: dict, analysis: dict, *
 
 
 async def list_matches(
-    db: Any, *, user: str | None = None, status: str | None = None, min_score: int | None = None, limit: int = 200
-) -> list[dict]:
+    db: Database, *, user: str | None = None, status: str | None = None, min_score: int | None = None, limit: int = 200
+) -> list[Document]:
     """Matches, best first (Gemini score, then newest). `min_score` leaves out unscored keyword matches."""
     query: dict[str, Any] = {}
     if user:
@@ -94,7 +97,7 @@ async def list_matches(
     return [doc async for doc in cursor]
 
 
-async def mark(db: Any, match_id: str, status: str) -> dict:
+async def mark(db: Database, match_id: str, status: str) -> Document:
     """Change a match's status; InputError for an unknown id or status."""
     if status not in STATUSES:
         raise InputError(f"STATUS: {status!r} is not one of {', '.join(STATUSES)}")

@@ -12,6 +12,7 @@ from scoutly.analysis.keywords import KeywordVerdict
 from scoutly.analysis.profile import Profile, profile_of
 from scoutly.errors import InputError
 from scoutly.storage.indexes import TRACKINGS, USERS
+from scoutly.storage.types import Database, Document
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Pair:
     """One (user, posting) on its way through the stages."""
 
     user: Interest
-    posting: dict
+    posting: Document
     keyword: KeywordVerdict | None = None
     reason: str | None = None  # the screening's reason, passed on to the deep analysis record
 
@@ -45,17 +46,17 @@ class Pair:
         return bool(self.user.profile.cv_text.strip() or self.user.profile.skills)
 
 
-def posting_id(posting: dict) -> Any:
+def posting_id(posting: Document) -> Any:
     """A posting's identity in a pass: its `_id`, or (dry run: not saved) its key or URL."""
     return posting.get("_id") or posting.get("key") or posting.get("url") or id(posting)
 
 
-def interest_of(user: dict) -> Interest:
+def interest_of(user: Document) -> Interest:
     """A user document as an `Interest` (raises `InputError` for a hand-broken profile)."""
     return Interest(user["_id"], profile_of(user), int(user.get("profile_version") or 0))
 
 
-async def interested_users(db: Any, company: str) -> list[Interest]:
+async def interested_users(db: Database, company: str) -> list[Interest]:
     """Active users tracking `company`, with their profiles."""
     emails = [doc["user"] async for doc in db[TRACKINGS].find({"company": company}, {"user": 1})]
     if not emails:
@@ -69,7 +70,7 @@ async def interested_users(db: Any, company: str) -> list[Interest]:
     return interests
 
 
-def offered(user: Interest, posting: dict) -> bool:
+def offered(user: Interest, posting: Document) -> bool:
     """Whether a posting is put to a user at all: open, and not part of the first look unless they asked."""
     if posting.get("closed_at"):
         return False

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from typing import Any
 
 from loguru import logger
 
@@ -26,11 +25,12 @@ from scoutly.analysis.profile import Profile
 from scoutly.clock import utcnow
 from scoutly.config import Settings
 from scoutly.storage.indexes import ANALYSES, POSTINGS, USERS
+from scoutly.storage.types import Database, Document
 
 _warned_no_key = False
 
 
-def _slug(company: dict | str) -> str:
+def _slug(company: Document | str) -> str:
     return company if isinstance(company, str) else str(company.get("_id") or company.get("slug"))
 
 
@@ -46,10 +46,10 @@ def _no_key_reason(settings: Settings) -> str | None:
 
 
 async def analyse_new_postings(
-    db: Any,
+    db: Database,
     settings: Settings,
-    company: dict | str,
-    postings: list[dict],
+    company: Document | str,
+    postings: list[Document],
     *,
     judgements: Judgements | None = None,
     gateway: GeminiGateway | None = None,
@@ -111,7 +111,7 @@ async def analyse_new_postings(
     return outcome
 
 
-async def resume_parked(db: Any, settings: Settings, *, gateway: GeminiGateway | None = None) -> AnalysisOutcome:
+async def resume_parked(db: Database, settings: Settings, *, gateway: GeminiGateway | None = None) -> AnalysisOutcome:
     """Finish the judgements that waited (quota reset due, outage over, or a dead worker's claim)."""
     now = utcnow()
     due = [doc async for doc in db[ANALYSES].find(ledger.reclaimable(now))]
@@ -123,7 +123,7 @@ async def resume_parked(db: Any, settings: Settings, *, gateway: GeminiGateway |
     own = gateway is None
     gateway = gateway or GeminiGateway(db, settings)
     total = AnalysisOutcome()
-    by_company: dict[str, list[dict]] = defaultdict(list)
+    by_company: dict[str, list[Document]] = defaultdict(list)
     for doc in due:
         by_company[doc.get("company") or ""].append(doc)
     try:
@@ -142,7 +142,7 @@ async def resume_parked(db: Any, settings: Settings, *, gateway: GeminiGateway |
 
 
 async def _reclaim(
-    db: Any, run: GeminiPass, judgements: LedgerJudgements, docs: list[dict]
+    db: Database, run: GeminiPass, judgements: LedgerJudgements, docs: list[Document]
 ) -> tuple[list[Pair], list[Pair]]:
     """Take over parked claims; a claim for an outdated profile version is re-made for the current one."""
     users = {u["_id"]: u async for u in db[USERS].find({"_id": {"$in": sorted({d["user"] for d in docs})}})}
@@ -171,5 +171,5 @@ async def _reclaim(
     return screen_pairs, deep_pairs
 
 
-def _orphan(doc: dict) -> Pair:
+def _orphan(doc: Document) -> Pair:
     return Pair(Interest(doc["user"], Profile(), doc["profile_version"]), {"_id": doc["posting"]})

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from scoutly.clock import utcnow
 from scoutly.errors import InputError
 from scoutly.storage.indexes import USERS
+from scoutly.storage.types import Database, Document
 
 WorkModel = Literal["remote", "hybrid", "onsite"]
 CV_MAX_CHARS = 60_000  # a CV longer than this is surely not one; prompts truncate further
@@ -47,7 +48,7 @@ class Profile(BaseModel):
         return list(seen.values())
 
 
-def profile_of(user: dict) -> Profile:
+def profile_of(user: Document) -> Profile:
     """The profile stored on a user document (defaults when it has none)."""
     try:
         return Profile.model_validate(user.get("profile") or {})
@@ -98,7 +99,7 @@ def _pdf_text(path: Path) -> str:
         raise InputError(f"{path}: unreadable PDF ({exc})") from None
 
 
-async def get_user(db: Any, email: str) -> dict:
+async def get_user(db: Database, email: str) -> Document:
     """The user document, or InputError when there is no such user."""
     key = email.strip().lower()
     user = await db[USERS].find_one({"_id": key})
@@ -107,7 +108,7 @@ async def get_user(db: Any, email: str) -> dict:
     return user
 
 
-async def update_profile(db: Any, email: str, changes: dict[str, Any]) -> tuple[Profile, int, bool]:
+async def update_profile(db: Database, email: str, changes: dict[str, Any]) -> tuple[Profile, int, bool]:
     """Apply `changes` to a user's profile; bump `profile_version` only when something changed.
 
     Returns (profile, version, changed). Validation happens before anything is written.

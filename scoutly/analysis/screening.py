@@ -18,6 +18,7 @@ from scoutly.analysis.prompts import (
     screen_prompt,
 )
 from scoutly.analysis.schemas import ScreenAnswer
+from scoutly.storage.types import Document
 
 if TYPE_CHECKING:
     from scoutly.analysis.gemini_pass import GeminiPass
@@ -42,7 +43,7 @@ async def screen(run: GeminiPass, pairs: list[Pair]) -> list[Pair]:
     for group_index in pack(sizes, budget // 2):
         group = [users[i] for i in group_index]
         group_tokens = sum(sizes[i] for i in group_index)
-        postings: dict[Any, dict] = {}
+        postings: dict[Any, Document] = {}
         for email in group:
             for pair in by_user[email]:
                 postings.setdefault(pair.pid, pair.posting)
@@ -64,7 +65,9 @@ async def screen(run: GeminiPass, pairs: list[Pair]) -> list[Pair]:
     return shortlisted
 
 
-async def _record_screen(run: GeminiPass, result: Any, pairs: list[Pair], aliases: dict, alias_of: dict) -> list[Pair]:
+async def _record_screen(
+    run: GeminiPass, result: Any, pairs: list[Pair], aliases: Document, alias_of: Document
+) -> list[Pair]:
     picks: dict[tuple[str, str], str] = {}
     answered = {verdict.candidate_id for verdict in result.answer.candidates}
     for verdict in result.answer.candidates:

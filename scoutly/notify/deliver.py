@@ -16,9 +16,11 @@ from typing import Any
 from loguru import logger
 
 from scoutly.clock import utcnow
+from scoutly.config import Settings
 from scoutly.notify.message import MatchItem, build_message, reasons_of
 from scoutly.notify.sender import delivery_key, register_url_secrets, send
 from scoutly.storage.indexes import COMPANIES, MATCHES, POSTINGS, USERS
+from scoutly.storage.types import Database, Document
 
 DEFAULT_MIN_SCORE = 60
 CLAIM_LEASE = timedelta(minutes=10)
@@ -38,34 +40,33 @@ class NotifyOutcome:
     errors: list[str] = field(default_factory=list)
 
 
-def user_min_score(user: dict) -> int:
+def user_min_score(user: Document) -> int:
     value = (user.get("profile") or {}).get("min_score")
     return int(value) if isinstance(value, int | float) else DEFAULT_MIN_SCORE
 
 
-def user_urls(user: dict) -> list[str]:
+def user_urls(user: Document) -> list[str]:
     return [url for url in ((user.get("notify") or {}).get("apprise_urls") or []) if url]
 
 
-def user_mode(user: dict) -> str:
+def user_mode(user: Document) -> str:
     return (user.get("notify") or {}).get("mode") or RUN
 
 
-def _announce_keyword_matches(settings: Any) -> bool:
+def _announce_keyword_matches(settings: Settings | None) -> bool:
     """Keyword matches without a Gemini score are announced only when Gemini is not configured
     (otherwise they wait for their score)."""
-    key = getattr(settings, "gemini_key", None)
-    return settings is None or key is None or key() is None
+    return settings is None or settings.gemini_key() is None
 
 
-def _wanted(user: dict, settings: Any) -> dict:
+def _wanted(user: Document, settings: Settings | None) -> Document:
     threshold: dict[str, Any] = {"score": {"$gte": user_min_score(user)}}
     if _announce_keyword_matches(settings):
         threshold = {"$or": [threshold, {"score": None, "keyword_hits.0": {"$exists": True}}]}
     return {"user": user["_id"], "status": "new", "notified_at": None, **threshold}
 
 
-def _pending_filter(user: dict, settings: Any, now: datetime) -> dict:
+def _pending_filter(user: Document, settings: Settings | None, now: datetime) -> Document:
     return {
         "$and": [
             _wanted(user, settings),
@@ -74,7 +75,7 @@ def _pending_filter(user: dict, settings: Any, now: datetime) -> dict:
     }
 
 
-async def _items(db: Any, matches: list[dict]) -> dict[Any, MatchItem]:
+async def _items(db: Database, matches: list[Document]) -> dict[Any, MatchItem]:
     posting_ids = [match["posting"] for match in matches]
     postings = {doc["_id"]: doc for doc in await db[POSTINGS].find({"_id": {"$in": posting_ids}}).to_list(None)}
     slugs = list({match["company"] for match in matches})
@@ -86,7 +87,7 @@ async def _items(db: Any, matches: list[dict]) -> dict[Any, MatchItem]:
     for match in matches:
         posting = postings.get(match["posting"], {})
         items[match["_id"]] = MatchItem(
-            company=names.get(match["company"], match["company"]),
+            company=str(names.get(match["company"], match["company"])),
             title=posting.get("title") or match.get("title") or "(untitled posting)",
             url=posting.get("url") or match.get("url") or "",
             score=int(match.get("score") or 0),
@@ -96,7 +97,9 @@ async def _items(db: Any, matches: list[dict]) -> dict[Any, MatchItem]:
     return items
 
 
-async def _notify_user(db: Any, user: dict, settings: Any, *, digest: bool, outcome: NotifyOutcome) -> None:
+async def _notify_user(
+    db: Database, user: Document, settings: Settings | None, *, digest: bool, outcome: NotifyOutcome
+) -> None:
     urls = user_urls(user)
     now = utcnow()
     if not urls:
@@ -163,7 +166,7 @@ async def _notify_user(db: Any, user: dict, settings: Any, *, digest: bool, outc
 
 
 async def notify_new_matches(
-    db: Any, settings: Any = None, *, user: str | None = None, digest: bool = False
+    db: Database, settings: Settings | None = None, *, user: str | None = None, digest: bool = False
 ) -> NotifyOutcome:
     """Announce new matches at or above each user's min_score.
 

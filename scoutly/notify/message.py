@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from scoutly.storage.types import Document
+
 MAX_REASONS = 3
 
 
@@ -26,7 +28,7 @@ class Message:
     body: str
 
 
-def reasons_of(analysis: dict | None) -> tuple[str, ...]:
+def reasons_of(analysis: Document | None) -> tuple[str, ...]:
     """The few reasons a match is worth a look, whatever stage produced it."""
     analysis = analysis or {}
     reasons = analysis.get("reasons")

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from scoutly.clock import utcnow
 from scoutly.errors import InputError
 from scoutly.notify.deliver import DIGEST, RUN
 from scoutly.notify.sender import check_url, register_url_secrets
 from scoutly.storage.indexes import USERS
+from scoutly.storage.types import Database, Document
 
 
-async def _require_user(db: Any, email: str) -> dict:
+async def _require_user(db: Database, email: str) -> Document:
     user = await db[USERS].find_one({"_id": email.strip().lower()})
     if user is None:
         raise InputError(f"user {email!r}: not found (seed users first)")
     return user
 
 
-async def add_url(db: Any, email: str, url: str) -> bool:
+async def add_url(db: Database, email: str, url: str) -> bool:
     """Add an Apprise URL to a user; False when it was already there."""
     user = await _require_user(db, email)
     url = check_url(url)
@@ -30,7 +29,7 @@ async def add_url(db: Any, email: str, url: str) -> bool:
     return result.modified_count == 1
 
 
-async def remove_url(db: Any, email: str, url: str) -> bool:
+async def remove_url(db: Database, email: str, url: str) -> bool:
     """Remove an Apprise URL (exact text) from a user; False when it was not there."""
     user = await _require_user(db, email)
     result = await db[USERS].update_one(
@@ -40,7 +39,7 @@ async def remove_url(db: Any, email: str, url: str) -> bool:
     return result.modified_count == 1
 
 
-async def set_mode(db: Any, email: str, mode: str) -> None:
+async def set_mode(db: Database, email: str, mode: str) -> None:
     """`run` (after each processor job) or `digest` (only via `scoutly notify --digest`)."""
     if mode not in (RUN, DIGEST):
         raise InputError(f"notify mode {mode!r}: must be {RUN!r} or {DIGEST!r}")
@@ -48,11 +47,11 @@ async def set_mode(db: Any, email: str, mode: str) -> None:
     await db[USERS].update_one({"_id": user["_id"]}, {"$set": {"notify.mode": mode, "updated_at": utcnow()}})
 
 
-async def subscribers(db: Any) -> list[dict]:
+async def subscribers(db: Database) -> list[Document]:
     """Every user with name, notification mode and URLs (for listing them)."""
     return await db[USERS].find({}, {"name": 1, "notify": 1, "active": 1}).to_list(None)
 
 
-async def find_user(db: Any, email: str) -> dict | None:
+async def find_user(db: Database, email: str) -> Document | None:
     """One user document by e-mail address (case-insensitive, as stored)."""
     return await db[USERS].find_one({"_id": email.strip().lower()})
