@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from scoutly.clock import utcnow
-from scoutly.errors import InputError
+from scoutly.seeding.columns import COMPANIES as COMPANY_FILE
+from scoutly.seeding.columns import USERS as USER_FILE
 from scoutly.seeding.models import CompanySeed, UserSeed, validate_companies, validate_users
+from scoutly.seeding.problems import Problems, SeedError
 from scoutly.seeding.readers import Row, parse_json, read_rows
 from scoutly.seeding.writer import Counts, SeedReport, write_companies, write_users
 from scoutly.storage.indexes import COMPANIES
@@ -33,26 +35,16 @@ __all__ = [
 ]
 
 
-class SeedError(InputError):
-    """Seed input had problems; `problems` holds one `file:line: field: message` line each."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        count = len(problems)
-        header = f"{count} problem{'s' if count != 1 else ''} in seed data; nothing was written"
-        super().__init__("\n".join([header, *problems]))
-
-
 async def seed_rows(
     db: Any, *, companies: list[Row] | None = None, users: list[Row] | None = None, now: datetime | None = None
 ) -> SeedReport:
     """Validate companies and users rows together, then write them (companies first). Raises `SeedError`."""
-    company_records, problems = validate_companies(companies or [])
-    user_records, user_problems, origin = validate_users(users or [])
-    problems.extend(user_problems)
+    problems = Problems()
+    company_records = validate_companies(companies or [], problems)
+    user_records, origin = validate_users(users or [], problems)
     await _check_tracked_companies_exist(db, user_records, company_records, origin, problems)
     if problems:
-        raise SeedError(problems)
+        raise SeedError(problems.lines())
     now = now or utcnow()
     report = SeedReport()
     report.companies = await write_companies(db, company_records, now)
@@ -65,7 +57,7 @@ async def _check_tracked_companies_exist(
     users: list[UserSeed],
     companies: list[CompanySeed],
     origin: dict[tuple[str, str], Row],
-    problems: list[str],
+    problems: Problems,
 ) -> None:
     wanted = {slug for user in users for slug in user.track}
     known = {company.slug for company in companies}
@@ -76,7 +68,7 @@ async def _check_tracked_companies_exist(
     for (_email, slug), row in sorted(origin.items(), key=lambda item: (item[1].line, item[0][1])):
         if slug in missing:
             field = "company" if "company" in row.data else f"track.{slug}"
-            problems.append(f"{row.where(field)}: unknown company {slug!r} (seed it with `scoutly seed companies`)")
+            problems.add(row, field, f"unknown company {slug!r} (seed it with `scoutly seed companies`)")
 
 
 async def seed_files(
@@ -85,8 +77,8 @@ async def seed_files(
     """Seed from files (.csv or .json). Raises `SeedError` / `InputError`; writes nothing on any problem."""
     return await seed_rows(
         db,
-        companies=read_rows(companies) if companies else None,
-        users=read_rows(users) if users else None,
+        companies=read_rows(companies, COMPANY_FILE) if companies else None,
+        users=read_rows(users, USER_FILE) if users else None,
         now=now,
     )
 
@@ -99,8 +91,8 @@ def rows_from(items: list[dict[str, Any]], source: str) -> list[Row]:
 def sample_rows() -> tuple[list[Row], list[Row]]:
     """The bundled sample: real companies with their real careers pages, and three users."""
     folder = resources.files("scoutly") / "samples"
-    companies = parse_json((folder / "companies.json").read_text(encoding="utf-8"), "samples/companies.json")
-    users = parse_json((folder / "users.json").read_text(encoding="utf-8"), "samples/users.json")
+    companies = list(parse_json((folder / "companies.json").read_text(encoding="utf-8"), "samples/companies.json"))
+    users = list(parse_json((folder / "users.json").read_text(encoding="utf-8"), "samples/users.json"))
     return companies, users
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scoutly import scheduling
+from scoutly.seeding.columns import COMPANIES, SLUG_WORDS, USERS, plain_message, unknown_field
+from scoutly.seeding.problems import Problems
 from scoutly.seeding.readers import Row
 
 # ATS vendors Scoutly has a feed reader for (see scoutly/acquire/ats); anything else is scraped as a page.
@@ -105,7 +108,7 @@ class UserSeed(BaseModel):
     def _email(cls, value: str) -> str:
         value = value.strip().lower()
         if not _EMAIL.match(value):
-            raise ValueError("not an email address")
+            raise ValueError("is not an email address")
         return value
 
     @field_validator("active", mode="before")
@@ -132,26 +135,24 @@ class UserSeed(BaseModel):
         return cleaned
 
 
-def _problems(row: Row, exc: ValidationError, prefix: str = "") -> list[str]:
-    problems = []
+def _report(problems: Problems, row: Row, exc: ValidationError, known: tuple[str, ...]) -> None:
     for error in exc.errors():
-        field = ".".join(str(part) for part in error["loc"]) or "row"
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown field"
-        problems.append(f"{row.where(prefix + field)}: {message}")
-    return problems
+        field = ".".join(str(part) for part in error["loc"]) or None
+        if error["type"] == "extra_forbidden" and field:
+            message = unknown_field(field, known)
+        else:
+            message = plain_message(field or "", error)
+        problems.add(row, field, message)
 
 
-def validate_companies(rows: list[Row]) -> tuple[list[CompanySeed], list[str]]:
-    """Records for the valid rows, and one problem line per bad field (duplicate slugs included)."""
+def validate_companies(rows: Iterable[Row], problems: Problems) -> list[CompanySeed]:
+    """Records for the valid rows; one problem per bad field (duplicate slugs included) goes to `problems`."""
     records: list[CompanySeed] = []
-    problems: list[str] = []
     first_line: dict[str, int] = {}
     for row in rows:
         data = dict(row.data)
         if "__extra__" in data:
-            problems.append(f"{row.where()}: more cells than header columns")
+            problems.add(row, None, "more cells than header columns (a comma too many, or a cell to quote?)")
             continue
         selector_keys = [key for key in data if key.startswith("selector_")]
         if selector_keys:  # CSV: selector_job_link, selector_next_page, selector_load_more columns
@@ -160,52 +161,52 @@ def validate_companies(rows: list[Row]) -> tuple[list[CompanySeed], list[str]]:
         try:
             record = CompanySeed.model_validate(data)
         except ValidationError as exc:
-            problems.extend(_problems(row, exc))
+            _report(problems, row, exc, COMPANIES.known(csv=False))
             continue
         if record.slug in first_line:
-            problems.append(f"{row.where('slug')}: duplicate of line {first_line[record.slug]}")
+            problems.add(row, "slug", f"duplicate of line {first_line[record.slug]}")
             continue
         first_line[record.slug] = row.line
         records.append(record)
-    return records, problems
+    return records
 
 
-def validate_users(rows: list[Row]) -> tuple[list[UserSeed], list[str], dict[tuple[str, str], Row]]:
+def validate_users(rows: Iterable[Row], problems: Problems) -> tuple[list[UserSeed], dict[tuple[str, str], Row]]:
     """Users (JSON objects with `track`, or CSV rows `email,name,company,rank` merged per email).
 
-    Returns the records, problems, and where each (email, slug) tracking came from (to report unknown companies).
+    Returns the records and where each (email, slug) tracking came from (to report unknown companies); problems
+    go to `problems`.
     """
     merged: dict[str, UserSeed] = {}
     first_line: dict[str, int] = {}
     origin: dict[tuple[str, str], Row] = {}
-    problems: list[str] = []
     for row in rows:
         data = dict(row.data)
         if "__extra__" in data:
-            problems.append(f"{row.where()}: more cells than header columns")
+            problems.add(row, None, "more cells than header columns (a comma too many, or a cell to quote?)")
             continue
         csv_style = "company" in data or "rank" in data
         if csv_style:
             company, rank = data.pop("company", None), data.pop("rank", None)
             if (company is None) != (rank is None):
                 missing = "rank" if rank is None else "company"
-                problems.append(f"{row.where(missing)}: required when {'company' if rank is None else 'rank'} is given")
+                problems.add(row, missing, f"is required when {'company' if rank is None else 'rank'} is given")
                 continue
             if company is not None:
                 slug = str(company).strip().lower()
                 if not re.match(SLUG_PATTERN, slug):
-                    problems.append(f"{row.where('company')}: {company!r} is not a company slug")
+                    problems.add(row, "company", f"{company!r} is not a company slug ({SLUG_WORDS})")
                     continue
                 try:
                     parsed_rank = scheduling.validate_rank(int(rank) if isinstance(rank, str) else rank)
                 except (ValueError, scheduling.RankError):
-                    problems.append(f"{row.where('rank')}: must be a whole number from 1 to 100, got {rank!r}")
+                    problems.add(row, "rank", f"must be a whole number from 1 to 100, got {rank!r}")
                     continue
                 data["track"] = {slug: parsed_rank}
         try:
             record = UserSeed.model_validate(data)
         except ValidationError as exc:
-            problems.extend(_problems(row, exc))
+            _report(problems, row, exc, USERS.known(csv=False))
             continue
         for slug in record.track:
             origin.setdefault((record.email, slug), row)
@@ -215,14 +216,14 @@ def validate_users(rows: list[Row]) -> tuple[list[UserSeed], list[str], dict[tup
             first_line[record.email] = row.line
             continue
         if not csv_style:
-            problems.append(f"{row.where('email')}: duplicate of line {first_line[record.email]}")
+            problems.add(row, "email", f"duplicate of line {first_line[record.email]}")
             continue
         if previous.name != record.name or previous.active != record.active:
-            problems.append(f"{row.where('name')}: differs from line {first_line[record.email]} for the same user")
+            problems.add(row, "name", f"differs from line {first_line[record.email]} for the same user")
             continue
         for slug, rank in record.track.items():
             if slug in previous.track and previous.track[slug] != rank:
-                problems.append(f"{row.where('rank')}: {slug} already ranked {previous.track[slug]} for this user")
+                problems.add(row, "rank", f"{slug} already ranked {previous.track[slug]} for this user")
                 continue
             previous.track[slug] = rank
-    return list(merged.values()), problems, origin
+    return list(merged.values()), origin
