@@ -61,7 +61,10 @@ def test_seed_examples_then_reseed_changes_nothing(scoutly) -> None:
     code, out, _ = scoutly("seed", "users", str(EXAMPLES / "users.json"))
     assert code == 0 and "users: 3 new" in out and "trackings: 6 new" in out
     code, out, _ = scoutly("seed", "users", str(EXAMPLES / "users.json"))
-    assert out.strip() == "seeded: users: 0 new, 0 updated, 3 unchanged; trackings: 0 new, 0 updated, 6 unchanged"
+    assert out.strip() == (
+        "seeded: users: 0 new, 0 updated, 3 unchanged; profiles: 0 new, 0 updated, 2 unchanged; "
+        "trackings: 0 new, 0 updated, 6 unchanged"
+    )
 
 
 def test_bad_seed_file_reports_every_problem_and_writes_nothing(scoutly, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ LAYERS: dict[str, int] = {
     "scheduling": 2,
     "acquire": 2,
     "companies": 3,
-    "seeding": 3,
+    "seeding": 6,
     "queue": 4,
     "postings": 4,
     "analysis": 5,

@@ -79,3 +79,21 @@ def test_hash_join_lookup_matches_mongomock(local: list[dict], foreign: list[dic
         query = {"$in": query} if isinstance(query, list) else query
         doc["joined"] = list(database.f.find({"key": query}))
     assert fast == slow
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(["a", "b", "c", "d"]), st.integers(0, 4)), unique=True, max_size=8),
+    st.one_of(
+        st.lists(st.sampled_from(["a", "b", "c", "x"]), min_size=1, max_size=5),
+        st.lists(st.integers(0, 6), min_size=1, max_size=5),
+    ),
+)
+def test_id_in_fast_path_matches_mongomock_in_id_order(ids: list, wanted: list) -> None:
+    collection = mongomock.MongoClient().db.c
+    for key in ids:
+        collection.insert_one({"_id": key, "v": 1})
+    spec = {"_id": {"$in": wanted}}
+    stored = list(collection._store._documents.values())
+    expected = sorted(doc["_id"] for doc in stored if filter_applies(spec, doc))
+    assert [doc["_id"] for doc in collection.find(spec)] == expected

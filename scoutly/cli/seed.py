@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from scoutly.cli.common import open_db, run
+from scoutly.cli.common import err_console, open_db, run
 from scoutly.seeding import SeedReport, seed_files, seed_sample
 
 seed_app = typer.Typer(
@@ -20,6 +21,44 @@ FileArgument = Annotated[Path, typer.Argument(help="A .csv or .json file (see RE
 
 def _print(report: SeedReport) -> None:
     typer.echo(f"seeded: {report.summary()}")
+
+
+class TerminalProgress:
+    """Seeding progress on a terminal (rows checked, then rows written), gone when seeding ends; on stderr, so
+    stdout keeps only the result line."""
+
+    STEP = 2000  # rows between screen updates: a large file is not slowed by redrawing
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress, self.task, self.pending = progress, None, 0
+
+    def start(self, label: str, total: int | None) -> None:
+        self._flush()
+        if self.task is not None:
+            self.progress.update(self.task, visible=False)
+        self.task = self.progress.add_task(label, total=total)
+
+    def advance(self, rows: int) -> None:
+        self.pending += rows
+        if self.pending >= self.STEP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.task is not None and self.pending:
+            self.progress.advance(self.task, self.pending)
+        self.pending = 0
+
+
+def _seed_files(**files: Path) -> SeedReport:
+    async def go(progress: TerminalProgress | None) -> SeedReport:
+        async with open_db() as mongo:
+            return await seed_files(mongo.db, progress=progress, **files)
+
+    if not err_console.is_terminal:
+        return run(go(None))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        return run(go(TerminalProgress(bar)))
 
 
 @seed_app.callback(invoke_without_command=True)
@@ -49,22 +88,15 @@ def seed(
 def seed_companies(file: FileArgument) -> None:
     """Companies: slug, name, careers_url, ats, ats_token, selectors, active."""
 
-    async def go() -> SeedReport:
-        async with open_db() as mongo:
-            return await seed_files(mongo.db, companies=file)
-
-    _print(run(go()))
+    _print(_seed_files(companies=file))
 
 
 @seed_app.command("users")
 def seed_users(file: FileArgument) -> None:
-    """Users and the companies they track with a rank 1–100 (companies must be seeded first)."""
+    """Users, their profiles and keyword trackers, and the companies they track with a rank 1–100 (companies
+    must be seeded first)."""
 
-    async def go() -> SeedReport:
-        async with open_db() as mongo:
-            return await seed_files(mongo.db, users=file)
-
-    _print(run(go()))
+    _print(_seed_files(users=file))
 
 
 def register(app: typer.Typer) -> None:

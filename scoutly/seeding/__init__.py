@@ -1,86 +1,156 @@
 """Seeding companies, users and their ranked trackings from CSV/JSON files, all-or-nothing.
 
-Every row is validated first; if any row is bad, every problem is reported (`file:line: field: message`, one per
-line) and nothing is written. Re-seeding the same file changes nothing: records are upserted by natural key
-(company slug, user email, (user, company)) and only real changes move `updated_at`.
+Every row is validated first, in one streaming pass; if any row is bad, every problem is reported (`file:line:
+field: message`, one per line, sorted by line) and nothing is written. Only then is the file read again and
+written in batches of `BATCH` rows, so memory stays bounded for large files. Re-seeding the same file changes
+nothing: records are upserted by natural key (company slug, user email, (user, company)) and only real changes
+move `updated_at` (and a user's `profile_version`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scoutly.clock import utcnow
+from scoutly.errors import InputError
 from scoutly.seeding.columns import COMPANIES as COMPANY_FILE
 from scoutly.seeding.columns import USERS as USER_FILE
-from scoutly.seeding.models import CompanySeed, UserSeed, validate_companies, validate_users
+from scoutly.seeding.models import CompanySeed, UserSeed, company_of, user_of
 from scoutly.seeding.problems import Problems, SeedError
-from scoutly.seeding.readers import Row, parse_json, read_rows
-from scoutly.seeding.writer import Counts, SeedReport, write_companies, write_users
-from scoutly.storage.indexes import COMPANIES
+from scoutly.seeding.readers import Row, check_file, iter_rows, parse_json
+from scoutly.seeding.validate import NoProgress, Progress, RowSource, Validated
+from scoutly.seeding.validate import validate as validation_pass
+from scoutly.seeding.writer import Counts, SeedReport, write_companies, write_trackings, write_users
+
+T = TypeVar("T")
 
 __all__ = [
     "CompanySeed",
     "Counts",
+    "Progress",
     "SeedError",
     "SeedReport",
     "UserSeed",
+    "Validated",
     "rows_from",
     "sample_rows",
     "seed_files",
     "seed_rows",
     "seed_sample",
+    "seed_validated",
+    "validate_files",
 ]
+
+
+BATCH = 1000  # rows per write: memory stays bounded however large the file
+
+
+async def validate_sources(
+    db: Any, *, companies: RowSource | None = None, users: RowSource | None = None, progress: Progress | None = None
+) -> Validated:
+    """The validation pass over companies then users. Raises `SeedError` with every problem, sorted by line."""
+    problems = Problems()
+    validated = await validation_pass(db, companies, users, problems, progress or NoProgress())
+    if problems:
+        raise SeedError(problems.lines())
+    return validated
+
+
+async def validate_files(
+    db: Any, *, companies: Path | None = None, users: Path | None = None, progress: Progress | None = None
+) -> Validated:
+    """Validate seed files as streams (nothing is written). Raises `SeedError` / `InputError`."""
+    for path in (companies, users):
+        if path is not None:
+            check_file(path)
+    return await validate_sources(
+        db,
+        companies=(lambda: iter_rows(companies, COMPANY_FILE)) if companies else None,
+        users=(lambda: iter_rows(users, USER_FILE)) if users else None,
+        progress=progress,
+    )
+
+
+async def seed_validated(
+    db: Any, validated: Validated, *, now: datetime | None = None, progress: Progress | None = None
+) -> SeedReport:
+    """The writing pass: read the validated sources again and write them in batches of `BATCH` rows."""
+    now = now or utcnow()
+    progress = progress or NoProgress()
+    report = SeedReport()
+    if validated.companies is not None:
+        progress.start("writing companies", validated.company_rows)
+        for batch in _batches(validated.companies()):
+            records = [_again(company_of, row) for row in batch]
+            report.companies.add(await write_companies(db, records, now))
+            progress.advance(len(batch))
+    if validated.users is not None:
+        progress.start("writing users", validated.user_rows)
+        written: set[str] = set()
+        for batch in _batches(validated.users()):
+            heads, pairs = [], {}
+            for row in batch:
+                record = _again(user_of, row)
+                if record.email not in written:
+                    written.add(record.email)
+                    heads.append(validated.users_by_email[record.email].record)
+                pairs.update({(record.email, slug): rank for slug, rank in record.track.items()})
+            users, profiles = await write_users(db, heads, now)
+            report.users.add(users)
+            report.profiles.add(profiles)
+            report.trackings.add(await write_trackings(db, pairs, now))
+            progress.advance(len(batch))
+    return report
+
+
+def _again(derive: Callable[[Row, Problems], T | None], row: Row) -> T:
+    """A row's record in the writing pass; it was valid in the validation pass unless the file changed since."""
+    problems = Problems()
+    record = derive(row, problems)
+    if record is None:
+        raise InputError(f"{row.where()}: the file changed while it was being seeded; run the seed again")
+    return record
+
+
+def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 async def seed_rows(
     db: Any, *, companies: list[Row] | None = None, users: list[Row] | None = None, now: datetime | None = None
 ) -> SeedReport:
     """Validate companies and users rows together, then write them (companies first). Raises `SeedError`."""
-    problems = Problems()
-    company_records = validate_companies(companies or [], problems)
-    user_records, origin = validate_users(users or [], problems)
-    await _check_tracked_companies_exist(db, user_records, company_records, origin, problems)
-    if problems:
-        raise SeedError(problems.lines())
-    now = now or utcnow()
-    report = SeedReport()
-    report.companies = await write_companies(db, company_records, now)
-    report.users, report.trackings = await write_users(db, user_records, now)
-    return report
-
-
-async def _check_tracked_companies_exist(
-    db: Any,
-    users: list[UserSeed],
-    companies: list[CompanySeed],
-    origin: dict[tuple[str, str], Row],
-    problems: Problems,
-) -> None:
-    wanted = {slug for user in users for slug in user.track}
-    known = {company.slug for company in companies}
-    missing = wanted - known
-    if missing:
-        found = await db[COMPANIES].distinct("_id", {"_id": {"$in": sorted(missing)}})
-        missing -= set(found)
-    for (_email, slug), row in sorted(origin.items(), key=lambda item: (item[1].line, item[0][1])):
-        if slug in missing:
-            field = "company" if "company" in row.data else f"track.{slug}"
-            problems.add(row, field, f"unknown company {slug!r} (seed it with `scoutly seed companies`)")
+    validated = await validate_sources(
+        db,
+        companies=(lambda: companies) if companies is not None else None,
+        users=(lambda: users) if users is not None else None,
+    )
+    return await seed_validated(db, validated, now=now)
 
 
 async def seed_files(
-    db: Any, *, companies: Path | None = None, users: Path | None = None, now: datetime | None = None
+    db: Any,
+    *,
+    companies: Path | None = None,
+    users: Path | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> SeedReport:
-    """Seed from files (.csv or .json). Raises `SeedError` / `InputError`; writes nothing on any problem."""
-    return await seed_rows(
-        db,
-        companies=read_rows(companies, COMPANY_FILE) if companies else None,
-        users=read_rows(users, USER_FILE) if users else None,
-        now=now,
-    )
+    """Seed from files (.csv or .json): validate all, then write in batches. Raises `SeedError` / `InputError`;
+    writes nothing on any problem."""
+    validated = await validate_files(db, companies=companies, users=users, progress=progress)
+    return await seed_validated(db, validated, now=now, progress=progress)
 
 
 def rows_from(items: list[dict[str, Any]], source: str) -> list[Row]:

@@ -41,10 +41,27 @@ COMPANIES = Kind(
     marker="careers_url",
     json_only=("selectors",),
 )
+# Profile fields a users file may carry (CSV lists are separated by ';', since ',' separates the cells). `summary`
+# and the text of the `cv` file become the profile's text; the rest are `Profile` fields of the same name.
+PROFILE_FIELDS = (
+    "summary",
+    "cv",
+    "skills",
+    "languages",
+    "locations",
+    "work_models",
+    "seniority",
+    "years_experience",
+    "min_salary",
+    "needs_visa",
+    "min_score",
+    "include_keywords",
+    "exclude_keywords",
+)
 USERS = Kind(
     name="users",
     required=("email", "name"),
-    optional=("active", "company", "rank"),
+    optional=("active", "company", "rank", *PROFILE_FIELDS),
     marker="email",
     json_only=("track",),
 )

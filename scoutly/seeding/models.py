@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scoutly import scheduling
-from scoutly.seeding.columns import COMPANIES, SLUG_WORDS, USERS, plain_message, unknown_field
+from scoutly.analysis.profile import CV_MAX_CHARS, Profile, read_cv
+from scoutly.errors import InputError
+from scoutly.seeding.columns import COMPANIES, PROFILE_FIELDS, SLUG_WORDS, USERS, plain_message, unknown_field
 from scoutly.seeding.problems import Problems
 from scoutly.seeding.readers import Row
 
@@ -102,6 +104,10 @@ class UserSeed(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     active: bool = True
     track: dict[str, int] = Field(default_factory=dict)
+    # The profile fields this record gives (validated by `Profile`); the rest of a stored profile is kept.
+    profile: dict[str, Any] = Field(default_factory=dict)
+    summary: str | None = Field(None, max_length=CV_MAX_CHARS)
+    cv: Path | None = None  # resolved against the seed file's folder; its text is read when writing
 
     @field_validator("email")
     @classmethod
@@ -145,85 +151,114 @@ def _report(problems: Problems, row: Row, exc: ValidationError, known: tuple[str
         problems.add(row, field, message)
 
 
-def validate_companies(rows: Iterable[Row], problems: Problems) -> list[CompanySeed]:
-    """Records for the valid rows; one problem per bad field (duplicate slugs included) goes to `problems`."""
-    records: list[CompanySeed] = []
-    first_line: dict[str, int] = {}
-    for row in rows:
-        data = dict(row.data)
-        if "__extra__" in data:
-            problems.add(row, None, "more cells than header columns (a comma too many, or a cell to quote?)")
-            continue
-        selector_keys = [key for key in data if key.startswith("selector_")]
-        if selector_keys:  # CSV: selector_job_link, selector_next_page, selector_load_more columns
-            selectors = {key.removeprefix("selector_"): data.pop(key) for key in selector_keys}
-            data["selectors"] = selectors if any(selectors.values()) else None
-        try:
-            record = CompanySeed.model_validate(data)
-        except ValidationError as exc:
-            _report(problems, row, exc, COMPANIES.known(csv=False))
-            continue
-        if record.slug in first_line:
-            problems.add(row, "slug", f"duplicate of line {first_line[record.slug]}")
-            continue
-        first_line[record.slug] = row.line
-        records.append(record)
-    return records
+LIST_FIELDS = ("skills", "languages", "locations", "work_models", "include_keywords", "exclude_keywords")
+_WORK_MODEL_SPELLINGS = {"on-site": "onsite", "on_site": "onsite", "office": "onsite", "on site": "onsite"}
 
 
-def validate_users(rows: Iterable[Row], problems: Problems) -> tuple[list[UserSeed], dict[tuple[str, str], Row]]:
-    """Users (JSON objects with `track`, or CSV rows `email,name,company,rank` merged per email).
+def company_of(row: Row, problems: Problems) -> CompanySeed | None:
+    """The company a row describes, or None after adding its problems."""
+    data = dict(row.data)
+    if "__extra__" in data:
+        problems.add(row, None, "more cells than header columns (a comma too many, or a cell to quote?)")
+        return None
+    selector_keys = [key for key in data if key.startswith("selector_")]
+    if selector_keys:  # CSV: selector_job_link, selector_next_page, selector_load_more columns
+        selectors = {key.removeprefix("selector_"): data.pop(key) for key in selector_keys}
+        data["selectors"] = selectors if any(selectors.values()) else None
+    try:
+        return CompanySeed.model_validate(data)
+    except ValidationError as exc:
+        _report(problems, row, exc, COMPANIES.known(csv=False))
+        return None
 
-    Returns the records and where each (email, slug) tracking came from (to report unknown companies); problems
-    go to `problems`.
+
+def user_of(row: Row, problems: Problems) -> UserSeed | None:
+    """The user a row describes (a CSV row's one tracking, or a JSON object's `track`), or None after problems.
+
+    Profile fields are validated here; a CV path is resolved against the seed file's folder and its file is read
+    once to check it (its text is read again when writing, so it is never held for the whole file).
     """
-    merged: dict[str, UserSeed] = {}
-    first_line: dict[str, int] = {}
-    origin: dict[tuple[str, str], Row] = {}
-    for row in rows:
-        data = dict(row.data)
-        if "__extra__" in data:
-            problems.add(row, None, "more cells than header columns (a comma too many, or a cell to quote?)")
+    data = dict(row.data)
+    if "__extra__" in data:
+        problems.add(row, None, "more cells than header columns (a comma too many, or a cell to quote?)")
+        return None
+    if "company" in data or "rank" in data:
+        track = _csv_tracking(row, data.pop("company", None), data.pop("rank", None), problems)
+        if track is None:
+            return None
+        data["track"] = track
+    given = {name: data.pop(name) for name in PROFILE_FIELDS if name in data and name not in ("summary", "cv")}
+    profile = _profile_fields(row, given, problems)
+    cv = _cv_path(row, data.pop("cv", None), problems)
+    if profile is None or cv is False:
+        return None
+    try:
+        return UserSeed.model_validate({**data, "profile": profile, "cv": cv})
+    except ValidationError as exc:
+        _report(problems, row, exc, USERS.known(csv=False))
+        return None
+
+
+def _csv_tracking(row: Row, company: Any, rank: Any, problems: Problems) -> dict[str, int] | None:
+    if (company is None) != (rank is None):
+        missing = "rank" if rank is None else "company"
+        problems.add(row, missing, f"is required when {'company' if rank is None else 'rank'} is given")
+        return None
+    if company is None:
+        return {}
+    slug = str(company).strip().lower()
+    if not re.match(SLUG_PATTERN, slug):
+        problems.add(row, "company", f"{company!r} is not a company slug ({SLUG_WORDS})")
+        return None
+    try:
+        return {slug: scheduling.validate_rank(int(rank) if isinstance(rank, str) else rank)}
+    except (ValueError, scheduling.RankError):
+        problems.add(row, "rank", f"must be a whole number from 1 to 100, got {rank!r}")
+        return None
+
+
+def _profile_fields(row: Row, given: dict[str, Any], problems: Problems) -> dict[str, Any] | None:
+    """The profile fields given (empty cells left out), as `Profile` stores them; None after problems."""
+    values = {}
+    for name, value in given.items():
+        if value is None or value == "":
             continue
-        csv_style = "company" in data or "rank" in data
-        if csv_style:
-            company, rank = data.pop("company", None), data.pop("rank", None)
-            if (company is None) != (rank is None):
-                missing = "rank" if rank is None else "company"
-                problems.add(row, missing, f"is required when {'company' if rank is None else 'rank'} is given")
-                continue
-            if company is not None:
-                slug = str(company).strip().lower()
-                if not re.match(SLUG_PATTERN, slug):
-                    problems.add(row, "company", f"{company!r} is not a company slug ({SLUG_WORDS})")
-                    continue
-                try:
-                    parsed_rank = scheduling.validate_rank(int(rank) if isinstance(rank, str) else rank)
-                except (ValueError, scheduling.RankError):
-                    problems.add(row, "rank", f"must be a whole number from 1 to 100, got {rank!r}")
-                    continue
-                data["track"] = {slug: parsed_rank}
-        try:
-            record = UserSeed.model_validate(data)
-        except ValidationError as exc:
-            _report(problems, row, exc, USERS.known(csv=False))
-            continue
-        for slug in record.track:
-            origin.setdefault((record.email, slug), row)
-        previous = merged.get(record.email)
-        if previous is None:
-            merged[record.email] = record
-            first_line[record.email] = row.line
-            continue
-        if not csv_style:
-            problems.add(row, "email", f"duplicate of line {first_line[record.email]}")
-            continue
-        if previous.name != record.name or previous.active != record.active:
-            problems.add(row, "name", f"differs from line {first_line[record.email]} for the same user")
-            continue
-        for slug, rank in record.track.items():
-            if slug in previous.track and previous.track[slug] != rank:
-                problems.add(row, "rank", f"{slug} already ranked {previous.track[slug]} for this user")
-                continue
-            previous.track[slug] = rank
-    return list(merged.values()), origin
+        if name in LIST_FIELDS and isinstance(value, str):
+            value = [part.strip() for part in value.split(";") if part.strip()]
+        if name == "work_models" and isinstance(value, list):
+            value = [_WORK_MODEL_SPELLINGS.get(str(v).strip().lower(), str(v).strip().lower()) for v in value]
+        if name == "needs_visa":
+            value = _as_bool(value)
+        values[name] = value
+    try:
+        checked = Profile.model_validate(values)
+    except ValidationError as exc:
+        _report(problems, row, exc, USERS.known(csv=False))
+        return None
+    return checked.model_dump(include=set(values))
+
+
+def _cv_path(row: Row, value: Any, problems: Problems) -> Path | bool | None:
+    """The CV file (relative paths from the seed file's folder), checked readable; False after a problem."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        problems.add(row, "cv", "must be a file path")
+        return False
+    path = Path(value.strip()).expanduser()
+    if not path.is_absolute():
+        path = Path(row.file).parent / path
+    try:
+        read_cv(path)
+    except InputError as exc:
+        problems.add(row, "cv", str(exc))
+        return False
+    return path
+
+
+def cv_text(user: UserSeed) -> str | None:
+    """The profile text a record gives: its summary, then its CV's text; None when it gives neither."""
+    parts = [user.summary] if user.summary else []
+    if user.cv is not None:
+        parts.append(read_cv(user.cv))
+    return "\n\n".join(parts) if parts else None

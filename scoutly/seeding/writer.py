@@ -8,7 +8,8 @@ from typing import Any
 
 from pymongo import UpdateOne
 
-from scoutly.seeding.models import CompanySeed, UserSeed
+from scoutly.analysis.profile import Profile
+from scoutly.seeding.models import CompanySeed, UserSeed, cv_text
 from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
 
 
@@ -23,16 +24,22 @@ class Counts:
     def __str__(self) -> str:
         return f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
 
+    def add(self, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
 
 @dataclass
 class SeedReport:
     companies: Counts = field(default_factory=Counts)
     users: Counts = field(default_factory=Counts)
     trackings: Counts = field(default_factory=Counts)
+    profiles: Counts = field(default_factory=Counts)  # users whose seed record gave profile fields
 
     def summary(self) -> str:
         parts = []
-        for name in ("companies", "users", "trackings"):
+        for name in ("companies", "users", "profiles", "trackings"):
             counts: Counts = getattr(self, name)
             if counts.created or counts.updated or counts.unchanged:
                 parts.append(f"{name}: {counts}")
@@ -78,58 +85,96 @@ async def write_companies(db: Any, records: list[CompanySeed], now: datetime) ->
 
 
 async def write_users(db: Any, records: list[UserSeed], now: datetime) -> tuple[Counts, Counts]:
-    """Upsert users by email and their trackings by (user, company). Trackings are only added or re-ranked
-    here, never removed (`scoutly untrack` removes one)."""
-    users, trackings = Counts(), Counts()
+    """Upsert users by email (name, active, and the profile fields the record gives); the second count is of the
+    profiles a record gave. `profile_version` goes up only when the profile really changed."""
+    users, profiles = Counts(), Counts()
     if not records:
-        return users, trackings
-    emails = [r.email for r in records]
-    existing = {doc["_id"]: doc async for doc in db[USERS].find({"_id": {"$in": emails}})}
+        return users, profiles
+    existing = {doc["_id"]: doc async for doc in db[USERS].find({"_id": {"$in": [r.email for r in records]}})}
     operations = []
     for record in records:
-        wanted = {"name": record.name, "active": record.active}
-        changes = _changes(existing.get(record.email), wanted)
-        if record.email not in existing:
+        doc = existing.get(record.email)
+        changes = _changes(doc, {"name": record.name, "active": record.active})
+        profile_set = _profile_change(record, doc, profiles)
+        if doc is None:
             users.created += 1
+            insert: dict[str, Any] = {"created_at": now}
+            if profile_set is None:
+                insert["profile_version"] = 0
+            else:
+                changes.update(profile=profile_set, profile_version=1)
             operations.append(
                 UpdateOne(
-                    {"_id": record.email},
-                    {"$set": {**changes, "updated_at": now}, "$setOnInsert": {"created_at": now, "profile_version": 0}},
-                    upsert=True,
+                    {"_id": record.email}, {"$set": {**changes, "updated_at": now}, "$setOnInsert": insert}, upsert=True
                 )
             )
-        elif changes:
+            continue
+        bump: dict[str, Any] = {}
+        if profile_set is not None:
+            changes["profile"] = profile_set
+            bump["$inc"] = {"profile_version": 1}
+        if changes:
             users.updated += 1
-            operations.append(UpdateOne({"_id": record.email}, {"$set": {**changes, "updated_at": now}}))
+            operations.append(UpdateOne({"_id": record.email}, {"$set": {**changes, "updated_at": now}, **bump}))
         else:
             users.unchanged += 1
     if operations:
         await db[USERS].bulk_write(operations, ordered=False)
+    return users, profiles
 
+
+def _profile_change(record: UserSeed, doc: dict[str, Any] | None, counts: Counts) -> dict[str, Any] | None:
+    """The whole profile to store when the record's profile fields change it, else None (counted either way)."""
+    given = dict(record.profile)
+    text = cv_text(record)
+    if text is not None:
+        given["cv_text"] = text
+    if not given:
+        return None
+    stored = (doc or {}).get("profile")
+    current = Profile.model_validate(stored or {})
+    wanted = Profile.model_validate({**current.model_dump(), **given})
+    if stored is None:
+        counts.created += 1
+    elif wanted != current:
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+        return None
+    return wanted.model_dump()
+
+
+async def write_trackings(db: Any, pairs: dict[tuple[str, str], int], now: datetime) -> Counts:
+    """Upsert (user, company) → rank. Trackings are only added or re-ranked here, never removed
+    (`scoutly untrack` removes one)."""
+    counts = Counts()
+    if not pairs:
+        return counts
+    emails = sorted({email for email, _ in pairs})
+    slugs = sorted({slug for _, slug in pairs})
     ranks = {
         (doc["user"], doc["company"]): doc.get("rank")
-        async for doc in db[TRACKINGS].find({"user": {"$in": emails}}, {"user": 1, "company": 1, "rank": 1})
+        async for doc in db[TRACKINGS].find(
+            {"user": {"$in": emails}, "company": {"$in": slugs}}, {"user": 1, "company": 1, "rank": 1}
+        )
     }
     operations = []
-    for record in records:
-        for slug, rank in record.track.items():
-            key = (record.email, slug)
-            if key not in ranks:
-                trackings.created += 1
-                operations.append(
-                    UpdateOne(
-                        {"user": record.email, "company": slug},
-                        {"$set": {"rank": rank, "updated_at": now}, "$setOnInsert": {"created_at": now}},
-                        upsert=True,
-                    )
+    for (email, slug), rank in pairs.items():
+        key = (email, slug)
+        if key not in ranks:
+            counts.created += 1
+            operations.append(
+                UpdateOne(
+                    {"user": email, "company": slug},
+                    {"$set": {"rank": rank, "updated_at": now}, "$setOnInsert": {"created_at": now}},
+                    upsert=True,
                 )
-            elif ranks[key] != rank:
-                trackings.updated += 1
-                operations.append(
-                    UpdateOne({"user": record.email, "company": slug}, {"$set": {"rank": rank, "updated_at": now}})
-                )
-            else:
-                trackings.unchanged += 1
+            )
+        elif ranks[key] != rank:
+            counts.updated += 1
+            operations.append(UpdateOne({"user": email, "company": slug}, {"$set": {"rank": rank, "updated_at": now}}))
+        else:
+            counts.unchanged += 1
     if operations:
         await db[TRACKINGS].bulk_write(operations, ordered=False)
-    return users, trackings
+    return counts

@@ -9,6 +9,9 @@ where the answer is certain:
 - equality-only filters (`{field: scalar, ...}`, also inside `$and`, as unique-index checks build them) compare
   fields directly, looking `_id` up by key; anything else, and any document whose field is an array, goes through
   mongomock's own matcher;
+- `{_id: {$in: [strings]}}` or `{_id: {$in: [integers]}}` alone looks each key up and returns the documents in
+  `_id` order, as MongoDB's `_id` index scan does (mongomock scans the collection: quadratic for batched
+  lookups such as seeding's);
 - `$lookup` with `localField`/`foreignField` builds a hash table of the foreign collection once per stage
   (falls back to mongomock when a foreign value is an array, or a local value is null/missing/array);
 - TTL pruning runs at most once per second per collection (MongoDB's own TTL monitor runs every 60 seconds, so
@@ -55,6 +58,20 @@ def _equalities(spec: Any) -> list[tuple[str, Any]] | None:
     return pairs
 
 
+def _id_list(spec: Any) -> list[Any] | None:
+    """The keys of `{_id: {$in: [...]}}` when they are all strings or all integers (not booleans), else None."""
+    if not isinstance(spec, dict) or len(spec) != 1 or not isinstance(spec.get("_id"), dict):
+        return None
+    condition = spec["_id"]
+    if len(condition) != 1 or not isinstance(condition.get("$in"), list) or not condition["$in"]:
+        return None
+    keys = condition["$in"]
+    kind = type(keys[0])
+    if kind not in (str, int) or any(type(key) is not kind for key in keys):
+        return None
+    return keys
+
+
 def _same(found: Any, wanted: Any) -> Any:
     """True/False when certain (BSON equality of scalars), `_UNSURE` when mongomock must decide (arrays)."""
     if isinstance(found, list):
@@ -82,6 +99,13 @@ def _patch_iter_documents() -> None:
     original = mongomock.collection.Collection._iter_documents
 
     def _iter_documents(self: Any, filter: Any) -> Any:
+        keys = _id_list(filter)
+        if keys is not None:
+            store = self._store
+            if store.is_empty:  # also prunes TTL-expired documents
+                return []
+            found = ((key, store._documents.get(key)) for key in sorted(set(keys)))
+            return [doc for key, doc in found if doc is not None and _same(doc["_id"], key) is True]
         pairs = _equalities(filter)
         if pairs is None or not pairs:
             return original(self, filter)
