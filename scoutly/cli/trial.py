@@ -8,7 +8,6 @@ import typer
 from rich.console import Console
 
 from scoutly.cli.common import console, err_console, interactive, run
-from scoutly.cli.status import render as render_status
 from scoutly.config import get_settings
 from scoutly.log_setup import setup_logging
 
@@ -29,14 +28,21 @@ def try_command(
     The sample sites are served on 127.0.0.1; matching uses keyword trackers, and Gemini too when
     GEMINI_API_KEY is set (real requests: about 20–25, most of a free-tier day; --no-gemini avoids them).
     """
-    from scoutly.trial.report import render
-    from scoutly.trial.run import run_trial
+    from scoutly.trial.catalog import load_catalog
+    from scoutly.trial.report import render, render_intro
+    from scoutly.trial.run import chromium_status, run_trial
 
     settings = get_settings()  # the user's .env: only the Gemini key and models are used; the database is forced
     if no_gemini:
         settings = settings.model_copy(update={"gemini_api_key": None})
     setup_logging(level="INFO" if verbose else "WARNING")
-    err_console.print("[dim]scoutly try: starting the sample sites and an in-memory database…[/dim]")
+    # In a terminal, its width; in a pipe or a log file, wide enough that table cells do not wrap.
+    out = console if interactive() else Console(width=PLAIN_WIDTH)
+    models = sorted({settings.gemini_screen_model, settings.gemini_deep_model})
+    gemini = settings.gemini_key() is not None
+    render_intro(
+        load_catalog(), out, gemini=gemini, models=models, chromium=chromium_status(settings), passes=1 if once else 2
+    )
     result = run(
         run_trial(
             settings,
@@ -45,9 +51,7 @@ def try_command(
             progress=lambda message: err_console.print(f"[dim]scoutly try: {message}[/dim]"),
         )
     )
-    # In a terminal, its width; in a pipe or a log file, wide enough that table cells do not wrap.
-    out = console if interactive() else Console(width=PLAIN_WIDTH)
-    render(result, out, status_renderer=render_status)
+    render(result, out)
 
 
 def register(app: typer.Typer) -> None:

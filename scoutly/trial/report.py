@@ -1,187 +1,206 @@
-"""The trial report a newcomer reads at the end of `scoutly try` (Rich; plain text when not a terminal)."""
+"""What `scoutly try` prints: a short panel of what is about to happen, then (after the progress) a short report.
+
+The report is what a newcomer wants to know, readable at 80 columns: which postings appeared and closed, the
+matches with their URLs (whole, never cut, so they stay copyable), what Gemini adds and how to enable it, and the
+next steps. The operator's `scoutly status` is not part of it. Rich; plain text when not a terminal.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from scoutly import scheduling
-from scoutly.trial.run import FAST_FORWARD, TRIAL_CONCURRENCY, TRIAL_URI, PassResult, TrialResult
+from scoutly.trial.catalog import Catalog
+from scoutly.trial.run import FAST_FORWARD, TRIAL_URI, PassResult, TrialResult
 
-INTRO = (
-    "This is a trial run: an in-memory database ({uri}) and {count} fictional companies' career sites,\n"
-    "written for Scoutly and served on {base}. Nothing is persisted: when this command ends, it is gone."
-)
 NEXT_STEPS = """\
-To run Scoutly for real:
-  1. cp .env.example .env — then set MONGODB_URI (a MongoDB you run: `docker compose up -d mongodb` starts one
-     on 127.0.0.1) and, for Gemini matching, GEMINI_API_KEY (https://aistudio.google.com/apikey).
-  2. scoutly seed companies FILE and scoutly seed users FILE (formats in README.md and examples/).
-  3. scoutly enqueue (hourly, from cron) and scoutly process (always on), then scoutly status / scoutly matches.
-README.md, "Running it for real", and deploy/pi/GUIDE.md cover docker compose, a Raspberry Pi and cron.
-To browse the sample sites yourself: python -m scoutly.trial.server"""
+1. cp .env.example .env, then set MONGODB_URI (`docker compose up -d
+   mongodb` starts one on 127.0.0.1) and, for Gemini, GEMINI_API_KEY.
+2. scoutly seed companies FILE, then scoutly seed users FILE (profiles
+   and keyword trackers included: see examples/ and README.md).
+3. scoutly enqueue (hourly, from cron) and scoutly process (always on);
+   then scoutly matches and scoutly status.
+More: README.md, "Running it for real"; deploy/pi/GUIDE.md (Raspberry Pi).
+Browse the sample sites yourself: python -m scoutly.trial.server"""
+
+GEMINI_KEY_URL = "https://aistudio.google.com/apikey"
+MAX_LISTED = 8  # postings listed per heading; the rest are counted
 
 
-def _band(rank: int) -> str:
-    days = scheduling.interval_for(rank).days
-    return f"{rank} (every {days} d)" if days != 1 else f"{rank} (daily)"
-
-
-def _matching_line(result: TrialResult) -> str:
-    if result.gemini:
+def matching_line(gemini: bool, models: list[str]) -> str:
+    if gemini:
         return (
-            f"Matching: keyword trackers, then Gemini ({', '.join(result.gemini_models)}) — GEMINI_API_KEY is set, "
-            "so this trial makes real Gemini requests (about 20–25 on the free tier's daily budget; "
-            "`scoutly try --no-gemini` makes none)."
+            f"Matching: keyword trackers, then Gemini ({', '.join(models)}) — GEMINI_API_KEY is set, so this "
+            "trial makes real Gemini requests (about 20–25; `scoutly try --no-gemini` makes none)."
         )
+    return "Matching: keyword trackers only (no GEMINI_API_KEY set)."
+
+
+def chromium_line(found: bool, detail: str) -> str:
+    if found:
+        return f"JavaScript pages: rendered with Chromium ({detail})."
     return (
-        "Matching: keyword trackers only (no GEMINI_API_KEY set). With a key in .env, the same command "
-        "also has Gemini judge each posting against the profile."
+        f"JavaScript pages: NO CHROMIUM — {detail}. The JavaScript-rendered sample site will show no postings; "
+        "`scripts/bootstrap.sh` installs Debian's chromium."
     )
 
 
-def _chromium_line(result: TrialResult) -> str:
-    if result.chromium_found:
-        return f"JavaScript pages: rendered with Chromium ({result.chromium})."
-    return (f"JavaScript pages: NO CHROMIUM — {result.chromium}. The JavaScript-rendered sample site will show "
-            "no postings; `scripts/bootstrap.sh` installs Debian's chromium.")
+def render_intro(
+    catalog: Catalog, console: Console, *, gemini: bool, models: list[str], chromium: tuple[str, bool], passes: int
+) -> None:
+    """The short panel printed before anything runs: what the trial is about to do."""
+    steps = [
+        f"1. Start {len(catalog.companies)} fictional companies' career sites on 127.0.0.1 (ATS feeds, plain "
+        "HTML, JSON-LD, a JavaScript page, a paginated list).",
+        f"2. Seed them and {len(catalog.users)} sample users (profiles, keyword trackers, ranks) into an "
+        f"in-memory database ({TRIAL_URI}).",
+        "3. Look at every site once (a baseline: everything is new to Scoutly)"
+        + (f", then again {FAST_FORWARD.days} days later, when the sites have changed." if passes > 1 else "."),
+        "4. Report new and closed postings and each user's matches.",
+    ]
+    body = Group(
+        Text("\n".join(steps)),
+        Text(""),
+        Text(matching_line(gemini, models)),
+        Text(chromium_line(chromium[1], chromium[0])),
+        Text("Nothing is persisted: when this command ends, it is gone.", style="dim"),
+    )
+    console.print(Panel(body, title="Scoutly trial run — nothing is persisted", title_align="left"))
 
 
-def _pass_table(result: TrialResult, run: PassResult) -> Table:
-    shapes = {company.slug: company.shape for company in result.companies}
-    table = Table(title=None, show_lines=False, expand=False)
-    table.add_column("company")
-    table.add_column("careers page")
-    table.add_column("strategy")
-    table.add_column("found", justify="right")
-    table.add_column("new", justify="right")
-    table.add_column("removed", justify="right")
-    table.add_column("matches", justify="right")
-    table.add_column("outcome")
-    for doc in run.runs:
-        outcome = str(doc.get("outcome") or "?")
-        if doc.get("error"):
-            outcome += f": {str(doc['error'])[:80]}"
-        table.add_row(
-            str(doc.get("company")),
-            shapes.get(str(doc.get("company")), ""),
-            str(doc.get("strategy") or "–"),
-            str(doc.get("found") if doc.get("found") is not None else "–"),
-            str(doc.get("new") if doc.get("new") is not None else "–"),
-            str(doc.get("removed") if doc.get("removed") is not None else "–"),
-            str(doc.get("matches") if doc.get("matches") is not None else "–"),
-            outcome,
-        )
+def _companies_table(result: TrialResult) -> Table:
+    """Per company: how it was read and what each pass found (few columns: fits 80)."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("company", no_wrap=True)
+    table.add_column("read as", no_wrap=True)
+    labels = ["found"] if len(result.passes) == 1 else ["found", "found later", "new", "closed"]
+    for label in labels:
+        table.add_column(label, justify="right", no_wrap=True)
+    table.add_column("result", overflow="fold")
+    runs = [{str(doc.get("company")): doc for doc in one.runs} for one in result.passes]
+    for company in result.companies:
+        docs = [by_company.get(company.slug, {}) for by_company in runs]
+        last = next((doc for doc in reversed(docs) if doc), {})
+        cells = [company.slug, str(last.get("strategy") or "–")]
+        cells.append(_number(docs[0].get("found")) if docs else "–")
+        if len(docs) > 1:
+            later = docs[1]
+            cells += [_number(later.get("found")), _number(later.get("new")), _number(later.get("removed"))]
+        outcome = str(last.get("outcome") or "not run")
+        if last.get("error"):
+            outcome += f": {str(last['error'])[:120]}"
+        cells.append(escape(outcome))
+        table.add_row(*cells)
     return table
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'es' if noun.endswith('ch') else 's'}" if number != 1 else f"1 {noun}"
+
+
+def _number(value: object) -> str:
+    return "–" if value is None else str(value)
+
+
+def _postings(console: Console, heading: str, postings: list[dict]) -> None:
+    console.print(f"\n[bold]{heading}[/bold] ({len(postings)})")
+    for posting in postings[:MAX_LISTED]:
+        console.print(f"  • {escape(str(posting.get('title')))} — {posting.get('company')}", highlight=False)
+    if len(postings) > MAX_LISTED:
+        console.print(f"  … and {len(postings) - MAX_LISTED} more", style="dim")
 
 
 def _why(match: dict) -> str:
     analysis = match.get("analysis") or {}
     if isinstance(analysis, dict) and analysis.get("verdict"):
-        return str(analysis["verdict"])[:90]
+        return str(analysis["verdict"])[:160]
     hits = match.get("keyword_hits") or []
     return f"keywords: {', '.join(hits)}" if hits else ""
 
 
-def _matches_table(matches: list[dict]) -> Table:
-    table = Table(show_lines=False)
-    table.add_column("score", justify="right")
-    table.add_column("source")
-    table.add_column("posting")
-    table.add_column("company")
-    table.add_column("location")
-    table.add_column("why")
-    for match in matches:
-        score = match.get("score")
-        table.add_row(
-            "–" if score is None else str(score),
-            str(match.get("source") or ""),
-            str(match.get("title") or ""),
-            str(match.get("company") or ""),
-            str(match.get("location") or ""),
-            _why(match),
-        )
-    return table
+def _match_lines(console: Console, match: dict) -> None:
+    score = match.get("score")
+    where = " · ".join(str(part) for part in (match.get("company"), match.get("location")) if part)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=5, justify="right", no_wrap=True)
+    grid.add_column()  # titles wrap under themselves, not under the score
+    grid.add_row(str(score) if isinstance(score, int) else "•", Text(f"{match.get('title')} — {where}"))
+    why = _why(match)
+    if why:
+        grid.add_row("", Text(why, style="dim"))
+    console.print(grid)
+    if match.get("url"):  # soft wrap: a long URL is never cut or broken by Rich, so it stays copyable
+        console.print(Text(f"      {match['url']}", style="cyan"), soft_wrap=True, highlight=False)
 
 
-def render(result: TrialResult, console: Console, *, status_renderer: Callable[[Any], None] | None = None) -> None:
-    """Print the whole report (`status_renderer` prints the `scoutly status` section)."""
+def _gemini_section(console: Console, result: TrialResult) -> None:
+    if result.gemini:
+        requests = sum(int(doc.get("requests") or 0) for one in result.passes for doc in one.runs)
+        tokens = sum(int(doc.get("tokens") or 0) for one in result.passes for doc in one.runs)
+        parked = sum(int(doc.get("parked") or 0) for one in result.passes for doc in one.runs)
+        line = f"Gemini: {requests} requests, {tokens} tokens"
+        if parked:
+            line += f", {parked} analyses parked until the daily quota resets"
+        console.print(f"\n[bold]Gemini[/bold]\n  {line}.")
+        console.print(Text(f"  {matching_line(True, result.gemini_models)}"))
+        return
     console.print(
-        Panel(
-            Group(
-                Text(INTRO.format(uri=TRIAL_URI, count=len(result.companies), base=result.base_url)),
-                Text(_matching_line(result)),
-                Text(_chromium_line(result)),
-            ),
-            title="Scoutly trial run — nothing is persisted",
-            expand=False,
-        )
+        "\n[bold]What Gemini would add[/bold]\n"
+        "  Keyword trackers only see words. With Gemini, each posting that passes them\n"
+        "  is read against the whole profile (CV, seniority, salary, visa, locations)\n"
+        "  and gets a score 0–100 with reasons; you hear from your min_score up.\n"
+        f"  To enable it: get a key at {GEMINI_KEY_URL}, put\n"
+        "  GEMINI_API_KEY=your-key in .env and run `scoutly try` again (20–25 requests).",
+        highlight=False,
     )
-    seeded = result.seeded
+
+
+def render(result: TrialResult, console: Console) -> None:
+    """The report after the passes: postings, matches, Gemini, next steps."""
+    opened = sum(len(one.appeared) for one in result.passes)
+    closed = [posting for one in result.passes for posting in one.closed]
+    seconds = sum(one.seconds for one in result.passes)
+    looks = "once" if len(result.passes) == 1 else f"{len(result.passes)} times"
+    matches = _count(result.match_count(), "match")
     console.print(
-        f"\n[bold]1. Seed[/bold]  {seeded.companies.created} companies, {seeded.users.created} users with "
-        f"profiles and keyword trackers, {seeded.trackings.created} trackings (ranks set how often each "
-        "company is checked)."
+        f"\n[bold]Trial report[/bold]  {len(result.companies)} companies looked at {looks} in {seconds:.0f} s: "
+        f"{result.postings_open} postings open, {result.postings_closed} closed, {matches}."
     )
-    for user in result.users:
-        ranks = ", ".join(f"{slug} {_band(rank)}" for slug, rank in sorted(user.trackings.items(), key=lambda x: -x[1]))
-        keywords = ", ".join(user.profile.get("include_keywords", []))
-        console.print(f"   {user.name} <{user.email}> looks for: {keywords}\n     tracks: {ranks}")
-    for number, run in enumerate(result.passes, 1):
-        step = 2 + number - 1
-        if number == 1:
-            head = f"{run.enqueued} companies were due (never checked before), so `enqueue` queued them all"
-        else:
-            head = (
-                f"{FAST_FORWARD.days} days later (the trial moves the clock), the sample sites changed; "
-                f"`enqueue` queued {run.enqueued} companies again"
-            )
-        console.print(
-            f"\n[bold]{step}. Pass {number}: {run.label}[/bold]\n   {head}; `process --drain` "
-            f"worked through them, up to {TRIAL_CONCURRENCY} companies at once, in {run.seconds:.1f} s."
-        )
-        console.print(_pass_table(result, run))
-        console.print(f"   {run.report.summary()}")
-        for heading, postings in (("new since the last look", run.appeared), ("gone (closed)", run.closed)):
-            if postings:
-                items = "; ".join(f"{p.get('title')} ({p.get('company')})" for p in postings)
-                console.print(f"   {heading}: {items}")
-        if result.gemini:
-            requests = sum(int(doc.get("requests") or 0) for doc in run.runs)
-            tokens = sum(int(doc.get("tokens") or 0) for doc in run.runs)
-            parked = sum(int(doc.get("parked") or 0) for doc in run.runs)
-            console.print(
-                f"   Gemini: {requests} requests, {tokens} tokens"
-                + (f", {parked} analyses parked until the daily quota resets" if parked else "")
-            )
     if result.interrupted:
-        console.print("\n   [bold]Interrupted[/bold]: the trial stopped here; what follows is what it had done.")
-    step = 2 + len(result.passes)
-    console.print(
-        f"\n[bold]{step}. Postings[/bold]  {result.postings_open} open, {result.postings_closed} closed "
-        "(a posting is closed when a complete listing no longer shows it)."
-    )
-    if result.status is not None and status_renderer is not None:
-        console.print(f"\n[bold]{step + 1}. scoutly status[/bold] (the trial database)")
-        status_renderer(result.status)
-        step += 1
-    console.print(
-        f"\n[bold]{step + 1}. Matches[/bold]  {result.match_count()} in all. A blank location means the page did not "
-        "state one in a form Scoutly reads (feeds and JSON-LD do); keyword trackers keep such postings, while Gemini "
-        "reads the location in the description."
-    )
+        console.print("[bold]Interrupted[/bold]: the trial stopped early; this is what it had done.")
+    console.print(_companies_table(result))
+    failed = [one for one in result.passes if one.report.failed]
+    for one in failed:
+        console.print(f"  {one.report.failed} companies failed in “{one.label}”.", style="red")
+    if len(result.passes) > 1:
+        _postings(
+            console,
+            f"New postings, {FAST_FORWARD.days} days later",
+            [p for one in result.passes[1:] for p in one.appeared],
+        )
+        _postings(console, "Closed postings (gone from a complete listing)", closed)
+    elif not opened:
+        console.print("  The first look is a baseline: every posting is new to Scoutly, none counts as news.")
+    console.print(f"\n[bold]Matches[/bold] ({result.match_count()})")
     for user in result.users:
         matches = result.matches.get(user.email, [])
-        baseline = "" if user.profile.get("analyse_baseline") else " (new postings only: baseline postings skipped)"
+        note = "" if user.profile.get("analyse_baseline") else "; new postings only (baseline skipped)"
         console.print(
-            f"\n   {user.name} <{user.email}>: {len(matches)} match{'es' if len(matches) != 1 else ''}{baseline}"
+            f" {user.name} <{user.email}>: {_count(len(matches), 'match')}{note}",
+            highlight=False,
         )
-        if matches:
-            console.print(_matches_table(matches))
+        for match in matches:
+            _match_lines(console, match)
+    _gemini_section(console, result)
     console.print()
-    console.print(Panel(Text(NEXT_STEPS), title="That was a trial run — nothing was saved", expand=False))
+    console.print(
+        Panel(Text(NEXT_STEPS), title="That was a trial run — nothing was saved. Next steps", title_align="left")
+    )
+
+
+def pass_summary(one: PassResult) -> str:
+    """One line per pass for the progress output."""
+    return f"{one.label}: {one.report.succeeded} companies read, {len(one.appeared)} new, {len(one.closed)} closed"

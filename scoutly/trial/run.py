@@ -121,7 +121,7 @@ async def _fast_forward(db: Any, delta: timedelta) -> None:
             await db[COMPANIES].update_one({"_id": company["_id"]}, {"$set": changes})
 
 
-def _chromium(settings: Settings) -> tuple[str, bool]:
+def chromium_status(settings: Settings) -> tuple[str, bool]:
     """The Chromium the JavaScript site will be rendered with, or the reason there is none."""
     from scoutly.acquire.browser import BrowserUnavailable, chromium_executable
 
@@ -200,7 +200,7 @@ async def run_trial(
             for user in catalog.users:
                 await update_profile(db, user.email, user.profile)
             key = trial.gemini_key()
-            chromium, chromium_found = _chromium(trial)
+            chromium, chromium_found = chromium_status(trial)
             result = TrialResult(
                 base_url=sites.base_url,
                 gemini=key is not None,
