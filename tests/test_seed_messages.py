@@ -85,7 +85,7 @@ async def test_a_wrong_header_is_one_problem_not_one_per_row(db, tmp_path: Path,
 async def test_the_other_kind_of_file_is_recognised(db) -> None:
     for given, command in ((EXAMPLES / "users.csv", "users"), (EXAMPLES / "users.json", "users")):
         message = await file_error(db, companies=given)
-        assert f"this looks like a users file (it has a 'email' column); use `scoutly seed {command}`" in message
+        assert f"this looks like a users file (it has the 'email' column); use `scoutly seed {command}`" in message
     message = await file_error(db, users=EXAMPLES / "companies.csv")
     assert "this looks like a companies file" in message and "`scoutly seed companies`" in message
 

@@ -79,7 +79,7 @@ def header_problems(kind: Kind, columns: list[str], *, csv: bool = True) -> list
                 ]
     other = next(k for k in KINDS if k is not kind)
     if other.marker in columns and kind.marker not in columns:
-        return [f"this looks like a {other.name} file (it has a {other.marker!r} column); use `{other.command}`"]
+        return [f"this looks like a {other.name} file (it has the {other.marker!r} column); use `{other.command}`"]
     if not csv:  # JSON objects may differ: their fields are checked one object at a time
         return []
     known = kind.known(csv)
