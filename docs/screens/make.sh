@@ -27,7 +27,8 @@ capture() {
   shift 5
   session=$name
   tmux new-session -d -s "$session" -x "$width" -y "$height" -c "$root"
-  tmux send-keys -t "$session" "clear; $(printf '%q ' "$@"); echo '[exit '\$?']'" Enter
+  # (the marker is typed split, "[ex""it", so the typed command line itself never matches "[exit ")
+  tmux send-keys -t "$session" "clear; $(printf '%q ' "$@"); echo \"[ex\"\"it \$?]\"" Enter
   for _ in $(seq 1 240); do
     sleep 1
     if tmux capture-pane -p -t "$session" -S - | grep -qF -- "$wait_for"; then break; fi
