@@ -33,14 +33,24 @@ ROLE_WORDS = (
     "doktorand", "forskare", "postdoktor", "lektor", "handläggare", "samordnare", "tekniker", "utvecklare",
     "ingenjör", "medewerker", "ontwikkelaar", "ingénieur", "développeur", "chargé", "responsable", "chef de",
     "desarrollador", "ingeniero", "analista", "sviluppatore", "ingegnere", "stagiaire", "alternance",
+    "gerente", "gestor", "técnico", "tecnico", "mecánico", "mecanico", "soldador", "operario", "auxiliar",
+    "asistente", "coordinador", "coordinateur", "coordinatrice", "directeur", "directrice", "travailleur",
+    "programista", "stażysta", "specjalista", "kierownik", "inżynier", "konsultant", "doradca",
+    # Japanese
+    "エンジニア", "デザイナー", "マネージャー", "営業", "開発", "コンサルタント", "ディレクター",
 )  # fmt: skip
 ROLE_RE = re.compile("|".join(re.escape(word) for word in ROLE_WORDS), re.IGNORECASE)
-GENDER_RE = re.compile(r"\((?:[mwfdxhie]\s*[/|*,]\s*){1,3}[mwfdxhie]\)|\b[mwf]/[mwf]/[dx]\b|\(all genders?\)", re.I)
+GENDER_RE = re.compile(
+    r"\((?:[mwfdxhie]\s*[/|*,]\s*){1,3}[mwfdxhie]\)|\b[mwf]/[mwf]/[dx]\b|\(all genders?\)|"
+    r"\b[hf]\s*/\s*[fh](\s*/\s*x)?\b",
+    re.I,
+)
 GENERIC_TEXT = re.compile(
     r"^(view|see|read|learn|find out|show|apply|details?|more|mehr|zur stelle|zum job|jetzt|weiter|details ansehen|"
     r"read more|learn more|view (the )?(role|job|position|details|opening)|view role details|apply now|"
     r"mehr erfahren|mehr infos?|zur stellenanzeige|bewerben|jetzt bewerben|läs mer|ansök|en savoir plus|"
-    r"postuler|ver más|leggi)\b.{0,30}$",
+    r"postuler|ver más|leggi|télécharge[zr]?|download|postulez|aplikuj|solicitar|aplicar|más información|"
+    r"more information|mer information|lees meer|meer info|czytaj więcej|zobacz|詳細|詳しく)\b.{0,30}$",
     re.IGNORECASE,
 )
 EXCLUDED_TEXT = re.compile(  # never a posting, wherever it appears in a link text
@@ -78,7 +88,8 @@ NOT_JOB_SECTION = re.compile(  # site sections about people and products; exclud
 JOB_SEGMENT = re.compile(
     r"^(jobs?|careers?|karriere|stellen|stellenangebote?|offene-stellen|stellenanzeigen?|vacanc(y|ies)|"
     r"vacatures?|positions?|openings?|roles?|opportunit(y|ies)|postings?|job-?offers?|offres?|empleos?|"
-    r"lediga-jobb|lediga-tjanster|available-positions|jobboerse|jobbörse|o|j|p|what:job)$",
+    r"lediga-jobb|lediga-tjanster|available-positions|jobboerse|jobbörse|o|j|p|what:job|emplois?|ofertas?|"
+    r"oferty|praca|kariera|trabajos?|jobb|lavora|lavoro|vagas?|recrutement|recrutamento|rekrytering)$",
     re.IGNORECASE,
 )
 ATS_HOSTS = re.compile(
@@ -89,7 +100,10 @@ ATS_HOSTS = re.compile(
     r"factorialhr|zohorecruit|taleo\.net)$",
     re.IGNORECASE,
 )
-ID_PARAMS = {"id", "jid", "jobid", "job_id", "job", "gh_jid", "jobId", "posting", "vacancy", "stellenid", "ref"}
+ID_PARAMS = {
+    "id", "jid", "jobid", "job_id", "job", "gh_jid", "jobId", "posting", "vacancy", "stellenid", "ref", "position",
+    "rmjob", "jobadid", "vacancyid", "offer", "offerid",
+}  # fmt: skip
 DOC_ADVERT = re.compile(r"(stellenausschreibung|stellenangebot|stellenanzeige|job|vacancy|position)", re.I)
 NAV_TAGS = {"nav", "header", "footer"}
 NAV_TOKENS = re.compile(
@@ -101,9 +115,54 @@ CARD_TAGS = {"article", "li", "tr"}
 HEADINGS = "h1, h2, h3, h4, h5, h6"
 TITLE_CLASS = re.compile(r"(^|[-_])(title|heading|headline|name|position|jobtitle|job-title)([-_]|$)", re.I)
 TRAILING_NOISE = re.compile(r"\s*(→|->|»|›|>|\bapply now\b|\bnew\b)\s*$", re.IGNORECASE)
-MAX_TITLE = 200
+MAX_TITLE = 300
 LOCATION_CLASS = re.compile(
     r"(^|[-_])(location|locations|loc|city|place|ort|standort|arbeitsort|office|workplace|plaats|lieu|ubicacion)"
     r"([-_]|$)",
     re.IGNORECASE,
+)
+DEPARTMENT_CLASS = re.compile(r"(^|[-_])(department|departments|dept|team|category|abteilung|bereich)([-_]|$)", re.I)
+EMPLOYMENT_WORDS = (
+    r"full[- ]?time|part[- ]?time|permanent|temporary|fixed[- ]term|contract|freelance|internship|"
+    r"vollzeit|teilzeit|festanstellung|befristet|unbefristet|minijob|werkstudent|cdi|cdd|alternance|"
+    r"tiempo completo|medio tiempo|jornada completa|indefinido|tillsvidareanställning|visstidsanställning|"
+    r"heltid|deltid|pełny etat|umowa o pracę|b2b|staż|正社員|契約社員"
+)
+EMPLOYMENT_TEXT = re.compile(rf"(?<!\w)({EMPLOYMENT_WORDS})(?!\w)", re.IGNORECASE)
+# A contract word standing alone at the end of a link text ("Coordinateur santé H/F CDI").
+TRAILING_EMPLOYMENT = re.compile(
+    r"[\s,;·|–-]+(?P<kind>cdi|cdd|full[- ]time|part[- ]time|vollzeit|teilzeit|freelance|heltid|deltid)\s*$",
+    re.IGNORECASE,
+)
+DATE_TEXT = re.compile(
+    r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.? \d{4}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\b|"
+    r"\b(apply by|deadline|last application date|sista ansökningsdag|bewerbungsfrist|posted|published|opublikowano)\b",
+    re.IGNORECASE,
+)
+# A section whose heading says its items are not open postings (closed, filled, past) or not jobs at all.
+CLOSED_SECTION = re.compile(
+    r"\b(closed|expired|filled|archived?|no longer (open|available)|past (vacancies|positions|openings|jobs)|"
+    r"student projects?|master projects?|thesis|theses|abgelaufen|besetzt|pourvue?s?|clôturée?s?|cerrad[ao]s|"
+    r"avslutade|stängda|gesloten)\b",
+    re.IGNORECASE,
+)
+# A heading that opens a section of job adverts ("Open positions", "Nos offres", "Ofertas vigentes", "Oferty pracy").
+JOB_SECTION = re.compile(
+    r"\b(jobs?|careers?|vacanc(y|ies)|openings?|open (roles|positions)|positions|opportunities|job offers?|"
+    r"stellen(angebote|anzeigen|ausschreibungen)?|offene stellen|karriere|offres?|emplois?|stages?|recrutement|"
+    r"postes?|ofertas?|empleos?|vacantes|trabaja con nosotros|oferty|praca|rekrutacja|lediga|tjänster|"
+    r"vacatures|lavora con noi|posizioni aperte)\b|募集|求人|職種",
+    re.IGNORECASE,
+)
+# A heading that ends a section of adverts: contact, follow-us, or a closing call to action.
+SECTION_END = re.compile(
+    r"^(contact|kontakt|contacto|contatti|nous contacter|síguenos|follow us|folge uns|suivez-nous|newsletter|"
+    r"submit your application|apply now|spontaneous|initiativ|candidature spontanée|quiero trabajar|"
+    r"no encuentras|nie znalazłeś|didn.t find|not found)",
+    re.IGNORECASE,
+)
+# A link or heading about the company, never a posting ("Our engineers", "Life at Acme", "Meet the team").
+ABOUT_TEXT = re.compile(
+    r"^(our|unsere?|nos|notre|nuestr[oa]s?|nasz[ae]?|våra?|onze|meet|life at|working at|work at|why)\b", re.I
 )

@@ -1,0 +1,199 @@
+"""Links on a listing page that could lead to a posting, and how posting-like their URLs look (pure).
+
+Navigation, header/footer, social, login, blog and legal links are left out. A posting's link may be a page,
+a job-advert document (`.pdf`/`.doc`: the document URL is the posting URL) or an in-page anchor of a JavaScript
+widget (`#item-3`: the page URL with that fragment); `href="#"`/`javascript:` links open a modal and give none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from scoutly.acquire.ats import ats_key_for_url
+from scoutly.acquire.urls import canonical_url, url_key
+from scoutly.acquire.visible import INLINE_TAGS
+from scoutly.acquire.vocabulary import (
+    ATS_HOSTS,
+    CARD_TAGS,
+    DOC_ADVERT,
+    EXCLUDED_HOSTS,
+    EXCLUDED_PATH,
+    ID_PARAMS,
+    JOB_SEGMENT,
+    NAV_TAGS,
+    NAV_TOKENS,
+    NOT_JOB_SECTION,
+)
+
+_DIGITS = re.compile(r"\d+")
+DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".odt", ".rtf")
+_NEVER = (".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".zip", ".mp4", ".css", ".js", ".ics", ".xml")
+_SKIP_FRAGMENTS = re.compile(
+    r"^(top|main|content|main-content|maincontent|skip.*|page|header|footer|menu|nav.*)$", re.IGNORECASE
+)
+
+
+@dataclass
+class LinkCandidate:
+    node: LexborNode
+    url: str | None  # None: a link that opens something in place (href="#", javascript:)
+    strength: int  # 0 nothing special, 1 job-ish URL, 2 posting-shaped URL (id/slug after a job segment, ATS)
+    in_page: bool = False  # an in-page anchor (#item-3): url is the page URL with the fragment
+
+
+def candidate_links(anchors: list[LexborNode], base: str, page_url: str) -> list[LinkCandidate]:
+    page = canonical_url(page_url) or page_url
+    page_key = url_key(page)
+    page_path = urlsplit(page).path.rstrip("/")
+    found = []
+    for anchor in anchors:
+        candidate = _candidate(anchor, base, page, page_key, page_path)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _candidate(anchor: LexborNode, base: str, page: str, page_key: str, page_path: str) -> LinkCandidate | None:
+    href = (anchor.attributes.get("href") or "").strip()
+    if "{{" in href or "${" in href or in_navigation(anchor):
+        return None  # an unrendered template's placeholder, or navigation
+    if href.startswith("#") and len(href) > 1 and not href.startswith(("#!", "#/")):
+        fragment = href[1:]
+        if _SKIP_FRAGMENTS.match(fragment):
+            return None
+        return LinkCandidate(anchor, f"{page}#{fragment}", 0, in_page=True)
+    url = canonical_url(href, base)
+    if url is None:
+        if href not in ("", "#") and not href.lower().startswith("javascript:"):
+            return None  # mailto:, tel:
+        return LinkCandidate(anchor, None, 0)
+    if url_key(url) == page_key or excluded_url(url) or _filter_of(url, page):
+        return None
+    strength = url_strength(url, page_path)
+    if strength < 0 or (strength < 2 and NOT_JOB_SECTION.search(urlsplit(url).path)):
+        return None
+    if strength == 0 and in_prose(anchor):
+        return None
+    return LinkCandidate(anchor, url, strength)
+
+
+def _filter_of(url: str, page: str) -> bool:
+    """True for a link back to the listing page with a filter or sort parameter (`?team=sales`, `?page=2`)."""
+    parts, own = urlsplit(url), urlsplit(page)
+    if (parts.netloc, parts.path.rstrip("/")) != (own.netloc, own.path.rstrip("/")) or not parts.query:
+        return False
+    return not any(name in ID_PARAMS for name in parse_qs(parts.query))
+
+
+def in_prose(anchor: LexborNode) -> bool:
+    """True for a link inside running text ("read about our culture <a>here</a>."): never a list item. Only the
+    text right beside the link counts (cheap, and a card's other blocks are not running text)."""
+    node = anchor
+    while node.parent is not None and node.parent.tag in INLINE_TAGS:
+        node = node.parent
+    beside = 0
+    for step in ("prev", "next"):
+        sibling = getattr(node, step)
+        for _ in range(4):
+            if sibling is None:
+                break
+            if sibling.tag == "-text":
+                beside += len((sibling.text_content or "").strip())
+            elif sibling.tag in INLINE_TAGS:
+                beside += len(sibling.text(deep=True).strip())
+            else:
+                break
+            sibling = getattr(sibling, step)
+    return beside > 25
+
+
+def ancestors(node: LexborNode) -> Iterator[LexborNode]:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("html", "-undef", "#document"):
+        yield parent
+        parent = parent.parent
+
+
+def in_navigation(node: LexborNode) -> bool:
+    """True inside nav/header/footer (a header inside a card is not navigation) or a menu-like container."""
+    inside_card = False
+    for parent in ancestors(node):
+        if parent.tag in CARD_TAGS or parent.tag == "main":
+            inside_card = True
+        if parent.tag in NAV_TAGS and not (inside_card and parent.tag in ("header", "footer")):
+            return True
+        if parent.tag in ("body", "main"):
+            continue
+        attrs = parent.attributes
+        if (attrs.get("role") or "").lower() in ("navigation", "banner", "contentinfo", "menu", "menubar"):
+            return True
+        tokens = [*(attrs.get("class") or "").split(), attrs.get("id") or ""]
+        if any(NAV_TOKENS.match(token) for token in tokens if token):
+            return True
+    return False
+
+
+def excluded_url(url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if any(host == h or host.endswith("." + h) or (h.endswith(".") and h in host) for h in EXCLUDED_HOSTS):
+        return True
+    return bool(EXCLUDED_PATH.search(parts.path))
+
+
+def is_document(url: str | None) -> bool:
+    return bool(url) and urlsplit(url).path.lower().endswith(DOCUMENT_SUFFIXES)
+
+
+def url_strength(url: str, page_path: str = "") -> int:
+    """2: posting-shaped URL; 1: job-ish URL; 0: nothing special; -1: never a posting (images, archives…)."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    lowered = path.lower()
+    if lowered.endswith(_NEVER):
+        return -1
+    if lowered.endswith(DOCUMENT_SUFFIXES):
+        return 2 if DOC_ADVERT.search(path.rsplit("/", 1)[-1]) else 1
+    if ats_key_for_url(url):
+        return 2
+    host = (parts.hostname or "").lower()
+    segments = [s for s in path.split("/") if s]
+    query = parse_qs(parts.query)
+    if ATS_HOSTS.search(host) and (segments or query):
+        return 2
+    for index, segment in enumerate(segments):
+        if JOB_SEGMENT.match(segment) or "jobid:" in segment.lower() or segment.lower().startswith("job"):
+            rest = segments[index + 1 :]
+            if rest and any(_posting_like_segment(s) for s in rest):
+                return 2
+            if any(name in ID_PARAMS for name in query):
+                return 2
+            return 1
+    if any(name in ID_PARAMS for name in query):
+        return 1
+    if page_path and len(page_path) > 1 and path.rstrip("/").startswith(page_path + "/"):
+        return 1  # a page below the listing page itself (/vacatures/ → /vacatures/engineer/)
+    return 0
+
+
+def _posting_like_segment(segment: str) -> bool:
+    """An id or a title slug (several words)."""
+    return bool(_DIGITS.search(segment)) or segment.count("-") >= 1 or segment.count("_") >= 1 or ":" in segment
+
+
+def url_shape(url: str | None) -> str:
+    """Host and path without the last part ("/jobs/<slug>" → "/jobs"); with an id query parameter, the whole path
+    plus the parameter names."""
+    if not url:
+        return "#"
+    parts = urlsplit(url)
+    segments = [_DIGITS.sub("9", s) for s in parts.path.split("/") if s]
+    names = sorted(name for name in parse_qs(parts.query) if name in ID_PARAMS)
+    if names:
+        return f"{parts.hostname}/{'/'.join(segments)}?{'&'.join(names)}"
+    return f"{parts.hostname}/{'/'.join(segments[:-1])}"
