@@ -264,3 +264,25 @@ def test_extraction_result_pickles_for_a_process_pool() -> None:
     extraction = extract_page(page, BASE, "acme")
     assert isinstance(extraction, PageExtraction)
     assert pickle.loads(pickle.dumps(extraction)) == extraction
+
+
+def test_cards_sharing_one_application_form_link_stay_separate_postings() -> None:
+    cards = "".join(
+        f'<div class="vacancy"><h3>{title}</h3><p>{city}</p><a href="/apply-form">Apply</a></div>'
+        for title, city in [("Electrician", "Leeds"), ("Site Manager", "York"), ("Quantity Surveyor", "Hull")]
+    )
+    postings = extract_page(f"<main><h2>Vacancies</h2>{cards}</main>", BASE, "acme").postings
+    assert [(p.title, p.url) for p in postings] == [
+        ("Electrician", None),
+        ("Site Manager", None),
+        ("Quantity Surveyor", None),
+    ]
+    assert len({p.key for p in postings}) == 3
+
+
+def test_a_department_label_before_the_title_is_not_the_title() -> None:
+    cards = "".join(
+        f'<li><a href="/jobs/{n}"><span>Engineering</span><span>{title}</span><span>Remote</span></a></li>'
+        for n, title in [(1, "Senior Backend Developer"), (2, "Site Reliability Engineer")]
+    )
+    assert [t for t, _ in _pairs(f"<ul>{cards}</ul>")] == ["Senior Backend Developer", "Site Reliability Engineer"]

@@ -1,9 +1,10 @@
 """Postings carried only in a page's embedded data: a JSON object in a `<script>` (a hosted board's initial state,
 a `__NEXT_DATA__`-like blob, `window.x = {...}`) while the DOM holds only an unrendered template (pure).
 
-A generic walk: the best array of objects that have a title-like key, a URL- or id-like key and a key only a
+A generic walk: the best array of objects that have a title-like key, a URL-like key and a key only a
 posting has (location, department, employment type, date…), most of whose titles are role-like, is taken as the
-listing. Nothing vendor-specific.
+listing. Nothing vendor-specific. Items with an id but no URL are left to the rendered page, whose links give
+the real addresses.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from scoutly.acquire.urls import canonical_url
 TITLE_KEYS = ("title", "jobTitle", "job_title", "positionName", "position", "name", "text", "postingTitle")
 URL_KEYS = ("url", "absolute_url", "absoluteUrl", "hostedUrl", "applyUrl", "jobUrl", "job_url", "link", "href",
             "careersUrl", "publicUrl", "externalUrl", "canonicalUrl", "permalink")  # fmt: skip
-ID_KEYS = ("id", "jobId", "job_id", "shortcode", "slug", "uuid", "reference", "requisitionId")
 LOCATION_KEYS = ("location", "locationName", "city", "office", "locations")
 DEPARTMENT_KEYS = ("department", "team", "category", "departmentName")
 # Keys only a posting has (a navigation or product item has none of them).
@@ -111,7 +111,7 @@ def _score(array: list[dict]) -> float:
     titled = [t for t in titles if t and len(t) <= 300]
     if not titled or len(titled) * 2 < len(array):
         return 0.0
-    keyed = sum(1 for item in array if _text(item, URL_KEYS) or _has(item, ID_KEYS))
+    keyed = sum(1 for item in array if _text(item, URL_KEYS))  # an id alone gives no address to store
     posting_like = sum(1 for item in array if POSTING_KEYS.intersection(item))
     if keyed * 2 < len(array) or posting_like * 2 < len(array):
         return 0.0
@@ -129,10 +129,6 @@ def _text(item: dict, keys: tuple[str, ...]) -> str | None:
         if isinstance(value, str) and value.strip():
             return " ".join(value.split())
     return None
-
-
-def _has(item: dict, keys: tuple[str, ...]) -> bool:
-    return any(isinstance(item.get(key), (str, int)) and item.get(key) != "" for key in keys)
 
 
 def _named(item: dict, keys: tuple[str, ...]) -> str | None:

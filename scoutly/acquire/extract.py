@@ -26,6 +26,7 @@ from scoutly.acquire.jsonld import jsonld_postings
 from scoutly.acquire.keys import posting_key
 from scoutly.acquire.links import candidate_links
 from scoutly.acquire.models import PostingFound
+from scoutly.acquire.page_count import stated_count
 from scoutly.acquire.record_fields import anchor_title, location_in, record_title, tidy_title
 from scoutly.acquire.records import Record, link_records
 from scoutly.acquire.urls import canonical_url, document_base, url_key
@@ -60,6 +61,7 @@ def extract_page(
     base = document_base(tree, page_url)
     structured = jsonld_postings(tree, base)
     strip_invisible(tree)
+    stated = stated_count(tree.body)
     selector = (selectors or {}).get("job_link")
     if selector:
         shown = _override_postings(tree, base, selector)
@@ -70,7 +72,7 @@ def extract_page(
             shown = _headed_postings(headed_records(tree.body), page_url, company)
         if not shown and not structured:  # the DOM holds only a template: the postings are in the page's data
             shown = _embedded(embedded_postings(tree, base), page_url, company)
-    return PageExtraction(_merged(structured, shown, page_url))
+    return PageExtraction(_merged(structured, shown, page_url), stated)
 
 
 def _embedded(found: list[EmbeddedPosting], page_url: str, company: str | None) -> list[PostingFound]:

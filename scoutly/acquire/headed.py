@@ -16,7 +16,15 @@ from selectolax.lexbor import LexborNode
 from scoutly.acquire.links import in_navigation
 from scoutly.acquire.record_fields import RecordFields, fields_of, generic, role_like, tidy_title
 from scoutly.acquire.visible import text_of
-from scoutly.acquire.vocabulary import ABOUT_TEXT, CLOSED_SECTION, EXCLUDED_TEXT, JOB_SECTION, NAV_TEXT, SECTION_END
+from scoutly.acquire.vocabulary import (
+    ABOUT_TEXT,
+    CLOSED_SECTION,
+    DEPARTMENT_NAME,
+    EXCLUDED_TEXT,
+    JOB_SECTION,
+    NAV_TEXT,
+    SECTION_END,
+)
 
 _LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 MIN_DESCRIPTION = 40  # characters of text under a heading for it to be an advert rather than a label
@@ -106,6 +114,7 @@ def _postings(members: list[_Heading]) -> list[_Heading]:
         and not NAV_TEXT.match(h.text)
         and not EXCLUDED_TEXT.search(h.text)
         and not ABOUT_TEXT.match(h.text)
+        and not DEPARTMENT_NAME.match(h.text)
         and not h.text.rstrip().endswith(("?", "!", ":"))
     ]
     roles = [h for h in usable if role_like(h.text)]

@@ -55,7 +55,24 @@ def candidate_links(anchors: list[LexborNode], base: str, page_url: str) -> list
         candidate = _candidate(anchor, base, page, page_key, page_path)
         if candidate is not None:
             found.append(candidate)
+    _shared_actions(found)
     return found
+
+
+def _shared_actions(links: list[LinkCandidate]) -> None:
+    """A URL every card links with the same call to action ("Apply" → one application form) is no posting's
+    address: those links are treated as links without one, so each card stays its own record."""
+    by_url: dict[str, list[LinkCandidate]] = {}
+    for link in links:
+        if link.url and not link.in_page:
+            by_url.setdefault(link.url, []).append(link)
+    for members in by_url.values():
+        if len(members) < 3:
+            continue
+        texts = {" ".join(m.node.text(deep=True).split()).casefold() for m in members}
+        if len(texts) == 1 and len({m.node.parent.mem_id for m in members if m.node.parent is not None}) >= 3:
+            for link in members:
+                link.url, link.strength = None, 0
 
 
 def _candidate(anchor: LexborNode, base: str, page: str, page_key: str, page_path: str) -> LinkCandidate | None:

@@ -18,6 +18,7 @@ from scoutly.acquire.visible import blocks, clean_text, text_of
 from scoutly.acquire.vocabulary import (
     DATE_TEXT,
     DEPARTMENT_CLASS,
+    DEPARTMENT_NAME,
     DOC_ADVERT,
     EMPLOYMENT_TEXT,
     GENDER_RE,
@@ -95,7 +96,7 @@ def _primary_block(parts: list[str]) -> str:
     """The block that names the role: the first role-like one, else the first that is not metadata."""
     usable = [p for p in parts if len(p) <= MAX_TITLE and not generic(p)]
     for part in usable:
-        if role_like(part) and not _metadata(part):
+        if role_like(part) and not _metadata(part) and not DEPARTMENT_NAME.match(part):
             return part
     for part in usable:
         if not _metadata(part):

@@ -29,7 +29,7 @@ from scoutly.acquire.record_fields import (
     title_from_document,
 )
 from scoutly.acquire.visible import text_of
-from scoutly.acquire.vocabulary import ABOUT_TEXT, CLOSED_SECTION, EXCLUDED_TEXT, NAV_TEXT
+from scoutly.acquire.vocabulary import ABOUT_TEXT, CLOSED_SECTION, EXCLUDED_TEXT, JOB_SECTION, NAV_TEXT
 
 _DIGITS = re.compile(r"\d")
 _STOP = frozenset({"body", "html", "main", "-undef", "#document"})
@@ -186,18 +186,19 @@ def _judged(records: list[Record]) -> list[Record]:
         groups[record.group].append(record)
     lists: list[Record] = []
     singles: list[Record] = []
+    sections = _SectionHeadings()
     for members in groups.values():
-        chosen = _judge_group(members)
+        chosen = _judge_group(members, bool(JOB_SECTION.search(sections.above(members[0].node))))
         (lists if len({r.url or r.title for r in chosen}) >= 2 else singles).extend(chosen)
     list_shapes = {url_shape(r.url) for r in lists}
     accepted = {id(r) for r in lists}
     accepted |= {id(r) for r in singles if not lists or url_shape(r.url) in list_shapes}
-    sections = _SectionHeadings()
     return [r for r in records if id(r) in accepted and not CLOSED_SECTION.search(sections.above(r.node))]
 
 
-def _judge_group(members: list[Record]) -> list[Record]:
-    """A repeated structure is taken whole when it looks like a job list; a lone record only on strong evidence."""
+def _judge_group(members: list[Record], jobs_section: bool = False) -> list[Record]:
+    """A repeated structure is taken whole when it looks like a job list; a lone record only on strong evidence.
+    Under a jobs heading ("Vacancies", "Open positions") role-like titles are enough."""
     usable = [
         r
         for r in members
@@ -224,7 +225,7 @@ def _judge_group(members: list[Record]) -> list[Record]:
             strong = sum(r.strength >= 2 for r in usable) / count
             job_url = sum(r.strength >= 1 for r in usable) / count
             described = sum(r.fields.described >= 1 for r in usable) / count
-        if titled >= 0.5 and (job_url >= 0.5 or titled >= 0.8 or described >= 0.5):
+        if titled >= 0.5 and (job_url >= 0.5 or titled >= 0.8 or described >= 0.5 or jobs_section):
             return usable
         if strong >= 0.8 and (titled >= 0.2 or described >= 0.5):
             return usable

@@ -17,9 +17,10 @@ from typing import Any
 from loguru import logger
 
 from scoutly.acquire.ats import VENDORS, AtsBoard, board_from_hint, boards_in_page, fetch_board
-from scoutly.acquire.extract import extract_postings
+from scoutly.acquire.extract import extract_page
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.acquire.page_count import count_disagreement
 from scoutly.acquire.pagination import next_page_url
 from scoutly.errors import InputError, ScoutlyError
 
@@ -96,7 +97,7 @@ async def read_listing(ctx: ListingContext, company: dict) -> Listing:
         else:
             reader = static_listing if strategy == STATIC else rendered_listing
             try:
-                page_listing, page_boards = await reader(ctx, careers_url, selectors)
+                page_listing, page_boards = await reader(ctx, careers_url, selectors, slug)
             except InputError:
                 raise  # the company's own settings are wrong (e.g. an invalid selector): no strategy will do better
             except (FetchError, StrategyError, ScoutlyError) as exc:
@@ -125,15 +126,20 @@ async def read_listing(ctx: ListingContext, company: dict) -> Listing:
     raise AcquisitionFailed(f"{slug}: no strategy could read the listing: " + "; ".join(failures or ["nothing to try"]))
 
 
-async def static_listing(ctx: ListingContext, url: str, selectors: dict | None) -> tuple[Listing, list[AtsBoard]]:
+async def static_listing(
+    ctx: ListingContext, url: str, selectors: dict | None, company: str | None = None
+) -> tuple[Listing, list[AtsBoard]]:
     """The careers page (and its next pages, bounded) over plain HTTP."""
     listing = Listing(strategy=STATIC)
     boards: list[AtsBoard] = []
     page = await ctx.http.get_html(url)
     listing.final_url = page.url
     visited = {page.url}
+    stated: list[int] = []
     for index in range(ctx.max_next_pages + 1):
-        found = _with_page_url(extract_postings(page.text, page.url, selectors=selectors), page.url)
+        extraction = extract_page(page.text, page.url, company, selectors=selectors)
+        stated += [extraction.stated_count] if extraction.stated_count is not None else []
+        found = _with_page_url(extraction.postings, page.url)
         boards.extend(b for b in boards_in_page(page.text, page.url, postings=found) if b not in boards)
         listing.postings.extend(found)
         following = next_page_url(page.text, page.url, selectors=selectors)
@@ -151,10 +157,25 @@ async def static_listing(ctx: ListingContext, url: str, selectors: dict | None) 
             listing.errors.append(f"next page failed: {exc}")
             break
     listing.postings = dedupe(listing.postings)
+    check_count(listing, stated, url)
     return listing, boards
 
 
-async def rendered_listing(ctx: ListingContext, url: str, selectors: dict | None) -> tuple[Listing, list[AtsBoard]]:
+def check_count(listing: Listing, stated: list[int], url: str) -> None:
+    """A complete listing whose page states another number of postings than were read becomes partial (nothing
+    is closed from it), with the disagreement logged and kept in `errors` for `scoutly scrape` to show."""
+    if not listing.complete or not stated:
+        return
+    message = count_disagreement(stated[0], len(listing.postings))
+    if message:
+        listing.complete = False
+        listing.errors.append(f"{url}: {message}")
+        logger.warning("{}: {}", url, message)
+
+
+async def rendered_listing(
+    ctx: ListingContext, url: str, selectors: dict | None, company: str | None = None
+) -> tuple[Listing, list[AtsBoard]]:
     """The careers page rendered by Chromium (lazy lists, "load more", next pages handled by the pool)."""
     from scoutly.acquire.browser import BrowserError, PartialListing  # playwright: imported only when needed
 
@@ -177,8 +198,11 @@ async def rendered_listing(ctx: ListingContext, url: str, selectors: dict | None
         raise FetchError(first.url, f"HTTP {first.status}", status=first.status)
     listing.final_url = first.url
     boards: list[AtsBoard] = []
+    stated: list[int] = []
     for page in pages:
-        found = _with_page_url(extract_postings(page.html, page.url, selectors=selectors), page.url)
+        extraction = extract_page(page.html, page.url, company, selectors=selectors)
+        stated += [extraction.stated_count] if extraction.stated_count is not None else []
+        found = _with_page_url(extraction.postings, page.url)
         boards.extend(
             b for b in boards_in_page(page.html, page.url, page.frame_urls, postings=found) if b not in boards
         )
@@ -188,6 +212,7 @@ async def rendered_listing(ctx: ListingContext, url: str, selectors: dict | None
     if not listing.complete and not listing.errors:
         listing.errors.append(f"{url}: rendered listing stopped at a bound (more was offered)")
     listing.postings = dedupe(listing.postings)
+    check_count(listing, stated, url)
     for posting in listing.postings:
         posting.source = RENDERED
     return listing, boards

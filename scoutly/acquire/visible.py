@@ -17,6 +17,7 @@ _SR_ONLY = re.compile(
     r"a11y-hidden|hidden-visually|u-hidden-visually|assistive-text|element-invisible|offscreen)$",
     re.IGNORECASE,
 )
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 INLINE_TAGS = frozenset(
     {"a", "b", "strong", "em", "i", "u", "small", "sup", "sub", "mark", "abbr", "code", "font", "bdi", "bdo", "q",
@@ -51,7 +52,7 @@ def blocks(node: LexborNode, limit: int = 40) -> list[str]:
     current: list[str] = []
     current_block: int | None = None
     for child in node.traverse(include_text=True):
-        if child.tag != "-text":
+        if child.tag != "-text" or (child.parent is not None and child.parent.tag in _NOT_TEXT):
             continue
         text = child.text_content or ""
         if not text.strip():

@@ -113,7 +113,11 @@ NAV_TOKENS = re.compile(
 )
 CARD_TAGS = {"article", "li", "tr"}
 HEADINGS = "h1, h2, h3, h4, h5, h6"
-TITLE_CLASS = re.compile(r"(^|[-_])(title|heading|headline|name|position|jobtitle|job-title)([-_]|$)", re.I)
+TITLE_CLASS = re.compile(
+    r"^(?!position-(relative|absolute|fixed|static|sticky)$)(.*[-_])?(title|heading|headline|name|position|jobtitle|"
+    r"job-title)([-_]|$)",
+    re.I,
+)
 TRAILING_NOISE = re.compile(r"\s*(→|->|»|›|>|\bapply now\b|\bnew\b)\s*$", re.IGNORECASE)
 MAX_TITLE = 300
 LOCATION_CLASS = re.compile(
@@ -165,4 +169,12 @@ SECTION_END = re.compile(
 # A link or heading about the company, never a posting ("Our engineers", "Life at Acme", "Meet the team").
 ABOUT_TEXT = re.compile(
     r"^(our|unsere?|nos|notre|nuestr[oa]s?|nasz[ae]?|våra?|onze|meet|life at|working at|work at|why)\b", re.I
+)
+# A bare team or department name ("Engineering", "Customer Success team"): a section of a careers page, not a role.
+DEPARTMENT_NAME = re.compile(
+    r"^(the )?(engineering|sales|marketing|product|design|finance|legal|people|operations|support|customer success|"
+    r"customer support|data|data science|research|hr|human resources|it|security|technology|tech|business|"
+    r"administration|management|leadership|entwicklung|vertrieb|technik|verwaltung|ingénierie|ventas|ingeniería)"
+    r"( (team|teams|department|& [\w ]{1,20}|and [\w ]{1,20}))?$",
+    re.I,
 )
