@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
@@ -38,6 +38,13 @@ class Settings(BaseSettings):
         DEFAULT_MONGODB_URI,
         validation_alias=AliasChoices("MONGODB_URI", "SCOUTLY_MONGODB_URI"),
         description="MongoDB URI; the database name is its path. `mongomock://NAME` = in-memory double.",
+    )
+    # least privilege (issue 11, h11priv): the compose MongoDB's users, read only to refuse placeholder passwords
+    mongo_root_password: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("MONGO_ROOT_PASSWORD"), description="docker compose: MongoDB's root."
+    )
+    mongo_app_password: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("MONGO_APP_PASSWORD"), description="docker compose: Scoutly's own user."
     )
     mongodb_timeout_ms: int = Field(
         5000, ge=100, le=120_000, description="How long a command waits for MongoDB before giving up (ms)."
@@ -81,6 +88,12 @@ class Settings(BaseSettings):
 
     # --- acquisition ---------------------------------------------------------------------------------
     chromium_path: str | None = Field(None, description="Chromium executable; default: found on PATH.")
+    # least privilege (issue 11, h11priv)
+    chromium_sandbox: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="Chromium's sandbox: auto = on where the kernel allows it (not root, user namespaces), else off "
+        "with one warning; on = always (fails if impossible); off = never.",
+    )
     browser_memory_limit_mb: int = Field(
         1200, ge=200, description="Restart Chromium when its process tree's memory (summed PSS) passes this."
     )
@@ -274,6 +287,8 @@ def load_settings(
     else:
         settings._sources = sources
         register_secret(settings.gemini_key())
+        for password in (settings.mongo_root_password, settings.mongo_app_password):  # h11priv
+            register_secret(password.get_secret_value() if password else None)
         return settings
     if len(lines) == 1:
         raise ConfigError(lines[0]) from None

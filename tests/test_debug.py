@@ -35,13 +35,17 @@ def models_server(server: LocalServer, names: list[str]) -> str:
 async def test_doctor_all_green(mongo, db_uri):
     with LocalServer() as gemini:
         base = models_server(gemini, ["gemini-2.5-flash", "gemini-2.5-flash-lite", "gemma-3-27b-it"])
-        settings = Settings(mongodb_uri=db_uri, gemini_api_key="doctor-key", gemini_base_url=base)
+        settings = Settings(
+            mongodb_uri=db_uri, gemini_api_key="doctor-key", gemini_base_url=base, chromium_sandbox="on"
+        )
         checks = await run_doctor(settings, launch_browser=False)
         assert [(c.name, c.ok) for c in checks] == [
+            ("passwords", True),
             ("MongoDB reachable", True),
             ("indexes present", True),
             ("clock", True),
             ("Chromium", True),
+            ("Chromium sandbox", True),
             ("Gemini", True),
             ("disk space", True),
         ]

@@ -18,6 +18,7 @@ LAYERS: dict[str, int] = {
     "redact": 0,
     "clock": 0,
     "config": 1,
+    "credentials": 1,
     "log_setup": 1,
     "storage": 2,
     "scheduling": 2,

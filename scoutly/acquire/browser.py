@@ -33,7 +33,7 @@ from loguru import logger
 from playwright.async_api import Browser, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from scoutly.acquire import browser_procs
+from scoutly.acquire import browser_procs, chromium_sandbox
 from scoutly.acquire.browser_models import BrowserError, BrowserUnavailable, PartialListing, RenderedPage
 from scoutly.acquire.browser_session import CLOSE_TIMEOUT_S, BrowserSession, close_quietly, egress_route, reason
 from scoutly.acquire.egress import EgressPolicy
@@ -49,11 +49,11 @@ __all__ = [
     "chromium_executable",
 ]
 
-# Headless Chromium as root in a container or on a Pi: no sandbox (root), no GPU, /tmp instead of a small
-# /dev/shm, and none of Chromium's own background traffic (without these flags its connections are refused here).
+# Headless Chromium in a container or on a Pi: no GPU, /tmp instead of a small /dev/shm, and none of Chromium's own
+# background traffic (without these flags its connections are refused here). The sandbox stays on unless
+# chromium_sandbox.py decides otherwise (`--no-sandbox` is added only then, and logged).
 LAUNCH_ARGS = (
     "--headless",
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-background-networking",
@@ -142,6 +142,8 @@ class BrowserPool:
         self.renderers_killed = 0  # runaway pages stopped by the memory watchdog
         self._memory_checked = float("-inf")
         self._watchdog: asyncio.Task | None = None
+        self._sandbox_mode: chromium_sandbox.SandboxMode = getattr(settings, "chromium_sandbox", "auto")
+        self.sandbox: chromium_sandbox.SandboxDecision | None = None  # how Chromium was launched (after the first)
 
     async def __aenter__(self) -> BrowserPool:
         return self
@@ -296,26 +298,35 @@ class BrowserPool:
             self._playwright = await async_playwright().start()
         marker = browser_procs.new_marker()
         self._markers.append(marker)
+        sandbox = await asyncio.to_thread(chromium_sandbox.current, self._sandbox_mode)
         try:
             browser = await self._playwright.chromium.launch(
                 executable_path=executable,
                 headless=True,
-                chromium_sandbox=False,
-                args=[*LAUNCH_ARGS, browser_procs.marker_arg(marker)],
+                chromium_sandbox=sandbox.sandbox,  # False makes Playwright add --no-sandbox too
+                args=[*LAUNCH_ARGS, *sandbox.args, browser_procs.marker_arg(marker)],
                 timeout=60_000,
             )
         except BaseException as exc:
             await asyncio.to_thread(browser_procs.kill_all, browser_procs.marked_processes(marker))
             if not isinstance(exc, PlaywrightError):
                 raise
+            fallback = chromium_sandbox.after_failed_launch(sandbox, reason(exc)) if fresh_driver else None
+            if fallback is not None:  # auto: the kernel refused the sandbox after all; once, with a warning
+                chromium_sandbox.remember(fallback)
+                await self._launch()
+                return
             await self._stop_driver()
             if not fresh_driver:  # the long-running driver may be what died: one more try with a new one
                 logger.warning("Playwright driver unusable ({}): starting a new one", reason(exc))
                 await self._launch()
                 return
+            hint = " (SCOUTLY_CHROMIUM_SANDBOX=on needs a non-root user and user namespaces; auto falls back)"
             raise BrowserUnavailable(
                 f"SCOUTLY_CHROMIUM_PATH: Chromium {executable} failed to start: {reason(exc)}"
+                + (hint if sandbox.mode == "on" else "")
             ) from exc
+        self.sandbox = sandbox
         self._browser = browser
         self._process = await asyncio.to_thread(browser_procs.find_browser, marker)
         self._pages_since_launch = 0

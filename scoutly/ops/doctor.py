@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from scoutly.acquire import chromium_sandbox
 from scoutly.acquire.browser import chromium_executable
 from scoutly.clock import as_utc, utcnow
 from scoutly.config import Settings
+from scoutly.credentials import FIX as PASSWORD_FIX
+from scoutly.credentials import placeholder_problems
 from scoutly.errors import ScoutlyError
 from scoutly.redact import redact
 from scoutly.storage import Mongo, connect
@@ -35,6 +39,14 @@ class Check:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return redact(text)[:200]
+
+
+def check_passwords(settings: Settings) -> Check:
+    """No password is still the placeholder that .env.example ships with."""
+    problems = placeholder_problems(settings)
+    if problems:
+        return Check("passwords", False, f"placeholder password in {', '.join(problems)}", PASSWORD_FIX)
+    return Check("passwords", True, "no placeholder password")
 
 
 async def check_mongodb(settings: Settings, *, create_indexes: bool = False) -> tuple[list[Check], Mongo | None]:
@@ -105,11 +117,25 @@ async def check_chromium(settings: Settings, *, launch: bool = True) -> Check:
         return Check("Chromium", False, _first_line(exc), "apt-get install chromium or set SCOUTLY_CHROMIUM_PATH")
     if not launch:
         return Check("Chromium", True, executable)
+    from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
+    sandbox = await asyncio.to_thread(chromium_sandbox.current, getattr(settings, "chromium_sandbox", "auto"))
     try:
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=executable, headless=True)
+            try:
+                browser = await playwright.chromium.launch(
+                    executable_path=executable, headless=True, chromium_sandbox=sandbox.sandbox, args=sandbox.args
+                )
+            except PlaywrightError as exc:  # auto: the same one fallback as the browser pool's
+                fallback = chromium_sandbox.after_failed_launch(sandbox, _first_line(exc))
+                if fallback is None:
+                    raise
+                chromium_sandbox.remember(fallback)
+                sandbox = fallback
+                browser = await playwright.chromium.launch(
+                    executable_path=executable, headless=True, chromium_sandbox=False, args=sandbox.args
+                )
             version = browser.version
             await browser.close()
     except Exception as exc:
@@ -119,7 +145,16 @@ async def check_chromium(settings: Settings, *, launch: bool = True) -> Check:
             f"{executable} does not start: {_first_line(exc)}",
             "reinstall chromium (apt-get install --reinstall chromium); check free memory",
         )
-    return Check("Chromium", True, f"{executable} {version}")
+    return Check("Chromium", True, f"{executable} {version}, {sandbox.label}")
+
+
+def check_chromium_sandbox(settings: Settings) -> Check:
+    """Whether Chromium gets its sandbox in this process (✓), or runs without it and why (–)."""
+    sandbox = chromium_sandbox.current(getattr(settings, "chromium_sandbox", "auto"))
+    if sandbox.sandbox:
+        return Check("Chromium sandbox", True, sandbox.reason)
+    fix = "" if sandbox.mode == "off" else "run Scoutly as a normal user on a kernel with user namespaces"
+    return Check("Chromium sandbox", None, f"off: {sandbox.reason}", fix)
 
 
 async def check_gemini(settings: Settings) -> Check:
@@ -168,12 +203,14 @@ def check_disk(path: Path, *, min_free: int = MIN_FREE_BYTES) -> Check:
 async def run_doctor(settings: Settings, *, launch_browser: bool = True, create_indexes: bool = False) -> list[Check]:
     """Every check, in a fixed order."""
     checks, mongo = await check_mongodb(settings, create_indexes=create_indexes)
+    checks.insert(0, check_passwords(settings))
     try:
         checks.append(await check_clock(mongo))
     finally:
         if mongo is not None:
             await mongo.close()
     checks.append(await check_chromium(settings, launch=launch_browser))
+    checks.append(await asyncio.to_thread(check_chromium_sandbox, settings))
     checks.append(await check_gemini(settings))
     checks.append(check_disk(settings.log_dir or Path.cwd()))
     return checks

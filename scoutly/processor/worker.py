@@ -23,6 +23,7 @@ from scoutly import queue
 from scoutly.analysis import resume_parked
 from scoutly.clock import SYSTEM_CLOCK, Clock, as_utc
 from scoutly.config import Settings
+from scoutly.credentials import refuse_placeholders
 from scoutly.errors import DatabaseUnavailable
 from scoutly.notify import notify_new_matches
 from scoutly.processor.display import progress_display
@@ -466,8 +467,11 @@ async def run_processor(
     """Run a processor until drained (`drain`), `max_runtime` seconds, or SIGTERM/SIGINT.
 
     `host_lock=False` skips the one-per-host lock (`--ignore-host-lock`); `db` and `acquirer_factory`
-    let tests and `scoutly try` supply their own database handle and acquirer.
+    let tests and `scoutly try` supply their own database handle and acquirer. A placeholder password from
+    .env.example is refused before anything starts (`ConfigError`).
     """
+    if db is None:
+        refuse_placeholders(settings)
     processor = Processor(
         settings,
         drain=drain,
