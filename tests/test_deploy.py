@@ -22,7 +22,7 @@ from scoutly.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PI = ROOT / "deploy" / "pi"
-SCRIPTS = sorted([*ROOT.glob("scripts/*.sh"), *PI.glob("*.sh")])
+SCRIPTS = sorted([*ROOT.glob("scripts/*.sh"), *PI.glob("*.sh"), *ROOT.glob("deploy/mongo-init/*.sh")])
 ME = pwd.getpwuid(os.getuid()).pw_name
 
 
@@ -55,8 +55,8 @@ def test_scoutly_service_runs_the_processor_from_the_dockerfile_with_env_config(
     assert service["env_file"] == ".env"
     assert service["depends_on"]["mongodb"]["condition"] == "service_healthy"
     uri = service["environment"]["MONGODB_URI"]
-    assert uri.startswith("mongodb://${MONGO_ROOT_USERNAME}:${MONGO_ROOT_PASSWORD}@mongodb:27017/")
-    assert "authSource=admin" in uri
+    assert uri.startswith("mongodb://${MONGO_APP_USERNAME:-scoutly}:${MONGO_APP_PASSWORD:?")  # not root
+    assert uri.endswith("@mongodb:27017/scoutly?authSource=scoutly")
     assert "ports" not in service  # the processor listens on nothing
     assert service["mem_limit"] == "2g" and service["shm_size"] == "1gb"
 
@@ -178,7 +178,7 @@ def test_install_dry_run_systemd_installs_rendered_units() -> None:
     out = _install_dry_run("--systemd", "--mongodb", "docker")
     assert "apt-get install -y -qq chromium python3-venv" in out
     assert f"pip install -q {ROOT}" in out
-    assert f"docker compose --project-directory {ROOT} up -d mongodb" in out
+    assert f"docker compose --project-directory {ROOT} up -d mongodb" in out  # (through sudo unless root)
     for unit in ("scoutly-processor.service", "scoutly-enqueue.service", "scoutly-enqueue.timer"):
         assert f"+ write /etc/systemd/system/{unit}" in out
     assert f"ExecStart={ROOT}/.venv/bin/scoutly --env-file {ROOT}/.env process" in out
@@ -234,7 +234,9 @@ def test_update_dry_run_backs_up_pulls_reinstalls_and_restarts() -> None:
     assert steps[1] == f"+ git -C {ROOT} pull --ff-only"
     assert steps[2] == f"+ {ROOT}/.venv/bin/python -m pip install -q {ROOT}"
     assert any("scoutly process" in step or "restart scoutly-processor" in step for step in steps)
-    assert steps[-2:] == ["+ docker compose pull mongodb", "+ docker compose up -d mongodb"]
+    assert [re.sub(r"^\+ (sudo )?", "+ ", step) for step in steps[-2:]] == [
+        "+ docker compose pull mongodb", "+ docker compose up -d mongodb"
+    ]
 
 
 def test_uninstall_dry_run_removes_scheduling_but_keeps_data() -> None:

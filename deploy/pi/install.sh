@@ -4,8 +4,8 @@
 #   0. the board: CPU (which MongoDB it can run), memory and swap, SD card or SSD (check-pi.sh)
 #   1. Debian packages: chromium, python3-venv, fonts, logrotate (and cron for --cron)
 #   2. .venv with Scoutly installed
-#   3. .env from .env.example, with a generated MongoDB password and the MongoDB image this CPU runs
-#      (kept as it is if .env exists)
+#   3. .env from .env.example, created private (umask 077), with generated MongoDB passwords (root, and
+#      Scoutly's own readWrite user) and the MongoDB image this CPU runs (kept as it is if .env exists)
 #   4. MongoDB with docker compose (docker-compose.yml), unless --mongodb none
 #   5. scheduling: systemd units (Restart=on-failure) or the user's crontab (crontab.example)
 #   6. logrotate for the cron logs (logrotate.conf)
@@ -109,6 +109,33 @@ set_user_crontab() {
   } | $SUDO crontab -u "$RUN_USER" -
 }
 
+# new_password: 48 hex digits (URL-safe, so it can sit in MONGODB_URI as it is)
+new_password() {
+  python3 -c 'import secrets; print(secrets.token_hex(24))'
+}
+
+# write_env: .env from .env.example with generated passwords, created private (umask 077: never readable by
+# others, not even for a moment) and owned by the Scoutly user
+write_env() {
+  local root_password app_password
+  root_password="$(new_password)"
+  app_password="$(new_password)"
+  (
+    umask 077
+    # shell built-ins only, so the passwords never appear on a command line (ps)
+    while IFS= read -r line || [ -n "$line" ]; do
+      line="${line//change-me-root-password/$root_password}"
+      line="${line//change-me-app-password/$app_password}"
+      case "$line" in
+        MONGO_IMAGE=*) line="MONGO_IMAGE=$MONGO_IMAGE" ;;
+        "# SCOUTLY_LOG_DIR="*) line="SCOUTLY_LOG_DIR=$LOG_DIR" ;;
+      esac
+      printf '%s\n' "$line"
+    done < "$APP_DIR/.env.example" > "$APP_DIR/.env"
+  )
+  $SUDO chown "$RUN_USER" "$APP_DIR/.env"
+}
+
 # parse_args ARGS...: the options into the globals above
 parse_args() {
   while [ $# -gt 0 ]; do
@@ -173,38 +200,31 @@ main() {
   say "3. Settings ($APP_DIR/.env)"
   if [ -f "$APP_DIR/.env" ]; then
     echo ".env exists; left as it is"
+  elif [ "$DRY_RUN" = yes ]; then
+    echo "+ write $APP_DIR/.env from .env.example (created private under umask 077, new MongoDB root and app passwords, MONGO_IMAGE=$MONGO_IMAGE, SCOUTLY_LOG_DIR=$LOG_DIR)"
   else
-    password="$(python3 -c 'import secrets; print(secrets.token_hex(24))')"
-    if [ "$DRY_RUN" = yes ]; then
-      echo "+ write $APP_DIR/.env from .env.example (mode 600, new MongoDB password, MONGO_IMAGE=$MONGO_IMAGE, SCOUTLY_LOG_DIR=$LOG_DIR)"
-    else
-      sed -e "s|change-me-to-a-long-random-hex-string|$password|g" \
-          -e "s|^MONGO_IMAGE=.*|MONGO_IMAGE=$MONGO_IMAGE|" \
-          -e "s|^# SCOUTLY_LOG_DIR=.*|SCOUTLY_LOG_DIR=$LOG_DIR|" \
-          "$APP_DIR/.env.example" > "$APP_DIR/.env"
-      chmod 600 "$APP_DIR/.env"
-      $SUDO chown "$RUN_USER" "$APP_DIR/.env"
-    fi
-    if [ "$MONGODB" = none ]; then warn "edit MONGODB_URI in $APP_DIR/.env to point at your MongoDB"; fi
+    write_env
   fi
+  if [ "$MONGODB" = none ]; then warn "edit MONGODB_URI in $APP_DIR/.env to point at your MongoDB"; fi
 
   if [ "$MONGODB" = docker ]; then
     say "4. MongoDB (docker compose, data in the named volume scoutly_mongodb-data)"
-    if [ "$DRY_RUN" = no ] && ! docker compose version >/dev/null 2>&1; then
+    # Docker through sudo: the docker group would make $RUN_USER root-equivalent (deploy/pi/GUIDE.md).
+    if [ "$DRY_RUN" = no ] && ! $SUDO docker compose version >/dev/null 2>&1; then
       echo "install: docker compose is missing. Install Docker Engine (https://docs.docker.com/engine/install/debian/)," >&2
-      echo "         add $RUN_USER to the docker group, then run this again — or use --mongodb none." >&2
+      echo "         then run this again — or use --mongodb none." >&2
       exit 1
     fi
-    run docker compose --project-directory "$APP_DIR" up -d mongodb
+    run $SUDO docker compose --project-directory "$APP_DIR" up -d mongodb
     if [ "$DRY_RUN" = no ]; then
       printf 'waiting for MongoDB to answer'
       for _ in $(seq 1 60); do
-        health="$(docker inspect --format '{{.State.Health.Status}}' "$(docker compose --project-directory "$APP_DIR" ps -q mongodb)" 2>/dev/null || true)"
+        health="$($SUDO docker inspect --format '{{.State.Health.Status}}' "$($SUDO docker compose --project-directory "$APP_DIR" ps -q mongodb)" 2>/dev/null || true)"
         [ "$health" = healthy ] && break
         printf '.'; sleep 3
       done
       echo " ${health:-unknown}"
-      [ "$health" = healthy ] || warn "MongoDB is not healthy yet: docker compose logs mongodb"
+      [ "$health" = healthy ] || warn "MongoDB is not healthy yet: sudo docker compose logs mongodb"
     fi
   else
     say "4. MongoDB: not managed here (--mongodb none)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Update Scoutly in place (deploy/pi/GUIDE.md, "Update"):
 #   1. back up the database (scripts/backup-mongo.sh; skip with --no-backup)
-#   2. git pull --ff-only, then reinstall the package into .venv
+#   2. git pull --ff-only, reinstall the package into .venv (once: Scoutly's own MongoDB user, mongo-app-user.sh)
 #   3. restart the processor: systemd unit if installed (SIGTERM: in-flight companies finish, the rest go back to
 #      the queue), else the cron-started one (stopped with SIGTERM, started again in the background)
 #   4. with --mongodb: pull the MongoDB image of the same tag (patch releases) and recreate the container
@@ -30,7 +30,10 @@ run() {
 say() { printf '\n==> %s\n' "$*"; }
 
 cd "$APP_DIR"
-has_compose_mongodb() { docker compose ps -q mongodb 2>/dev/null | grep -q .; }
+# docker, or sudo docker when this user cannot reach the Docker daemon (not in the docker group: by design)
+DOCKER=(docker)
+if [ "$(id -u)" -ne 0 ] && ! docker version >/dev/null 2>&1; then DOCKER=(sudo docker); fi
+has_compose_mongodb() { "${DOCKER[@]}" compose ps -q mongodb 2>/dev/null | grep -q .; }
 
 if [ "$BACKUP" = yes ]; then
   say "1. Backup"
@@ -45,6 +48,11 @@ fi
 say "2. Code and package"
 run git -C "$APP_DIR" pull --ff-only
 run "$APP_DIR/.venv/bin/python" -m pip install -q "$APP_DIR"
+
+if [ -f .env ] && ! grep -qE '^MONGO_APP_PASSWORD=.' .env && { [ "$DRY_RUN" = yes ] || has_compose_mongodb; }; then
+  say "2b. Scoutly's own MongoDB user (it logged in as root until now)"
+  run scripts/mongo-app-user.sh
+fi
 
 say "3. Processor"
 if [ -f /etc/systemd/system/scoutly-processor.service ]; then
@@ -73,8 +81,8 @@ fi
 
 if [ "$MONGODB" = yes ]; then
   say "4. MongoDB image (same tag, newer patch release)"
-  run docker compose pull mongodb
-  run docker compose up -d mongodb
+  run "${DOCKER[@]}" compose pull mongodb
+  run "${DOCKER[@]}" compose up -d mongodb
 fi
 
 if [ "$DRY_RUN" = yes ]; then
