@@ -131,7 +131,7 @@ def remember(decision: SandboxDecision) -> None:
     elif not decision.sandbox:
         logger.info("Chromium runs without its sandbox ({})", decision.reason)
     else:
-        logger.debug("Chromium {}", decision.label)
+        logger.info("Chromium {}", decision.label)
 
 
 def forget() -> None:
