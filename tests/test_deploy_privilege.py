@@ -233,8 +233,9 @@ function database(name) {
   };
 }
 const db = { getSiblingDB: database };
-const print = (text) => calls.push(["print", text]);
-try { eval(require("fs").readFileSync(0, "utf8")); } catch (e) { calls.push(["error", e.message]); }
+const print = (text) => calls.push(["print", String(text)]);
+const quit = (code) => { console.log(JSON.stringify(calls)); process.exit(code); };
+try { eval(require("fs").readFileSync(0, "utf8")); } catch (e) { calls.push(["uncaught", e.message]); }
 console.log(JSON.stringify(calls));
 """
 
@@ -256,7 +257,8 @@ exec {node_bin} {tmp_path}/shell.js
     result = subprocess.run(["bash", str(INIT)], capture_output=True, text=True, timeout=60, env=environment)
     argv = [json.loads(line) for line in (tmp_path / "mongosh.log").read_text().splitlines()] if (
         tmp_path / "mongosh.log").exists() else []
-    shell_calls = json.loads(result.stdout.strip().splitlines()[-1]) if result.returncode == 0 else []
+    lines = result.stdout.strip().splitlines()
+    shell_calls = json.loads(lines[-1]) if lines else []
     return result, argv, shell_calls
 
 
@@ -278,8 +280,16 @@ def test_init_script_is_idempotent_and_refuses_placeholders_and_missing_values(t
     result, _, _ = run_init(tmp_path / "c")
     assert result.returncode == 1 and "MONGO_APP_PASSWORD" in result.stderr
     result, _, shell = run_init(tmp_path / "d", MONGO_APP_PASSWORD=APP_PW, MONGO_INITDB_ROOT_PASSWORD="wrong")
-    assert result.returncode == 0 and ["error", "root login failed"] in shell
+    assert result.returncode == 1 and ["print", "scoutly: no app user: Error: root login failed"] in shell
     assert not any(call[0] == "createUser" for call in shell)
+
+
+def test_init_script_stops_the_entrypoint_when_sourced_and_it_fails(tmp_path: Path) -> None:
+    """The image's entrypoint sources it under `set -Eeuo pipefail`: a failure must stop the initialisation."""
+    script = f"set -Eeuo pipefail; source {INIT}; echo initialisation-continues"
+    env = {"PATH": "/usr/bin:/bin", "MONGO_INITDB_ROOT_USERNAME": "root", "MONGO_INITDB_ROOT_PASSWORD": ROOT_PW}
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30, env=env)
+    assert result.returncode == 1 and "initialisation-continues" not in result.stdout
 
 
 # --- .env: install.sh and the migration of an existing install ----------------------------------------------

@@ -31,20 +31,26 @@ scoutly_app_user() {
     echo "10-scoutly-app-user: neither mongosh nor mongo found" >&2
     return 1
   fi
+  # quit(1) on any error: a shell reading its script from stdin would otherwise carry on and exit 0
   "$shell" --host 127.0.0.1 --port 27017 --quiet <<EOJS
-const admin = db.getSiblingDB("admin");
-if (!admin.auth($(scoutly_js "$MONGO_INITDB_ROOT_USERNAME"), $(scoutly_js "$MONGO_INITDB_ROOT_PASSWORD"))) {
-  throw new Error("root login failed");
-}
-const target = db.getSiblingDB($(scoutly_js "$database"));
-const name = $(scoutly_js "$user");
-const roles = [{ role: "readWrite", db: $(scoutly_js "$database") }];
-if (target.getUser(name)) {
-  target.updateUser(name, { pwd: $(scoutly_js "$password"), roles: roles });
-  print("scoutly: updated user " + name + " (readWrite on " + target.getName() + ")");
-} else {
-  target.createUser({ user: name, pwd: $(scoutly_js "$password"), roles: roles });
-  print("scoutly: created user " + name + " (readWrite on " + target.getName() + ")");
+try {
+  const admin = db.getSiblingDB("admin");
+  if (!admin.auth($(scoutly_js "$MONGO_INITDB_ROOT_USERNAME"), $(scoutly_js "$MONGO_INITDB_ROOT_PASSWORD"))) {
+    throw new Error("root login failed");
+  }
+  const target = db.getSiblingDB($(scoutly_js "$database"));
+  const name = $(scoutly_js "$user");
+  const roles = [{ role: "readWrite", db: $(scoutly_js "$database") }];
+  if (target.getUser(name)) {
+    target.updateUser(name, { pwd: $(scoutly_js "$password"), roles: roles });
+    print("scoutly: updated user " + name + " (readWrite on " + target.getName() + ")");
+  } else {
+    target.createUser({ user: name, pwd: $(scoutly_js "$password"), roles: roles });
+    print("scoutly: created user " + name + " (readWrite on " + target.getName() + ")");
+  }
+} catch (error) {
+  print("scoutly: no app user: " + error);
+  quit(1);
 }
 EOJS
 }
