@@ -11,7 +11,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SCOUTLY_LOG_DIR=/var/log/scoutly
 
 # Debian's chromium is what Playwright drives (executable_path); fonts so pages lay out as in a desktop
-# browser; tini reaps Chromium's helper processes so none are left as zombies.
+# browser; tini reaps Chromium's helper processes so none are left as zombies. Chromium's sandbox needs user
+# namespaces, which Docker's default seccomp profile forbids: with SCOUTLY_CHROMIUM_SANDBOX=auto it runs without
+# it here (one warning at start), and this non-root container without capabilities is the boundary.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends chromium fonts-liberation fonts-noto-core ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
