@@ -361,3 +361,25 @@ def test_mongo_app_user_dry_run_changes_nothing(tmp_path: Path, tools: dict[str,
     assert result.returncode == 0, result.stderr
     assert (root / ".env").read_text() == OLD_ENV and calls(tools, "docker") == []
     assert "mongodb://scoutly:***@localhost:27017/scoutly?authSource=scoutly" in result.stdout
+
+
+# --- check-pi.sh: can Chromium keep its sandbox? --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"sys/user/max_user_namespaces": "31457"}, "ok:   user namespaces: on"),
+        ({"sys/user/max_user_namespaces": "0"}, "warn: user namespaces are off"),
+        ({"sys/user/max_user_namespaces": "31457", "sys/kernel/unprivileged_userns_clone": "0"},
+         "warn: user namespaces are off"),
+    ],
+)
+def test_check_pi_says_whether_chromium_can_keep_its_sandbox(tmp_path: Path, files: dict, expected: str) -> None:
+    proc = tmp_path / "proc"
+    for name, value in files.items():
+        (proc / name).parent.mkdir(parents=True, exist_ok=True)
+        (proc / name).write_text(value + "\n")
+    (proc / "meminfo").write_text("MemTotal: 8245000 kB\nSwapTotal: 524284 kB\n")
+    result = subprocess.run([str(PI / "check-pi.sh")], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "CHECK_PI_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Check a Raspberry Pi (or any Linux box) for running Scoutly + MongoDB, per deploy/pi/GUIDE.md section 1:
 # board and CPU (which MongoDB image it can run), memory and swap, and whether MongoDB's data would live on an
-# SD card. Prints one "ok:" / "warn:" line per check and never changes anything.
+# SD card, and whether Chromium can keep its sandbox. Prints one "ok:" / "warn:" line per check and never changes
+# anything.
 #   deploy/pi/check-pi.sh                 # the report
 #   deploy/pi/check-pi.sh --mongo-image   # only the MongoDB image this CPU can run (used by install.sh)
 # CHECK_PI_ROOT=DIR reads DIR/proc/... instead of /proc/... (tests).
@@ -65,7 +66,9 @@ fi
 # Where MongoDB's data would live: Docker's data directory if Docker is there, else the root file system.
 data_dir=/
 if [ -z "$ROOT" ] && command -v docker >/dev/null 2>&1; then
-  if root_dir="$(docker info --format '{{.DockerRootDir}}' 2>/dev/null)" && [ -n "$root_dir" ]; then
+  # (sudo -n: Docker through sudo, not the docker group; never asks for a password here)
+  if root_dir="$(docker info --format '{{.DockerRootDir}}' 2>/dev/null || sudo -n docker info --format '{{.DockerRootDir}}' 2>/dev/null)" \
+     && [ -n "$root_dir" ]; then
     data_dir="$root_dir"
   fi
 fi
@@ -79,3 +82,14 @@ case "$device" in
   *nvme*|/dev/sd*) ok "MongoDB's data ($data_dir) is on $device (SSD/USB disk)" ;;
   *) ok "MongoDB's data ($data_dir) is on $device" ;;
 esac
+
+# Chromium's sandbox (Debian's build has no setuid helper) needs unprivileged user namespaces.
+userns_max="$(cat "$ROOT/proc/sys/user/max_user_namespaces" 2>/dev/null || echo unknown)"
+userns_clone="$(cat "$ROOT/proc/sys/kernel/unprivileged_userns_clone" 2>/dev/null || echo 1)"
+if [ "$userns_max" = 0 ] || [ "$userns_clone" = 0 ]; then
+  warn "user namespaces are off: Chromium will run without its sandbox (sysctl user.max_user_namespaces / kernel.unprivileged_userns_clone; GUIDE.md, Least privilege)"
+elif [ "$userns_max" = unknown ]; then
+  ok "user namespaces: not found in /proc (Chromium's sandbox is probed when Scoutly starts)"
+else
+  ok "user namespaces: on (Chromium keeps its sandbox when Scoutly runs as a normal user)"
+fi
