@@ -198,3 +198,12 @@ def test_users_lists_each_users_companies(seeded) -> None:
     code, out, _ = seeded("users")
     assert code == 0 and "alan@example.com (Alan Turing, inactive): tracks nothing" in out
     assert "ada@example.com (Ada Lovelace)" in out and "every 2 days" in out and "…" not in out
+
+
+def test_a_mistyped_command_says_which_was_meant(scoutly) -> None:
+    code, _, err = scoutly("stauts")
+    assert code == 2 and "No such command 'stauts'. Did you mean 'status'?" in err
+    code, _, err = scoutly("notify", "snd")
+    assert code == 2 and "Did you mean 'send'?" in err
+    code, _, err = scoutly("xyzzy")
+    assert code == 2 and "No such command 'xyzzy'." in err and "Did you mean" not in err

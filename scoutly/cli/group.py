@@ -3,6 +3,7 @@ and the global `--env-file` is accepted after the subcommand too."""
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from functools import cache
 from typing import Any, ClassVar
@@ -50,6 +51,16 @@ class ScoutlyGroup(TyperGroup):
         if ctx.parent is None:
             args = hoist_global_options(args)
         return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:
+        """A mistyped command says which one was probably meant (`No such command 'stauts'. Did you mean
+        'status'?`)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and not ctx.resilient_parsing and self.get_command(ctx, name) is None:
+            closest = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
+            if closest:
+                ctx.fail(f"No such command {name!r}. Did you mean {closest[0]!r}?")
+        return super().resolve_command(ctx, args)
 
 
 def apply_conventions(app: typer.Typer) -> None:
