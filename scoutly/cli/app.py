@@ -61,9 +61,12 @@ def _global_options(
     ] = False,
 ) -> None:
     """Scoutly: self-hosted job scouting."""
-    from scoutly.config import use_env_file
+    # Runs before a subcommand's --help too: settings (pydantic-settings) are imported only when there is something
+    # to set, or to reset after an earlier --env-file in this process.
+    if env_file is not None or "scoutly.config" in sys.modules:
+        from scoutly.config import use_env_file
 
-    use_env_file(env_file)
+        use_env_file(env_file)
 
 
 def main() -> None:
