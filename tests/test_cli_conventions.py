@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -100,7 +101,7 @@ def test_hoisting_global_options() -> None:
 HEAVY = ("google.genai", "playwright", "scoutly.processor.worker", "scoutly.analysis.pipeline")
 
 
-def _modules_loaded_by(*args: str) -> set[str]:
+def _modules_loaded_by(*args: str, env: dict[str, str] | None = None) -> set[str]:
     """The modules a fresh `scoutly ARGS` process had imported when it exited."""
     code = (
         "import sys\n"
@@ -109,7 +110,8 @@ def _modules_loaded_by(*args: str) -> set[str]:
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True,
+                          env={**os.environ, **(env or {})})
     return set(done.stderr.split())
 
 
@@ -123,6 +125,8 @@ def test_version_and_help_do_not_import_the_heavy_parts() -> None:
     status_help = _modules_loaded_by("status", "--help")
     assert _heavy(status_help) == [] and "pymongo" not in status_help and "scoutly.config" not in status_help
     assert _heavy(_modules_loaded_by("--help")) == []
+    # `status` itself reads the database and prints, without Gemini, Playwright or the worker.
+    assert _heavy(_modules_loaded_by("status", env={"MONGODB_URI": "mongomock://startup/startup"})) == []
     # ...while running a command still finds everything it needs (the worker is imported when it runs).
     assert "scoutly.processor.worker" in _modules_loaded_by("process", "--max-runtime", "soon")
 
