@@ -24,6 +24,7 @@ from scoutly.errors import ConfigError
 from scoutly.redact import redact, register_secret
 
 DEFAULT_MONGODB_URI = "mongodb://localhost:27017/scoutly"
+LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")  # Loguru's own
 
 
 class Settings(BaseSettings):
@@ -157,6 +158,15 @@ class Settings(BaseSettings):
     def _check_uri(cls, value: str) -> str:
         if not value.startswith(("mongodb://", "mongodb+srv://", "mongomock://")):
             raise ValueError("must start with mongodb://, mongodb+srv:// or mongomock://")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if value not in LOG_LEVELS:
+                raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value
 
     @field_validator("gemini_model_limits", "ats_api_overrides", mode="before")

@@ -158,10 +158,13 @@ def setup_from_settings(settings: Any, *, level: str = "INFO", json: bool | None
         reason = exc.strerror or str(exc)
         raise ConfigError(f"{_described(settings, 'log_dir')}: cannot write the log file there ({reason})") from None
     except ValueError as exc:
-        if "retention" in str(exc).lower():
+        text = str(exc).lower()
+        if "retention" in text:
             field, expected = "log_retention", "a duration, e.g. '14 days' or '1 week'"
-        else:
+        elif "rotation" in text:
             field, expected = "log_rotation", "a size, duration or time, e.g. '10 MB', '1 day' or 'daily'"
+        else:
+            raise
         raise ConfigError(f"{_described(settings, field)}: not {expected}") from None
 
 

@@ -144,6 +144,14 @@ def test_one_bad_setting_from_the_cli_is_one_line(clean_env, scoutly) -> None:
     assert err.strip().endswith("(from prod.env)") and "Traceback" not in err
 
 
+def test_a_log_level_loguru_lacks_is_a_settings_error(clean_env, monkeypatch) -> None:
+    monkeypatch.setenv("SCOUTLY_LOG_LEVEL", "loud")
+    with pytest.raises(ConfigError, match=r"^SCOUTLY_LOG_LEVEL: must be one of TRACE, DEBUG, .* \(got 'loud'\)$"):
+        load_settings()
+    monkeypatch.setenv("SCOUTLY_LOG_LEVEL", "warning")
+    assert load_settings().log_level == "WARNING"
+
+
 def test_log_settings_that_fail_at_setup_name_their_variable(clean_env, monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("SCOUTLY_LOG_DIR", str(tmp_path / "logs"))
     (clean_env / ".env").write_text("SCOUTLY_LOG_ROTATION=banana\n", encoding="utf-8")
