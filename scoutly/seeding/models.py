@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -17,7 +17,20 @@ from scoutly.seeding.problems import Problems
 from scoutly.seeding.readers import Row
 
 # ATS vendors Scoutly has a feed reader for (see scoutly/acquire/ats); anything else is scraped as a page.
-ATS_VENDORS = ("greenhouse", "lever", "ashby", "workday", "smartrecruiters", "workable")
+AtsVendor = Literal[
+    "greenhouse",
+    "lever",
+    "ashby",
+    "workday",
+    "smartrecruiters",
+    "workable",
+    "bamboohr",
+    "personio",
+    "recruitee",
+    "pinpoint",
+    "comeet",
+]
+ATS_VENDORS: tuple[str, ...] = get_args(AtsVendor)
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TRUE = {"true", "yes", "1", "y"}
@@ -52,7 +65,7 @@ class CompanySeed(BaseModel):
     slug: str = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1, max_length=200)
     careers_url: str
-    ats: Literal["greenhouse", "lever", "ashby", "workday", "smartrecruiters", "workable"] | None = None
+    ats: AtsVendor | None = None
     ats_token: str | None = Field(None, min_length=1, max_length=500)
     selectors: Selectors | None = None
     active: bool = True

@@ -1,6 +1,8 @@
 """ATS public feeds: detect a company's board from a URL or hint, fetch it, and key postings by the ATS's id.
 
-Each vendor is one small module with a pure `parse` (JSON → PostingFound list) and an async `fetch`.
+Each vendor is one small module with a pure `parse` (JSON → PostingFound list) and an async `fetch`. Vendors in
+`HOOKED` also own their URL rules: `detect(UrlParts)` (the board a URL points at), `posting_key(UrlParts)` (the key a
+posting URL carries) and optionally `embedded(tree)` (boards named by a widget's markup rather than a URL).
 """
 
 from __future__ import annotations
@@ -11,15 +13,28 @@ from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scoutly.acquire.ats import ashby, bamboohr, greenhouse, lever, personio, smartrecruiters, workable, workday
-from scoutly.acquire.ats.base import AtsBoard
+from scoutly.acquire.ats import (
+    ashby,
+    bamboohr,
+    comeet,
+    greenhouse,
+    lever,
+    personio,
+    pinpoint,
+    recruitee,
+    smartrecruiters,
+    workable,
+    workday,
+)
+from scoutly.acquire.ats.base import AtsBoard, UrlParts
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.urls import canonical_url
 
+HOOKED: tuple[ModuleType, ...] = (recruitee, pinpoint, comeet)
 VENDORS: dict[str, ModuleType] = {
     module.VENDOR: module
-    for module in (greenhouse, lever, ashby, workday, smartrecruiters, workable, bamboohr, personio)
+    for module in (greenhouse, lever, ashby, workday, smartrecruiters, workable, bamboohr, personio, *HOOKED)
 }
 _LOCALE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
@@ -94,6 +109,11 @@ def detect_board(url: str | None) -> AtsBoard | None:
     if host.endswith(".workable.com") and host.count(".") == 2:
         account = host.split(".")[0]
         return AtsBoard(workable.VENDOR, account) if account not in _RESERVED else None
+    split = UrlParts(host, segments, query)
+    for module in HOOKED:
+        board = module.detect(split)
+        if board is not None:
+            return board
     return None
 
 
@@ -109,6 +129,8 @@ def board_from_hint(ats: str | None, token: str | None, careers_url: str | None)
         token = token.strip()
         if vendor == workday.VENDOR:
             return _workday_hint(token, careers_url)
+        if hasattr(VENDORS[vendor], "from_hint"):
+            return VENDORS[vendor].from_hint(token)
         return AtsBoard(vendor, token)
     board = detect_board(careers_url)
     if board and (vendor is None or board.vendor == vendor):
@@ -150,6 +172,9 @@ def boards_in_page(
         board = detect_board(canonical_url(href, base_url) if href else None)
         if board is not None:
             counts[board] = counts.get(board, 0) + 1
+    for module in HOOKED:
+        for board in module.embedded(tree) if hasattr(module, "embedded") else ():
+            embedded[board] = embedded.get(board, 0) + 1
     boards = sorted(embedded, key=lambda board: -embedded[board])
     for board in sorted(linked, key=lambda board: -linked[board]):
         if board in boards:
@@ -193,6 +218,11 @@ def ats_key_for_url(url: str | None) -> str | None:
         return f"personio:{segments[1]}" if segments[1].isdigit() else None
     if host.endswith(".bamboohr.com") and len(segments) >= 2 and segments[0] == "careers" and segments[1].isdigit():
         return f"bamboohr:{segments[1]}"
+    split = UrlParts(host, segments, query)
+    for module in HOOKED:
+        key = module.posting_key(split)
+        if key is not None:
+            return key
     return None
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
-from scoutly.acquire.text import clean
+from scoutly.acquire.text import cap, clean, html_to_text, tidy
 
 
 @dataclass(frozen=True)
 class AtsBoard:
     """One company's board on one ATS. `token` is the board token / org / account / company identifier;
     Workday also needs `site` and either `host` (tenant.wdN.myworkdayjobs.com, optional `locale`) or `page_url`
-    (the public board page, when the board lives elsewhere, e.g. behind a proxy)."""
+    (the public board page, when the board lives elsewhere, e.g. behind a proxy). `secret` is a public-but-private
+    read token some vendors want (Comeet's careers token): never shown by repr, `describe` or error messages."""
 
     vendor: str
     token: str
@@ -20,6 +22,7 @@ class AtsBoard:
     site: str | None = None
     locale: str | None = None
     page_url: str | None = None
+    secret: str | None = field(default=None, repr=False)
 
     def describe(self) -> str:
         return f"{self.vendor}:{self.token}" + (f"/{self.site}" if self.site else "")
@@ -54,3 +57,49 @@ def looks_remote(*texts: str | None) -> bool | None:
 def api_base(overrides: dict[str, str] | None, vendor: str, default: str) -> str:
     """The feed's base URL: the configured override for `vendor` (tests, proxies) or the public default."""
     return (overrides or {}).get(vendor, default).rstrip("/")
+
+
+@dataclass(frozen=True)
+class UrlParts:
+    """A URL split the way vendor `detect`/`posting_key` hooks read it: lower-case host, path segments, query."""
+
+    host: str
+    segments: list[str]
+    query: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, url: str) -> UrlParts:
+        parts = urlsplit(url.strip())
+        return cls(
+            (parts.hostname or "").lower(),
+            [segment for segment in parts.path.split("/") if segment],
+            parse_qs(parts.query),
+        )
+
+    def subdomain_of(self, domain: str) -> str | None:
+        """ "acme" for acme.<domain> (one label only, never "www"/"api"), else None."""
+        suffix = "." + domain
+        if not self.host.endswith(suffix):
+            return None
+        label = self.host[: -len(suffix)]
+        return label if label and "." not in label and label not in ("www", "api", "app") else None
+
+
+def joined(*values: str | None, sep: str = ", ") -> str | None:
+    """The non-empty cleaned values joined (duplicates dropped), or None."""
+    kept: list[str] = []
+    for value in values:
+        text = text_or_none(value)
+        if text and text not in kept:
+            kept.append(text)
+    return sep.join(kept) or None
+
+
+def sections(*pairs: tuple[str | None, str | None]) -> str | None:
+    """A description from (heading, HTML) pairs: each section's heading on its own line, then its text."""
+    parts = []
+    for heading, html in pairs:
+        body = html_to_text(html)
+        if body:
+            parts.append(f"{text_or_none(heading)}\n{body}" if text_or_none(heading) else body)
+    return cap(tidy("\n\n".join(parts))) or None

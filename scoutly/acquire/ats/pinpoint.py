@@ -1,0 +1,94 @@
+"""Pinpoint's job postings JSON endpoint (https://<company>.pinpointhq.com/postings.json; a posting's page is
+…/en/postings/<uuid>).
+
+Pinpoint's developer docs (https://developers.pinpointhq.com, "Jobs Widget Overview") name this public endpoint
+for showing a careers site's roles elsewhere; its jobs widget is embedded as
+`<div data-pinpoint-subdomain="<company>" class="pinpoint-external-jobs-table-widget">`, which `embedded` reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, joined, looks_remote, sections, text_or_none
+from scoutly.acquire.http import Http
+from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.acquire.urls import canonical_url
+
+VENDOR = "pinpoint"
+DOMAIN = "pinpointhq.com"
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_SECTIONS = ("description", "key_responsibilities", "skills_knowledge_expertise", "benefits")
+
+
+def detect(url: UrlParts) -> AtsBoard | None:
+    company = url.subdomain_of(DOMAIN)
+    return AtsBoard(VENDOR, company) if company else None
+
+
+def posting_key(url: UrlParts) -> str | None:
+    """ "pinpoint:<uuid>" for …pinpointhq.com/[<locale>/]postings/<uuid>."""
+    if not url.subdomain_of(DOMAIN) or "postings" not in url.segments:
+        return None
+    index = url.segments.index("postings")
+    if len(url.segments) > index + 1 and _UUID.match(url.segments[index + 1]):
+        return f"{VENDOR}:{url.segments[index + 1].lower()}"
+    return None
+
+
+def embedded(tree: LexborHTMLParser) -> list[AtsBoard]:
+    """Boards of Pinpoint jobs widgets in a page (`data-pinpoint-subdomain`)."""
+    boards = []
+    for node in tree.css("[data-pinpoint-subdomain]"):
+        company = (node.attributes.get("data-pinpoint-subdomain") or "").strip().lower()
+        if _SUBDOMAIN.match(company):
+            boards.append(AtsBoard(VENDOR, company))
+    return boards
+
+
+def site(board: AtsBoard) -> str:
+    return f"https://{board.token}.{DOMAIN}"
+
+
+def parse(data: Any) -> list[PostingFound]:
+    """Postings of a `postings.json` answer (`{"data": [...]}`), keyed by the UUID of their page."""
+    items = data.get("data") if isinstance(data, dict) else data
+    postings = []
+    for item in items or []:
+        if not isinstance(item, dict) or not text_or_none(item.get("title")):
+            continue
+        url = canonical_url(item.get("url"))
+        key = posting_key(UrlParts.of(url)) if url else None
+        if key is None:
+            continue
+        place = item.get("location") if isinstance(item.get("location"), dict) else {}
+        location = text_or_none(place.get("name")) or joined(place.get("city"), place.get("province"))
+        workplace = text_or_none(item.get("workplace_type_text")) or text_or_none(item.get("workplace_type"))
+        job = item.get("job") if isinstance(item.get("job"), dict) else {}
+        department = job.get("department") if isinstance(job.get("department"), dict) else {}
+        postings.append(
+            PostingFound(
+                key=key,
+                title=text_or_none(item["title"]) or "",
+                url=url,
+                location=location,
+                department=text_or_none(department.get("name")),
+                employment_type=text_or_none(item.get("employment_type_text"))
+                or text_or_none(item.get("employment_type")),
+                remote=looks_remote(workplace, location),
+                description=sections(*[(item.get(f"{name}_header"), item.get(name)) for name in _SECTIONS]),
+                source=VENDOR,
+            )
+        )
+    return dedupe(postings)
+
+
+async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
+    base = api_base(overrides, VENDOR, site(board))
+    data = await http.get_json(f"{base}/postings.json")
+    return Listing(strategy=VENDOR, postings=await asyncio.to_thread(parse, data))

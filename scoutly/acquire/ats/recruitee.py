@@ -1,0 +1,80 @@
+"""Recruitee Careers Site API (https://<company>.recruitee.com/api/offers/; an offer's page is …/o/<slug>).
+
+Documented at https://docs.recruitee.com/reference/intro-to-careers-site-api (and the older
+https://career.recruitee.com/docs): served on the careers site itself, published offers only. Recruitee announced
+that from 10 February 2027 the endpoint wants an `X-Careers-Sites-Token` header; a refused request is a FetchError
+and the page strategies read the board instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, joined, looks_remote, sections, text_or_none
+from scoutly.acquire.http import Http
+from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.acquire.urls import canonical_url
+
+VENDOR = "recruitee"
+DOMAIN = "recruitee.com"
+
+
+def detect(url: UrlParts) -> AtsBoard | None:
+    """A board on <company>.recruitee.com (careers site, offer page or the API itself)."""
+    company = url.subdomain_of(DOMAIN)
+    return AtsBoard(VENDOR, company) if company else None
+
+
+def posting_key(url: UrlParts) -> str | None:
+    """ "recruitee:<company>/<offer slug>" for https://<company>.recruitee.com/o/<slug> (the slug is what both the
+    page link and the feed's `careers_url` carry)."""
+    company = url.subdomain_of(DOMAIN)
+    if company and len(url.segments) >= 2 and url.segments[0] == "o":
+        return f"{VENDOR}:{company}/{url.segments[1]}"
+    return None
+
+
+def site(board: AtsBoard) -> str:
+    return f"https://{board.token}.{DOMAIN}"
+
+
+def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
+    """Postings of an `/api/offers/` answer (`{"offers": [...]}`); offers without a title or page are skipped."""
+    offers = data.get("offers") if isinstance(data, dict) else data
+    postings = []
+    for offer in offers or []:
+        if not isinstance(offer, dict) or not text_or_none(offer.get("title")):
+            continue
+        if offer.get("status") not in (None, "published"):
+            continue
+        url = canonical_url(offer.get("careers_url")) or (
+            canonical_url(f"{site(board)}/o/{offer['slug']}") if offer.get("slug") else None
+        )
+        key = posting_key(UrlParts.of(url)) if url else None
+        if key is None and offer.get("id") is not None:
+            key = f"{VENDOR}:{board.token}/{offer.get('slug') or offer['id']}"
+        if key is None:
+            continue
+        location = text_or_none(offer.get("location")) or joined(offer.get("city"), offer.get("country"))
+        remote = offer.get("remote")
+        postings.append(
+            PostingFound(
+                key=key,
+                title=text_or_none(offer["title"]) or "",
+                url=url,
+                location=location,
+                department=text_or_none(offer.get("department")),
+                employment_type=text_or_none(offer.get("employment_type_code")),
+                remote=remote if isinstance(remote, bool) else looks_remote(location, offer.get("title")),
+                description=sections((None, offer.get("description")), (None, offer.get("requirements"))),
+                source=VENDOR,
+            )
+        )
+    return dedupe(postings)
+
+
+async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
+    base = api_base(overrides, VENDOR, site(board))
+    data = await http.get_json(f"{base}/api/offers/")
+    return Listing(strategy=VENDOR, postings=await asyncio.to_thread(parse, data, board))

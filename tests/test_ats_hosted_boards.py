@@ -1,0 +1,77 @@
+"""A careers page whose postings live on a hosted ATS board — linked, iframed, or embedded as a widget — is read
+from that vendor's public feed. The pages are written by us in the shapes vendors document for embedding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from helpers.http_server import LocalServer
+from helpers.scrape import scrape
+from test_ats_comeet import POSITIONS as COMEET_POSITIONS
+from test_ats_comeet import UID as COMEET_UID
+from test_ats_comeet import WIDGET as COMEET_WIDGET
+from test_ats_pinpoint import POSTINGS as PINPOINT_POSTINGS
+from test_ats_pinpoint import UUID_A
+from test_ats_recruitee import OFFERS as RECRUITEE_OFFERS
+
+from scoutly.acquire import Acquirer
+from scoutly.acquire.ats import VENDORS
+from scoutly.config import load_settings
+from scoutly.seeding.models import ATS_VENDORS
+
+PAGES = {
+    # postings link to the hosted board's posting pages
+    "recruitee-links": (
+        "recruitee",
+        '<main><h1>Careers</h1><ul><li><a href="https://acme.recruitee.com/o/backend-engineer">Backend Engineer</a>'
+        '</li><li><a href="https://acme.recruitee.com/o/customer-success-lead">Customer Success Lead</a></li></ul>'
+        "</main>",
+    ),
+    # the board is shown in an iframe
+    "recruitee-iframe": (
+        "recruitee",
+        '<main><h1>Join us</h1><iframe src="https://acme.recruitee.com/?embed=true" title="jobs"></iframe></main>',
+    ),
+    # Pinpoint's documented jobs widget: a div naming the subdomain, filled by a script
+    "pinpoint-widget": (
+        "pinpoint",
+        '<head><script type="module" src="https://cdn.example.net/external-jobs-table/index.js"></script></head>'
+        '<main><div data-pinpoint-subdomain="acme" class="pinpoint-external-jobs-table-widget"></div></main>',
+    ),
+    "pinpoint-links": (
+        "pinpoint",
+        f'<main><a href="https://acme.pinpointhq.com/en/postings/{UUID_A}">Data Analyst</a></main>',
+    ),
+    # Comeet's careers widget: COMEET.init({token, company-uid}) in an inline script
+    "comeet-widget": ("comeet", f'<main><h1>Open positions</h1><div id="positions"></div></main>{COMEET_WIDGET}'),
+}
+FEEDS = {
+    "recruitee": ("/recruitee/api/offers/", RECRUITEE_OFFERS, 2),
+    "pinpoint": ("/pinpoint/postings.json", PINPOINT_POSTINGS, 2),
+    "comeet": (f"/comeet/company/{COMEET_UID}/positions", COMEET_POSITIONS, 2),
+}
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    with LocalServer() as running:
+        yield running
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+async def test_page_pointing_at_a_hosted_board_is_read_from_its_feed(server: LocalServer, db, page: str) -> None:
+    vendor, html = PAGES[page]
+    path, feed, count = FEEDS[vendor]
+    server.route(path, feed)
+    server.route("/careers/", f"<!doctype html><html>{html}</html>")
+    settings = load_settings(politeness_delay_s=0, ats_api_overrides={vendor: server.url(f"/{vendor}")})
+    async with Acquirer(settings) as acquirer:
+        outcome = await scrape(db, acquirer, {"_id": "acme", "careers_url": server.url("/careers/")})
+    assert outcome.strategy == vendor
+    assert outcome.found == count
+    assert server.hits(path)
+
+
+def test_seed_files_accept_every_vendor_with_a_feed() -> None:
+    assert set(ATS_VENDORS) == set(VENDORS)
