@@ -14,6 +14,8 @@ from test_ats_comeet import WIDGET as COMEET_WIDGET
 from test_ats_pinpoint import POSTINGS as PINPOINT_POSTINGS
 from test_ats_pinpoint import UUID_A
 from test_ats_recruitee import OFFERS as RECRUITEE_OFFERS
+from test_ats_teamtailor import feed as teamtailor_feed
+from test_ats_teamtailor import item as teamtailor_item
 
 from scoutly.acquire import Acquirer
 from scoutly.acquire.ats import VENDORS
@@ -43,12 +45,23 @@ PAGES = {
         "pinpoint",
         f'<main><a href="https://acme.pinpointhq.com/en/postings/{UUID_A}">Data Analyst</a></main>',
     ),
+    # a Teamtailor career site in an iframe, with links to its jobs as well
+    "teamtailor-iframe": (
+        "teamtailor",
+        '<main><iframe src="https://acme.teamtailor.com/jobs?embed=1"></iframe>'
+        '<a href="https://acme.teamtailor.com/jobs/1001-job-1">Job 1</a></main>',
+    ),
     # Comeet's careers widget: COMEET.init({token, company-uid}) in an inline script
     "comeet-widget": ("comeet", f'<main><h1>Open positions</h1><div id="positions"></div></main>{COMEET_WIDGET}'),
 }
 FEEDS = {
     "recruitee": ("/recruitee/api/offers/", RECRUITEE_OFFERS, 2),
     "pinpoint": ("/pinpoint/postings.json", PINPOINT_POSTINGS, 2),
+    "teamtailor": (
+        "/teamtailor/jobs.rss",
+        teamtailor_feed(teamtailor_item(1001, "Job 1"), teamtailor_item(1002, "Job 2")),
+        2,
+    ),
     "comeet": (f"/comeet/company/{COMEET_UID}/positions", COMEET_POSITIONS, 2),
 }
 
@@ -63,7 +76,7 @@ def server() -> Iterator[LocalServer]:
 async def test_page_pointing_at_a_hosted_board_is_read_from_its_feed(server: LocalServer, db, page: str) -> None:
     vendor, html = PAGES[page]
     path, feed, count = FEEDS[vendor]
-    server.route(path, feed)
+    server.route(path, feed, content_type="application/rss+xml" if isinstance(feed, str) else None)
     server.route("/careers/", f"<!doctype html><html>{html}</html>")
     settings = load_settings(politeness_delay_s=0, ats_api_overrides={vendor: server.url(f"/{vendor}")})
     async with Acquirer(settings) as acquirer:

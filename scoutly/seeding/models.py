@@ -29,6 +29,7 @@ AtsVendor = Literal[
     "recruitee",
     "pinpoint",
     "comeet",
+    "teamtailor",
 ]
 ATS_VENDORS: tuple[str, ...] = get_args(AtsVendor)
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"

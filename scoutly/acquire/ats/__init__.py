@@ -23,6 +23,7 @@ from scoutly.acquire.ats import (
     pinpoint,
     recruitee,
     smartrecruiters,
+    teamtailor,
     workable,
     workday,
 )
@@ -31,7 +32,7 @@ from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.urls import canonical_url
 
-HOOKED: tuple[ModuleType, ...] = (recruitee, pinpoint, comeet)
+HOOKED: tuple[ModuleType, ...] = (recruitee, pinpoint, comeet, teamtailor)
 VENDORS: dict[str, ModuleType] = {
     module.VENDOR: module
     for module in (greenhouse, lever, ashby, workday, smartrecruiters, workable, bamboohr, personio, *HOOKED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -103,3 +104,26 @@ def sections(*pairs: tuple[str | None, str | None]) -> str | None:
         if body:
             parts.append(f"{text_or_none(heading)}\n{body}" if text_or_none(heading) else body)
     return cap(tidy("\n\n".join(parts))) or None
+
+
+def parse_xml(text: str, vendor: str) -> ET.Element:
+    """The root of a feed's XML; documents with a DTD or entities, or broken XML, are refused (ValueError)."""
+    if "<!DOCTYPE" in text[:4096].upper() or "<!ENTITY" in text.upper():
+        raise ValueError(f"{vendor} feed with a DTD or entities refused")
+    try:
+        return ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise ValueError(f"{vendor} feed is not valid XML ({exc})") from None
+
+
+def child_text(element: ET.Element, name: str) -> str | None:
+    """Cleaned text of the first direct child whose tag, namespace aside, is `name`."""
+    for child in element:
+        if child.tag.rsplit("}", 1)[-1] == name:
+            return text_or_none(child.text)
+    return None
+
+
+def children(element: ET.Element, name: str) -> list[ET.Element]:
+    """Every descendant whose tag, namespace aside, is `name`."""
+    return [node for node in element.iter() if node.tag.rsplit("}", 1)[-1] == name]

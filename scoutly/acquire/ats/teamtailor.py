@@ -1,0 +1,115 @@
+"""Teamtailor career sites' public RSS feed (https://<company>.teamtailor.com/jobs.rss; a job's page is
+…/jobs/<id>-<slug>).
+
+Every Teamtailor career site serves its published jobs as RSS 2.0 with Teamtailor's own elements (`remoteStatus`,
+`tt:department`, `tt:locations/tt:location/{tt:name,tt:city,tt:country}`), the description as HTML. The feed
+lists 100 jobs unless asked for more: it is read in pages of `per_page` from `offset`, bounded by `MAX_PAGES`.
+No reference page of Teamtailor's own describes it (its documented API needs a key); the shape here is the one
+the feed serves and that independent readers of it agree on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import xml.etree.ElementTree as ET
+
+from scoutly.acquire.ats.base import (
+    AtsBoard,
+    UrlParts,
+    api_base,
+    child_text,
+    children,
+    joined,
+    parse_xml,
+    sections,
+    text_or_none,
+)
+from scoutly.acquire.http import FetchError, Http
+from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.acquire.urls import canonical_url
+
+VENDOR = "teamtailor"
+XML_TYPES = ("xml", "rss")
+PAGE_SIZE = 100
+MAX_PAGES = 20
+_HOST = re.compile(r"^(?P<company>[a-z0-9][a-z0-9-]*)(?:\.(?:[a-z]{2}|career))?\.teamtailor\.com$")
+_NOT_BOARDS = {"www", "app", "api", "support", "docs", "status", "partner", "developer", "blog"}
+_JOB = re.compile(r"^(\d+)(?:-|$)")
+_REMOTE = {"fully": True, "remote": True, "hybrid": False, "none": False}
+
+
+def detect(url: UrlParts) -> AtsBoard | None:
+    match = _HOST.match(url.host)
+    if not match or match["company"] in _NOT_BOARDS:
+        return None
+    return AtsBoard(VENDOR, match["company"], host=url.host)
+
+
+def posting_key(url: UrlParts) -> str | None:
+    """ "teamtailor:<id>" for …teamtailor.com/[<locale>/]jobs/<id>-<slug>."""
+    if detect(url) is None or "jobs" not in url.segments:
+        return None
+    index = url.segments.index("jobs")
+    match = _JOB.match(url.segments[index + 1]) if len(url.segments) > index + 1 else None
+    return f"{VENDOR}:{match.group(1)}" if match else None
+
+
+def site(board: AtsBoard) -> str:
+    return f"https://{board.host or board.token + '.teamtailor.com'}"
+
+
+def parse(xml_text: str) -> list[PostingFound]:
+    """Postings of one `jobs.rss` document (ValueError for a DTD, entities or broken XML)."""
+    root = parse_xml(xml_text, VENDOR)
+    postings = []
+    for item in children(root, "item"):
+        title, url = child_text(item, "title"), canonical_url(child_text(item, "link"))
+        if not title or not url:
+            continue
+        key = posting_key(UrlParts.of(url)) or f"{VENDOR}:{child_text(item, 'guid') or url}"
+        places = [
+            text_or_none(child_text(place, "name")) or joined(child_text(place, "city"), child_text(place, "country"))
+            for place in children(item, "location")
+        ]
+        status = (child_text(item, "remoteStatus") or "").lower()
+        html = _raw(item, "description")
+        postings.append(
+            PostingFound(
+                key=key,
+                title=title,
+                url=url,
+                location=joined(*places),
+                department=child_text(item, "department"),
+                remote=_REMOTE.get(status),
+                description=sections((None, html[0] if html else None)),
+                source=VENDOR,
+            )
+        )
+    return dedupe(postings)
+
+
+def _raw(item: ET.Element, name: str) -> list[str]:
+    """Uncleaned text of `name` children (an HTML description keeps its markup)."""
+    return [child.text for child in item if child.tag.rsplit("}", 1)[-1] == name and child.text]
+
+
+async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
+    """Every page of the feed; a feed still full after `MAX_PAGES` pages is a partial listing."""
+    base = api_base(overrides, VENDOR, site(board))
+    listing = Listing(strategy=VENDOR)
+    for page in range(MAX_PAGES):
+        params = {"per_page": PAGE_SIZE, "offset": page * PAGE_SIZE}
+        fetched = await http.request("GET", f"{base}/jobs.rss", params=params, accept=XML_TYPES)
+        try:
+            found = await asyncio.to_thread(parse, fetched.text)
+        except ValueError as exc:
+            raise FetchError(fetched.url, str(exc)) from None
+        known = {posting.key for posting in listing.postings}
+        fresh = [posting for posting in found if posting.key not in known]
+        listing.postings.extend(fresh)
+        if len(found) < PAGE_SIZE or not fresh:
+            return listing
+    listing.complete = False
+    listing.errors.append(f"{board.describe()}: stopped after {MAX_PAGES} feed pages (more were offered)")
+    return listing
