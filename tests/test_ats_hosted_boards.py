@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from helpers.http_server import LocalServer
 from helpers.scrape import scrape
+from test_ats_breezy import POSITIONS as BREEZY_POSITIONS
 from test_ats_comeet import POSITIONS as COMEET_POSITIONS
 from test_ats_comeet import UID as COMEET_UID
 from test_ats_comeet import WIDGET as COMEET_WIDGET
@@ -51,6 +52,13 @@ PAGES = {
         '<main><iframe src="https://acme.teamtailor.com/jobs?embed=1"></iframe>'
         '<a href="https://acme.teamtailor.com/jobs/1001-job-1">Job 1</a></main>',
     ),
+    # a Breezy careers site linked from the page's list
+    "breezy-links": (
+        "breezy",
+        '<main><ul><li><a href="https://acme.breezy.hr/p/7d2c4e5f6a1b-senior-frontend-engineer">Senior Frontend'
+        ' Engineer</a></li><li><a href="https://acme.breezy.hr/p/0a9b8c7d6e5f-office-manager">Office Manager</a>'
+        "</li></ul></main>",
+    ),
     # Comeet's careers widget: COMEET.init({token, company-uid}) in an inline script
     "comeet-widget": ("comeet", f'<main><h1>Open positions</h1><div id="positions"></div></main>{COMEET_WIDGET}'),
 }
@@ -62,6 +70,7 @@ FEEDS = {
         teamtailor_feed(teamtailor_item(1001, "Job 1"), teamtailor_item(1002, "Job 2")),
         2,
     ),
+    "breezy": ("/breezy/json", BREEZY_POSITIONS, 2),
     "comeet": (f"/comeet/company/{COMEET_UID}/positions", COMEET_POSITIONS, 2),
 }
 

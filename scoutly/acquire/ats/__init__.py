@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scoutly.acquire.ats import (
     ashby,
     bamboohr,
+    breezy,
     comeet,
     greenhouse,
     lever,
@@ -32,7 +33,7 @@ from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.urls import canonical_url
 
-HOOKED: tuple[ModuleType, ...] = (recruitee, pinpoint, comeet, teamtailor)
+HOOKED: tuple[ModuleType, ...] = (recruitee, pinpoint, comeet, teamtailor, breezy)
 VENDORS: dict[str, ModuleType] = {
     module.VENDOR: module
     for module in (greenhouse, lever, ashby, workday, smartrecruiters, workable, bamboohr, personio, *HOOKED)
