@@ -15,6 +15,7 @@ from test_ats_comeet import WIDGET as COMEET_WIDGET
 from test_ats_pinpoint import POSTINGS as PINPOINT_POSTINGS
 from test_ats_pinpoint import UUID_A
 from test_ats_recruitee import OFFERS as RECRUITEE_OFFERS
+from test_ats_rippling import PAGE as RIPPLING_PAGE
 from test_ats_teamtailor import feed as teamtailor_feed
 from test_ats_teamtailor import item as teamtailor_item
 
@@ -59,6 +60,8 @@ PAGES = {
         ' Engineer</a></li><li><a href="https://acme.breezy.hr/p/0a9b8c7d6e5f-office-manager">Office Manager</a>'
         "</li></ul></main>",
     ),
+    # a Rippling board in an iframe
+    "rippling-iframe": ("rippling", '<main><iframe src="https://ats.rippling.com/acme/jobs"></iframe></main>'),
     # Comeet's careers widget: COMEET.init({token, company-uid}) in an inline script
     "comeet-widget": ("comeet", f'<main><h1>Open positions</h1><div id="positions"></div></main>{COMEET_WIDGET}'),
 }
@@ -71,6 +74,7 @@ FEEDS = {
         2,
     ),
     "breezy": ("/breezy/json", BREEZY_POSITIONS, 2),
+    "rippling": ("/rippling/api/v2/board/acme/jobs", RIPPLING_PAGE, 2),
     "comeet": (f"/comeet/company/{COMEET_UID}/positions", COMEET_POSITIONS, 2),
 }
 

@@ -31,6 +31,7 @@ AtsVendor = Literal[
     "comeet",
     "teamtailor",
     "breezy",
+    "rippling",
 ]
 ATS_VENDORS: tuple[str, ...] = get_args(AtsVendor)
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"

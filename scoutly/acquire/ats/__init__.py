@@ -23,6 +23,7 @@ from scoutly.acquire.ats import (
     personio,
     pinpoint,
     recruitee,
+    rippling,
     smartrecruiters,
     teamtailor,
     workable,
@@ -33,7 +34,7 @@ from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.urls import canonical_url
 
-HOOKED: tuple[ModuleType, ...] = (recruitee, pinpoint, comeet, teamtailor, breezy)
+HOOKED: tuple[ModuleType, ...] = (recruitee, pinpoint, comeet, teamtailor, breezy, rippling)
 VENDORS: dict[str, ModuleType] = {
     module.VENDOR: module
     for module in (greenhouse, lever, ashby, workday, smartrecruiters, workable, bamboohr, personio, *HOOKED)

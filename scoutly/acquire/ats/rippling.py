@@ -1,0 +1,117 @@
+"""Rippling Recruiting job boards (https://ats.rippling.com/<board>/jobs; a job's page is …/<board>/jobs/<uuid>).
+
+The board page reads its jobs from https://ats.rippling.com/api/v2/board/<board>/jobs?page=N&pageSize=M, which
+answers `{items, page, pageSize, totalItems, totalPages}`; each item has id, name, url, department {name} and
+locations [{name, city, state, country, workplaceType}], without descriptions, and a job open in several places
+is listed once per location. Rippling's documented API needs a key and no reference page of Rippling's describes
+this one: the shape here is the one it serves and that independent readers of it agree on. Pages are read until
+the last one (bounded by `MAX_PAGES`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, joined, text_or_none
+from scoutly.acquire.http import Http
+from scoutly.acquire.models import Listing, PostingFound
+from scoutly.acquire.urls import canonical_url
+
+VENDOR = "rippling"
+HOST = "ats.rippling.com"
+DEFAULT_API = f"https://{HOST}"
+PAGE_SIZE = 100
+MAX_PAGES = 30
+_LOCALE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_WORKPLACE = {"REMOTE": True, "ON_SITE": False, "HYBRID": False}
+
+
+def _board_segments(url: UrlParts) -> list[str]:
+    """The path after an optional locale (/de-DE/<board>/jobs…), for URLs on ats.rippling.com."""
+    if url.host != HOST:
+        return []
+    segments = url.segments
+    return segments[1:] if segments and _LOCALE.match(segments[0]) else segments
+
+
+def detect(url: UrlParts) -> AtsBoard | None:
+    segments = _board_segments(url)
+    if len(segments) >= 4 and segments[:2] == ["api", "v2"] and segments[2] == "board":
+        return AtsBoard(VENDOR, segments[3])
+    if segments and segments[0] not in ("api", "static", "_next"):
+        return AtsBoard(VENDOR, segments[0])
+    return None
+
+
+def posting_key(url: UrlParts) -> str | None:
+    """ "rippling:<uuid>" for https://ats.rippling.com/[<locale>/]<board>/jobs/<uuid>."""
+    segments = _board_segments(url)
+    if len(segments) >= 3 and segments[1] == "jobs" and _UUID.match(segments[2]):
+        return f"{VENDOR}:{segments[2].lower()}"
+    return None
+
+
+def parse(data: Any) -> list[PostingFound]:
+    """Postings of one page (`{"items": [...]}`); a job listed once per location becomes one posting."""
+    items = data.get("items") if isinstance(data, dict) else data
+    merged: dict[str, tuple[PostingFound, list[bool]]] = {}
+    for item in items or []:
+        if not isinstance(item, dict) or not text_or_none(item.get("name")):
+            continue
+        url = canonical_url(item.get("url"))
+        key = posting_key(UrlParts.of(url)) if url else None
+        if key is None and item.get("id"):
+            key = f"{VENDOR}:{str(item['id']).lower()}"
+        if key is None:
+            continue
+        places = [place for place in item.get("locations") or [] if isinstance(place, dict)]
+        names = [
+            text_or_none(place.get("name")) or joined(place.get("city"), place.get("state"), place.get("country"))
+            for place in places
+        ]
+        flags = [_WORKPLACE[p["workplaceType"]] for p in places if p.get("workplaceType") in _WORKPLACE]
+        department = item.get("department") if isinstance(item.get("department"), dict) else {}
+        if key in merged:
+            posting, seen = merged[key]
+            posting.location = joined(posting.location, *names)
+            seen.extend(flags)
+            continue
+        posting = PostingFound(
+            key=key,
+            title=text_or_none(item["name"]) or "",
+            url=url,
+            location=joined(*names),
+            department=text_or_none(department.get("name")),
+            source=VENDOR,
+        )
+        merged[key] = (posting, list(flags))
+    for posting, flags in merged.values():
+        posting.remote = any(flags) if flags else None
+    return [posting for posting, _ in merged.values()]
+
+
+async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
+    """Every page of the board; a board still offering pages after `MAX_PAGES` is a partial listing."""
+    base = api_base(overrides, VENDOR, DEFAULT_API)
+    listing = Listing(strategy=VENDOR)
+    known: set[str] = set()
+    for page in range(MAX_PAGES):
+        data = await http.get_json(
+            f"{base}/api/v2/board/{board.token}/jobs", params={"page": page, "pageSize": PAGE_SIZE}
+        )
+        for posting in parse(data):
+            if posting.key in known:  # the same job on the previous page (once per location): keep its places
+                first = next(p for p in listing.postings if p.key == posting.key)
+                first.location = joined(first.location, posting.location)
+                continue
+            known.add(posting.key)
+            listing.postings.append(posting)
+        total = data.get("totalPages") if isinstance(data, dict) else None
+        items = data.get("items") if isinstance(data, dict) else None
+        if not items or not isinstance(total, int) or page + 1 >= total:
+            return listing
+    listing.complete = False
+    listing.errors.append(f"{board.describe()}: stopped after {MAX_PAGES} pages (more were offered)")
+    return listing
