@@ -10,6 +10,7 @@ from helpers.http_server import LocalServer
 from helpers.scrape import scrape
 from test_ats_breezy import POSITIONS as BREEZY_POSITIONS
 from test_ats_comeet import POSITIONS as COMEET_POSITIONS
+from test_ats_comeet import TOKEN as COMEET_TOKEN
 from test_ats_comeet import UID as COMEET_UID
 from test_ats_comeet import WIDGET as COMEET_WIDGET
 from test_ats_pinpoint import POSTINGS as PINPOINT_POSTINGS
@@ -101,3 +102,18 @@ async def test_page_pointing_at_a_hosted_board_is_read_from_its_feed(server: Loc
 
 def test_seed_files_accept_every_vendor_with_a_feed() -> None:
     assert set(ATS_VENDORS) == set(VENDORS)
+
+
+async def test_a_refused_comeet_feed_leaves_no_token_behind(server: LocalServer, db) -> None:
+    """The page's own links are used instead, and neither the notes nor the stored postings carry the token."""
+    server.route(f"/comeet/company/{COMEET_UID}/positions", {"error": "Token is invalid"}, status=400)
+    links = '<ul><li><a href="/careers/jobs/account-executive">Account Executive</a></li>'
+    links += '<li><a href="/careers/jobs/qa-engineer">QA Engineer</a></li></ul>'
+    server.route("/careers/", f"<!doctype html><html><main>{links}</main>{COMEET_WIDGET}</html>")
+    settings = load_settings(politeness_delay_s=0, ats_api_overrides={"comeet": server.url("/comeet")})
+    async with Acquirer(settings) as acquirer:
+        outcome = await scrape(db, acquirer, {"_id": "acme", "careers_url": server.url("/careers/")})
+    assert outcome.strategy == "static" and outcome.found == 2
+    assert any("comeet:" in note and "HTTP 400" in note for note in outcome.notes), outcome.notes
+    stored = [str(document) async for document in db.postings.find({})]
+    assert stored and not any(COMEET_TOKEN in text for text in [*outcome.notes, *outcome.errors, *stored])
