@@ -10,9 +10,12 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from helpers.http_server import LocalServer, Request, Response
+from helpers.scrape import scrape
 
+from scoutly.acquire import Acquirer
 from scoutly.acquire.ats import AtsBoard, ats_key_for_url, detect_board, fetch_board, rippling
 from scoutly.acquire.http import Http, HttpLimits
+from scoutly.config import load_settings
 
 A = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"
 B = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
@@ -100,3 +103,29 @@ async def test_more_pages_than_the_bound_is_partial(
     server.handler("/rippling/api/v2/board/acme/jobs", paged(9))
     listing = await fetch_board(http, AtsBoard("rippling", "acme"), {"rippling": server.url("/rippling")})
     assert len(listing.postings) == 4 and not listing.complete
+
+
+DETAIL = {
+    "name": "Clinic Manager",
+    "description": {"company": "<p>About Acme.</p>", "role": "<p>Run the clinic.</p><ul><li>Staffing</li></ul>"},
+    "employmentType": {"label": "SALARIED_FT", "id": "Salaried, full-time"},
+    "createdOn": "2026-03-31T17:37:26.093000-07:00",
+}
+
+
+def test_parse_detail() -> None:
+    assert rippling.parse_detail(DETAIL) == ("Run the clinic.\n\nStaffing\n\nAbout Acme.", "Salaried, full-time")
+    assert rippling.parse_detail("nonsense") == (None, None)
+
+
+async def test_new_postings_are_described_from_the_job_answer(server: LocalServer, db) -> None:
+    server.route("/rippling/api/v2/board/acme/jobs", PAGE)
+    server.route(f"/rippling/api/v2/board/acme/jobs/{A}", DETAIL)
+    server.route(f"/rippling/api/v2/board/acme/jobs/{B}", {"name": "Support Specialist", "description": None})
+    settings = load_settings(politeness_delay_s=0, ats_api_overrides={"rippling": server.url("/rippling")})
+    company = {"_id": "acme", "careers_url": "https://ats.rippling.com/acme/jobs"}
+    async with Acquirer(settings) as acquirer:
+        outcome = await scrape(db, acquirer, company)
+    assert outcome.strategy == "rippling" and outcome.found == 2
+    described = {posting["title"]: posting.get("description") for posting in outcome.new}
+    assert described["Clinic Manager"].startswith("Run the clinic.")

@@ -5,7 +5,8 @@ answers `{items, page, pageSize, totalItems, totalPages}`; each item has id, nam
 locations [{name, city, state, country, workplaceType}], without descriptions, and a job open in several places
 is listed once per location. Rippling's documented API needs a key and no reference page of Rippling's describes
 this one: the shape here is the one it serves and that independent readers of it agree on. Pages are read until
-the last one (bounded by `MAX_PAGES`).
+the last one (bounded by `MAX_PAGES`). A new posting's description comes from the job's own answer
+(…/api/v2/board/<board>/jobs/<uuid>: `description` {company, role} as HTML, `employmentType` {label, id}).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, joined, text_or_none
+from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, joined, sections, text_or_none
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.urls import canonical_url
@@ -115,3 +116,28 @@ async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = 
     listing.complete = False
     listing.errors.append(f"{board.describe()}: stopped after {MAX_PAGES} pages (more were offered)")
     return listing
+
+
+def parse_detail(job: Any) -> tuple[str | None, str | None]:
+    """(description, employment type) of one job's answer."""
+    if not isinstance(job, dict):
+        return None, None
+    text = job.get("description")
+    if isinstance(text, dict):
+        description = sections((None, text.get("role")), (None, text.get("company")))
+    else:
+        description = sections((None, text if isinstance(text, str) else None))
+    kind = job.get("employmentType")
+    return description, text_or_none(kind.get("id") if isinstance(kind, dict) else kind)
+
+
+async def describe(
+    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
+) -> PostingFound:
+    """Fill a posting's description and employment type from its job answer."""
+    base = api_base(overrides, VENDOR, DEFAULT_API)
+    job_id = posting.key.split(":", 1)[1]
+    description, kind = parse_detail(await http.get_json(f"{base}/api/v2/board/{board.token}/jobs/{job_id}"))
+    posting.description = description or posting.description
+    posting.employment_type = posting.employment_type or kind
+    return posting
