@@ -21,7 +21,7 @@ from test_ats_teamtailor import feed as teamtailor_feed
 from test_ats_teamtailor import item as teamtailor_item
 
 from scoutly.acquire import Acquirer
-from scoutly.acquire.ats import VENDORS
+from scoutly.acquire.ats import VENDORS, AtsBoard, boards_in_page
 from scoutly.config import load_settings
 from scoutly.seeding.models import ATS_VENDORS
 
@@ -117,3 +117,12 @@ async def test_a_refused_comeet_feed_leaves_no_token_behind(server: LocalServer,
     assert any("comeet:" in note and "HTTP 400" in note for note in outcome.notes), outcome.notes
     stored = [str(document) async for document in db.postings.find({})]
     assert stored and not any(COMEET_TOKEN in text for text in [*outcome.notes, *outcome.errors, *stored])
+
+
+def test_a_page_that_is_itself_a_hosted_board_names_it_first() -> None:
+    """A careers URL that redirected to a hosted board: the final address names the board, ahead of its links."""
+    html = '<a href="https://acme.breezy.hr/p/7d2c4e5f6a1b-x">Job</a><iframe src="https://other.recruitee.com/">'
+    boards = boards_in_page(html, "https://acme.teamtailor.com/jobs")
+    assert boards[0] == AtsBoard("teamtailor", "acme", host="acme.teamtailor.com")
+    assert AtsBoard("recruitee", "other") in boards
+    assert boards_in_page("<p>No jobs</p>", "https://www.example.org/careers") == []

@@ -162,13 +162,15 @@ def boards_in_page(
     frame_urls: list[str] | tuple[str, ...] = (),
     postings: list[PostingFound] | None = None,
 ) -> list[AtsBoard]:
-    """The ATS boards that hold a page's postings, most likely first: boards the page embeds (iframes, scripts),
-    and boards it links to when most of the page's `postings` (if given) point at that board. A stray link to
-    some other company's board is not enough."""
+    """The ATS boards that hold a page's postings, most likely first: the board the page itself is (a careers URL
+    that redirected to a hosted board), boards the page embeds (iframes, scripts, vendor widgets), and boards it
+    links to when most of the page's `postings` (if given) point at that board. A stray link to some other
+    company's board is not enough."""
     tree = LexborHTMLParser(html or "")
     embedded: dict[AtsBoard, int] = {}
     linked: dict[AtsBoard, int] = {}
-    sources = [(url, embedded) for url in frame_urls]
+    sources = [(base_url, embedded), (base_url, embedded)]  # counted twice: the page itself comes first
+    sources += [(url, embedded) for url in frame_urls]
     sources += [(node.attributes.get("src"), embedded) for node in tree.css("iframe[src], script[src]")]
     sources += [(node.attributes.get("href"), linked) for node in tree.css("a[href]")]
     for href, counts in sources:
