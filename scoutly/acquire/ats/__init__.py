@@ -169,8 +169,7 @@ def boards_in_page(
     tree = LexborHTMLParser(html or "")
     embedded: dict[AtsBoard, int] = {}
     linked: dict[AtsBoard, int] = {}
-    sources = [(base_url, embedded), (base_url, embedded)]  # counted twice: the page itself comes first
-    sources += [(url, embedded) for url in frame_urls]
+    sources = [(url, embedded) for url in frame_urls]
     sources += [(node.attributes.get("src"), embedded) for node in tree.css("iframe[src], script[src]")]
     sources += [(node.attributes.get("href"), linked) for node in tree.css("a[href]")]
     for href, counts in sources:
@@ -180,7 +179,8 @@ def boards_in_page(
     for module in HOOKED:
         for board in module.embedded(tree) if hasattr(module, "embedded") else ():
             embedded[board] = embedded.get(board, 0) + 1
-    boards = sorted(embedded, key=lambda board: -embedded[board])
+    itself = detect_board(base_url)
+    boards = ([itself] if itself else []) + [b for b in sorted(embedded, key=lambda b: -embedded[b]) if b != itself]
     for board in sorted(linked, key=lambda board: -linked[board]):
         if board in boards:
             continue
