@@ -12,7 +12,7 @@ import httpx
 import pytest
 from helpers.http_server import LocalServer, Request, Response
 
-from scoutly.acquire.ats import AtsBoard, ats_key_for_url, detect_board, fetch_board, teamtailor
+from scoutly.acquire.ats import AtsBoard, ats_key_for_url, boards_in_page, detect_board, fetch_board, teamtailor
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 
 TT = "https://teamtailor.com/locations"
@@ -111,3 +111,17 @@ async def test_broken_feed_is_a_fetch_error(server: LocalServer, http: Http) -> 
     server.route("/tt/jobs.rss", "<rss><channel><item>", content_type="application/rss+xml")
     with pytest.raises(FetchError, match="not valid XML"):
         await fetch_board(http, AtsBoard("teamtailor", "acme"), {"teamtailor": server.url("/tt")})
+
+
+def test_a_career_site_on_its_own_domain_is_read_from_that_domain() -> None:
+    careersite = '<script src="https://assets-aws.teamtailor-cdn.com/assets/careersite-abc123.js"></script>'
+    boards = boards_in_page(f"<head>{careersite}</head><main>Jobs</main>", "https://careers.acme.example/jobs")
+    assert boards == [AtsBoard("teamtailor", "careers.acme.example", host="careers.acme.example")]
+    assert teamtailor.site(boards[0]) == "https://careers.acme.example"
+    # Teamtailor's jobs widget or an image from its CDN on another site do not make that site a career site
+    widget = '<script src="https://scripts.teamtailor-cdn.com/widgets/eu-pink/jobs.js"></script>'
+    image = '<img src="https://images.teamtailor-cdn.com/images/s3/logo.png">'
+    assert boards_in_page(widget + image, "https://www.acme.example/") == []
+    # the feed's links on the company's domain still carry the job id
+    own = feed(item(42, "Nurse").replace("https://acme.teamtailor.com/", "https://careers.acme.example/"))
+    assert [p.key for p in teamtailor.parse(own)] == ["teamtailor:42"]

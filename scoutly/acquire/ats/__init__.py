@@ -2,7 +2,7 @@
 
 Each vendor is one small module with a pure `parse` (JSON → PostingFound list) and an async `fetch`. Vendors in
 `HOOKED` also own their URL rules: `detect(UrlParts)` (the board a URL points at), `posting_key(UrlParts)` (the key a
-posting URL carries) and optionally `embedded(tree)` (boards named by a widget's markup rather than a URL).
+posting URL carries) and optionally `embedded(tree, page_url)` (boards named by a page's markup rather than a URL).
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def boards_in_page(
         if board is not None:
             counts[board] = counts.get(board, 0) + 1
     for module in HOOKED:
-        for board in module.embedded(tree) if hasattr(module, "embedded") else ():
+        for board in module.embedded(tree, base_url) if hasattr(module, "embedded") else ():
             embedded[board] = embedded.get(board, 0) + 1
     itself = detect_board(base_url)
     boards = ([itself] if itself else []) + [b for b in sorted(embedded, key=lambda b: -embedded[b]) if b != itself]

@@ -63,7 +63,7 @@ def posting_key(url: UrlParts) -> str | None:
     return None
 
 
-def embedded(tree: LexborHTMLParser) -> list[AtsBoard]:
+def embedded(tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
     """Boards named by `COMEET.init({...})` calls in the page's inline scripts."""
     boards = []
     for script in tree.css("script"):

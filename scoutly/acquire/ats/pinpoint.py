@@ -41,7 +41,7 @@ def posting_key(url: UrlParts) -> str | None:
     return None
 
 
-def embedded(tree: LexborHTMLParser) -> list[AtsBoard]:
+def embedded(tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
     """Boards of Pinpoint jobs widgets in a page (`data-pinpoint-subdomain`)."""
     boards = []
     for node in tree.css("[data-pinpoint-subdomain]"):

@@ -13,6 +13,9 @@ from __future__ import annotations
 import asyncio
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from scoutly.acquire.ats.base import (
     AtsBoard,
@@ -47,12 +50,32 @@ def detect(url: UrlParts) -> AtsBoard | None:
 
 
 def posting_key(url: UrlParts) -> str | None:
-    """ "teamtailor:<id>" for …teamtailor.com/[<locale>/]jobs/<id>-<slug>."""
-    if detect(url) is None or "jobs" not in url.segments:
+    """The key of a job link on a Teamtailor host (see `_job_key`)."""
+    return _job_key(url) if detect(url) is not None else None
+
+
+def _job_key(url: UrlParts) -> str | None:
+    """ "teamtailor:<id>" for …/[<locale>/]jobs/<id>-<slug> on any host (a feed's links may be on the company's
+    own domain)."""
+    if "jobs" not in url.segments:
         return None
     index = url.segments.index("jobs")
     match = _JOB.match(url.segments[index + 1]) if len(url.segments) > index + 1 else None
     return f"{VENDOR}:{match.group(1)}" if match else None
+
+
+def embedded(tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
+    """A Teamtailor career site on the company's own domain: the page loads Teamtailor's career-site assets
+    (…teamtailor-cdn.com/…careersite…), so its own host serves `jobs.rss`. Teamtailor's jobs widget or images on
+    some other site are not enough."""
+    host = (urlsplit(page_url).hostname or "").lower()
+    if not host or host.endswith(".teamtailor.com"):
+        return []
+    for node in tree.css("script[src], link[href]"):
+        asset = urlsplit(node.attributes.get("src") or node.attributes.get("href") or "")
+        if (asset.hostname or "").endswith("teamtailor-cdn.com") and "careersite" in asset.path:
+            return [AtsBoard(VENDOR, host, host=host)]
+    return []
 
 
 def site(board: AtsBoard) -> str:
@@ -67,7 +90,7 @@ def parse(xml_text: str) -> list[PostingFound]:
         title, url = child_text(item, "title"), canonical_url(child_text(item, "link"))
         if not title or not url:
             continue
-        key = posting_key(UrlParts.of(url)) or f"{VENDOR}:{child_text(item, 'guid') or url}"
+        key = _job_key(UrlParts.of(url)) or f"{VENDOR}:{child_text(item, 'guid') or url}"
         places = [
             text_or_none(child_text(place, "name")) or joined(child_text(place, "city"), child_text(place, "country"))
             for place in children(item, "location")
