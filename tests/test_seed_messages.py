@@ -51,7 +51,8 @@ async def test_vendor_and_boolean_words(db, tmp_path: Path) -> None:
         ' {"slug": "c", "name": "C", "careers_url": "https://c.example", "atss": "lever"}]\n'
     )
     assert await problems_of(db, companies=path) == [
-        f"{path}:1: ats: must be one of greenhouse, lever, ashby, workday, smartrecruiters or workable (or left empty)",
+        f"{path}:1: ats: must be one of greenhouse, lever, ashby, workday, smartrecruiters, workable, bamboohr, "
+        "personio, recruitee, pinpoint, comeet, teamtailor, breezy or rippling (or left empty)",
         f"{path}:2: active: must be true or false (or yes/no)",
         f"{path}:3: atss: unknown field (did you mean 'ats'?)",
     ]
