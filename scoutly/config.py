@@ -31,7 +31,11 @@ class Settings(BaseSettings):
     """Every knob of the appliance. Field docs say what each is for."""
 
     model_config = SettingsConfigDict(
-        env_prefix="SCOUTLY_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="SCOUTLY_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        allow_inf_nan=False,  # issue 11: `inf` delays hung scrapes; every float knob must be a real number
     )
 
     # --- storage -------------------------------------------------------------------------------------
@@ -62,29 +66,39 @@ class Settings(BaseSettings):
         ["gemini-2.5-flash-lite"],
         description="Tried in order when a model's daily quota is spent (JSON list or comma-separated).",
     )
-    gemini_rpm: int = Field(10, ge=1, description="Requests per minute per model (free-tier default).")
-    gemini_tpm: int = Field(250_000, ge=1000, description="Input tokens per minute per model.")
-    gemini_rpd: int = Field(20, ge=1, description="Requests per day per model (resets midnight Pacific).")
+    gemini_rpm: int = Field(10, ge=1, le=100_000, description="Requests per minute per model (free-tier default).")
+    gemini_tpm: int = Field(250_000, ge=1000, le=100_000_000, description="Input tokens per minute per model.")
+    gemini_rpd: int = Field(
+        20, ge=1, le=10_000_000, description="Requests per day per model (resets midnight Pacific)."
+    )
     gemini_model_limits: Annotated[dict[str, dict[str, int]], NoDecode] = Field(
         {}, description='Per-model overrides, JSON: {"gemma-3-27b-it": {"rpm": 30, "tpm": 15000, "rpd": 14400}}.'
     )
     gemini_screening: bool = Field(True, description="Screen titles first so few postings cost a deep analysis.")
     gemini_deep_batch_size: int = Field(6, ge=1, le=20, description="Postings per deep-analysis request.")
-    gemini_prompt_token_budget: int = Field(12_000, ge=1000, description="Max estimated input tokens per request.")
-    gemini_posting_tokens: int = Field(1200, ge=100, description="Description tokens kept per posting (deep).")
-    gemini_cv_tokens: int = Field(2500, ge=100, description="CV tokens kept per candidate (deep).")
+    gemini_prompt_token_budget: int = Field(
+        12_000, ge=1000, le=2_000_000, description="Max estimated input tokens per request."
+    )
+    gemini_posting_tokens: int = Field(
+        1200, ge=100, le=100_000, description="Description tokens kept per posting (deep)."
+    )
+    gemini_cv_tokens: int = Field(2500, ge=100, le=100_000, description="CV tokens kept per candidate (deep).")
     gemini_max_retries: int = Field(4, ge=1, le=10, description="Attempts for 500/503 and timeouts.")
-    gemini_retry_initial_seconds: float = Field(2.0, ge=0, description="First backoff for 500/503 (doubles).")
-    gemini_timeout_seconds: float = Field(90.0, gt=0, description="HTTP timeout of one Gemini request.")
+    gemini_retry_initial_seconds: float = Field(2.0, ge=0, le=60, description="First backoff for 500/503 (doubles).")
+    gemini_timeout_seconds: float = Field(90.0, gt=0, le=600, description="HTTP timeout of one Gemini request.")
 
     # --- processor -----------------------------------------------------------------------------------
     concurrency: int = Field(5, ge=1, le=5, description="Companies processed at once (the Pi's budget).")
-    lease_seconds: int = Field(300, ge=30, description="How long a claimed job is ours without a heartbeat.")
+    lease_seconds: int = Field(300, ge=30, le=86_400, description="How long a claimed job is ours without a heartbeat.")
     max_attempts: int = Field(5, ge=1, le=20, description="Attempts before a job is dead.")
-    heartbeat_seconds: float = Field(30.0, gt=0, description="Lease + processor heartbeat interval.")
-    shutdown_grace_seconds: float = Field(60.0, ge=0, description="On SIGTERM: time in-flight jobs get to finish.")
-    idle_max_seconds: float = Field(60.0, gt=0, description="Longest wait between polls of an empty queue.")
-    maintenance_seconds: float = Field(60.0, gt=0, description="Reclaim expired leases, resume parked analyses.")
+    heartbeat_seconds: float = Field(30.0, ge=0.1, le=3600, description="Lease + processor heartbeat interval.")
+    shutdown_grace_seconds: float = Field(
+        60.0, ge=0, le=3600, description="On SIGTERM: time in-flight jobs get to finish."
+    )
+    idle_max_seconds: float = Field(60.0, ge=0.01, le=3600, description="Longest wait between polls of an empty queue.")
+    maintenance_seconds: float = Field(
+        60.0, ge=0.1, le=86_400, description="Reclaim expired leases, resume parked analyses."
+    )
     processor_enqueue: bool = Field(True, description="The daemon also enqueues due companies (no cron needed).")
 
     # --- acquisition ---------------------------------------------------------------------------------
@@ -96,18 +110,22 @@ class Settings(BaseSettings):
         "with one warning; on = always (fails if impossible); off = never.",
     )
     browser_memory_limit_mb: int = Field(
-        1200, ge=200, description="Restart Chromium when its process tree's memory (summed PSS) passes this."
+        1200, ge=200, le=64_000, description="Restart Chromium when its process tree's memory (summed PSS) passes this."
     )
-    browser_restart_after_pages: int = Field(50, ge=1, description="Restart Chromium after this many pages.")
+    browser_restart_after_pages: int = Field(50, ge=1, le=10_000, description="Restart Chromium after this many pages.")
     user_agent: str = Field(
         "Mozilla/5.0 (X11; Linux aarch64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/130.0.0.0 Safari/537.36 Scoutly/0.1",
     )
-    politeness_delay_s: float = Field(1.0, ge=0, description="Pause between two requests to the same domain.")
-    fetch_timeout_s: float = Field(20.0, gt=0, description="Total time allowed for one HTTP request, body included.")
-    max_page_bytes: int = Field(5 * 1024 * 1024, ge=10_000, description="Larger pages/feeds are refused.")
-    max_detail_fetches: int = Field(40, ge=0, description="Detail pages fetched per scrape for new postings.")
-    description_max_chars: int = Field(20_000, ge=500, description="Cap on a stored posting description.")
+    politeness_delay_s: float = Field(1.0, ge=0, le=60, description="Pause between two requests to the same domain.")
+    fetch_timeout_s: float = Field(
+        20.0, ge=1, le=300, description="Total time allowed for one HTTP request, body included."
+    )
+    max_page_bytes: int = Field(
+        5 * 1024 * 1024, ge=10_000, le=100 * 1024 * 1024, description="Larger pages/feeds are refused."
+    )
+    max_detail_fetches: int = Field(40, ge=0, le=1000, description="Detail pages fetched per scrape for new postings.")
+    description_max_chars: int = Field(20_000, ge=500, le=1_000_000, description="Cap on a stored posting description.")
     ats_api_overrides: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict,
         description='ATS feed base URLs by vendor, e.g. {"greenhouse": "http://127.0.0.1:8080"} (tests, proxies).',

@@ -17,6 +17,7 @@ LAYERS: dict[str, int] = {
     "errors": 0,
     "redact": 0,
     "clock": 0,
+    "jsonsafe": 0,
     "config": 1,
     "credentials": 1,
     "log_setup": 1,

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import time
@@ -24,6 +23,7 @@ from typing import Any
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
+from scoutly import jsonsafe
 from scoutly.acquire.egress import EgressPolicy, EgressRefused, parse_networks
 from scoutly.acquire.urls import domain
 
@@ -65,7 +65,7 @@ class Fetched:
 
     def json(self) -> Any:
         try:
-            return json.loads(self.text)
+            return jsonsafe.loads(self.text)  # depth-limited: a hostile feed cannot raise RecursionError
         except ValueError as exc:
             raise FetchError(self.url, f"invalid JSON ({exc})") from None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +11,7 @@ from scoutly.acquire.keys import posting_key
 from scoutly.acquire.models import PostingFound
 from scoutly.acquire.text import clean, html_to_text
 from scoutly.acquire.urls import canonical_url
+from scoutly.jsonsafe import loads as json_loads
 
 SOURCE = "static"
 
@@ -20,7 +20,7 @@ def jsonld_objects(tree: LexborHTMLParser) -> Iterator[dict]:
     """Every JSON-LD object of the page, flattened out of lists, @graph and ItemList elements."""
     for script in tree.css('script[type="application/ld+json"]'):
         try:
-            data = json.loads(script.text(deep=True) or "null", strict=False)
+            data = json_loads(script.text(deep=True) or "null", strict=False)  # depth-limited
         except ValueError:
             continue
         yield from _flatten(data)

@@ -6,7 +6,8 @@ Pydantic schema → account the tokens in `gemini_calls`. Failures are handled b
 - 429 per-minute (QuotaFailure quotaId ...PerMinute..., RetryInfo) → wait the server's delay, retry;
 - 429 per-day → the model is marked spent until the Pacific-midnight reset (for every process), and the
   next model of the list is tried; with none left `AllModelsExhausted` tells the caller to park the work;
-- 500/502/503/504 and network timeouts → retried with exponential backoff and jitter (tenacity);
+- 500/502/503/504 and network timeouts → retried with exponential backoff and jitter (tenacity); a request that
+  never reached Google (connect/write failure) gives its reservation back, so an outage does not spend the day;
 - 400 (and other 4xx) and SAFETY-blocked answers → not retried, `GeminiFailure(park=False)` with the reason;
 - malformed JSON (or JSON that fails the schema) → one retry, then `GeminiFailure(park=False)`.
 """
@@ -40,9 +41,17 @@ from scoutly.storage.indexes import GEMINI_CALLS
 try:  # google-genai may talk through httpx2 (a drop-in fork) when it is installed
     import httpx2
 
-    _TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (httpx.TransportError, httpx2.TransportError)
+    _HTTP_MODULES: tuple[Any, ...] = (httpx, httpx2)
 except ImportError:  # pragma: no cover - depends on the environment
-    _TRANSPORT_ERRORS = (httpx.TransportError,)
+    _HTTP_MODULES = (httpx,)
+
+_TRANSPORT_ERRORS: tuple[type[BaseException], ...] = tuple(module.TransportError for module in _HTTP_MODULES)
+# Failures before the request was whole on the wire: Google never saw it, so it spent no quota.
+_NOT_SENT_ERRORS: tuple[type[BaseException], ...] = tuple(
+    getattr(module, name)
+    for module in _HTTP_MODULES
+    for name in ("ConnectError", "ConnectTimeout", "WriteError", "WriteTimeout", "ProxyError")
+)
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -263,6 +272,8 @@ class GeminiGateway:
             await self._account(record, started, outcome=f"http_{exc.code}", error=exc.message or str(exc.status))
             await self._raise_for_api_error(model, exc, reservation)
         except _TRANSPORT_ERRORS as exc:
+            if isinstance(exc, _NOT_SENT_ERRORS):  # an outage must not spend the day: refund what was reserved
+                await self.limiter.refund(reservation)
             await self._account(record, started, outcome="network", error=type(exc).__name__)
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
 

@@ -4,13 +4,15 @@ Before each request a caller reserves one request of the model's day (RPD), one 
 (RPM) and its estimated input tokens of the minute (TPM). Each reservation is one atomic
 `find_one_and_update` with `$inc` on a counter document per model+window, conditioned on the counter
 staying within its limit and upserted on first use; when the condition fails the upsert collides with
-the existing `_id` (DuplicateKeyError) and the window is full. So `process` and a manual `debug run`,
+the existing `_id` (DuplicateKeyError) and the window is full — unless a competing process created the counter
+at the same moment, which a second, non-upsert update tells apart. So `process` and a manual `debug run`,
 in separate processes, never exceed the budgets together.
 
 Windows are fixed: minutes (UTC) and quota days that reset at midnight America/Los_Angeles. Google's own
 minute windows may be rolling, so a burst straddling a minute boundary can still draw a per-minute 429; the
 gateway then waits the server's RetryInfo delay, makes every process wait for the next minute, and gives the
-day's reservation back (the refused request used none).
+day's reservation back (the refused request used none). A request that failed to connect is refunded whole:
+only requests that reached Google spend the day.
 """
 
 from __future__ import annotations
@@ -111,16 +113,21 @@ class RateLimiter:
         self.sleep = sleep
 
     async def _take(self, doc_id: str, field: str, amount: int, limit: int, fields: dict, **extra: Any) -> bool:
-        """Atomically add `amount` to a window counter if it stays within `limit`; False when full."""
+        """Atomically add `amount` to a window counter if it stays within `limit`; False when full.
+
+        A DuplicateKeyError means the counter exists — full, or created by another process between our match and
+        our insert (two first users of a window at once). The same conditional update without upsert then decides:
+        the counter exists now, so "no match" really means full.
+        """
+        query = {"_id": doc_id, field: {"$lte": limit - amount}, **extra}
+        change = {"$inc": {field: amount}, "$setOnInsert": fields}
         try:
-            await self.collection.find_one_and_update(
-                {"_id": doc_id, field: {"$lte": limit - amount}, **extra},
-                {"$inc": {field: amount}, "$setOnInsert": fields},
-                upsert=True,
-                return_document=ReturnDocument.AFTER,
-            )
+            await self.collection.find_one_and_update(query, change, upsert=True, return_document=ReturnDocument.AFTER)
         except DuplicateKeyError:
-            return False
+            updated = await self.collection.find_one_and_update(
+                query, {"$inc": {field: amount}}, return_document=ReturnDocument.AFTER
+            )
+            return updated is not None
         return True
 
     async def _give_back(self, doc_id: str, field: str, amount: int) -> None:
@@ -154,6 +161,13 @@ class RateLimiter:
         """The server refused the request (429 per-minute): it used no request of the day."""
         day_id, _, _ = _ids(reservation.model, reservation.day, reservation.minute)
         await self._give_back(day_id, "requests", 1)
+
+    async def refund(self, reservation: Reservation) -> None:
+        """The request never reached Google (no connection): give back its day, minute and tokens."""
+        day_id, rpm_id, tpm_id = _ids(reservation.model, reservation.day, reservation.minute)
+        await self._give_back(day_id, "requests", 1)
+        await self._give_back(rpm_id, "requests", 1)
+        await self._give_back(tpm_id, "tokens", reservation.tokens)
 
     async def settle(self, reservation: Reservation, prompt_tokens: int | None) -> None:
         """Correct the minute's token counter with what the request really used."""

@@ -2,7 +2,9 @@
 
 Every posting and candidate gets a short id (P1, C1) so the model never sees database ids or e-mail
 addresses and can only answer about what was sent; callers map ids back and drop anything else.
-Marker look-alikes inside scraped text are defused so a posting cannot close its own fence.
+Marker look-alikes inside scraped text are defused so a posting cannot close its own fence; the text is first
+NFKC-normalised and stripped of invisible format characters, so full-width `＜＜＜`, small-form `﹤﹤﹤` or
+`<\u200b<<` cannot slip a marker past the defusing and be read as one by the model.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +33,9 @@ SYSTEM_INSTRUCTION = (
 )
 
 _FENCE = re.compile(r"<{3,}|>{3,}")
+# Invisible characters that would split a marker: zero-width space/joiners, word joiner, BOM, soft hyphen,
+# bidi controls and the rest of Unicode's "format" category (Cf), plus the Hangul/braille blanks models skip.
+_INVISIBLE_EXTRA = "\u115f\u1160\u2800\u3164\uffa0"
 _BLANKS = re.compile(r"[ \t\f\v]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
@@ -39,9 +45,15 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
+def visible(text: str) -> str:
+    """NFKC-normalised text without invisible format characters (what a reader, and a model, takes it to say)."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and ch not in _INVISIBLE_EXTRA)
+
+
 def as_data(text: object, max_tokens: int) -> str:
     """Scraped or user text made safe to fence: marker look-alikes defused, whitespace tidied, truncated."""
-    clean = _FENCE.sub(lambda m: "‹" * len(m[0]) if m[0][0] == "<" else "›" * len(m[0]), str(text or ""))
+    clean = _FENCE.sub(lambda m: "‹" * len(m[0]) if m[0][0] == "<" else "›" * len(m[0]), visible(str(text or "")))
     clean = _MANY_NEWLINES.sub("\n\n", _BLANKS.sub(" ", clean.replace("\r", ""))).strip()
     limit = max_tokens * CHARS_PER_TOKEN
     if len(clean) > limit:

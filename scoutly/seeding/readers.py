@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scoutly import jsonsafe
 from scoutly.errors import InputError
 from scoutly.seeding.columns import Kind, check_header
 
@@ -166,7 +167,7 @@ def parse_json(text: str, name: str, kind: Kind | None = None) -> Iterator[Row]:
         raise InputError(f"{name}:{_line(text, position)}: invalid JSON (expected ',' or ']')")
 
 
-_DECODER = json.JSONDecoder()
+_DECODER = jsonsafe.Decoder()  # deep nesting: a decode error, not a RecursionError
 
 
 def _decode_value(text: str, position: int, name: str) -> tuple[Any, int]:
