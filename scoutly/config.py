@@ -126,6 +126,13 @@ class Settings(BaseSettings):
     )
     max_detail_fetches: int = Field(40, ge=0, le=1000, description="Detail pages fetched per scrape for new postings.")
     description_max_chars: int = Field(20_000, ge=500, le=1_000_000, description="Cap on a stored posting description.")
+    # bounds on hostile pages (issue 11, h11bounds)
+    parse_timeout_s: float = Field(
+        30.0, ge=1, le=600, description="Time one page may take to be read (parsed, extracted) before it is refused."
+    )
+    max_postings_per_listing: int = Field(
+        2000, ge=10, le=100_000, description="More postings than this in one listing: kept this many, listing partial."
+    )
     ats_api_overrides: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict,
         description='ATS feed base URLs by vendor, e.g. {"greenhouse": "http://127.0.0.1:8080"} (tests, proxies).',

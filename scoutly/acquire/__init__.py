@@ -15,12 +15,13 @@ from typing import Any
 
 import httpx
 
+from scoutly.acquire import parsepool
 from scoutly.acquire.ats import VENDORS, describe, describe_many
-from scoutly.acquire.details import extract_details
 from scoutly.acquire.egress import EgressPolicy
 from scoutly.acquire.egress_net import Egress, EgressTransport
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.acquire.models import Listing, PostingFound
+from scoutly.acquire.reading import read_detail_page
 from scoutly.acquire.strategies import (
     RENDERED,
     STATIC,
@@ -104,13 +105,29 @@ class Acquirer:
 
     def _context(self) -> ListingContext:
         return ListingContext(
-            http=self.http, browser=self.browser, ats_overrides=dict(self.settings.ats_api_overrides or {})
+            http=self.http,
+            browser=self.browser,
+            ats_overrides=dict(self.settings.ats_api_overrides or {}),
+            parse_timeout_s=self.settings.parse_timeout_s,
         )
 
     # --- public ---------------------------------------------------------------------------------------------
     async def listing(self, company: dict) -> Listing:
-        """The company's current listing (no database access). Raises `AcquisitionFailed`."""
-        return await read_listing(self._context(), company)
+        """The company's current listing (no database access). Raises `AcquisitionFailed`.
+
+        A listing longer than `max_postings_per_listing` is cut to that many and marked partial, with the reason:
+        no real company lists that many openings, and a page that claims to would flood postings, details and
+        analysis (a partial listing closes nothing)."""
+        listing = await read_listing(self._context(), company)
+        cap = self.settings.max_postings_per_listing
+        if len(listing.postings) > cap:
+            listing.errors.append(
+                f"listing offers {len(listing.postings)} postings, more than the {cap} a listing may have "
+                "(SCOUTLY_MAX_POSTINGS_PER_LISTING): kept the first {cap}, listing partial".replace("{cap}", str(cap))
+            )
+            listing.postings = listing.postings[:cap]
+            listing.complete = False
+        return listing
 
     # --- details ----------------------------------------------------------------------------------------------
     async def describe_new(self, listing: Listing, new: list[PostingFound]) -> list[str]:
@@ -151,14 +168,26 @@ class Acquirer:
             )
         return notes
 
+    async def _read_details(self, html: str, url: str) -> Any:
+        """A posting page's details, read in a parse worker within the time budget (FetchError if it cannot be)."""
+        try:
+            read = await parsepool.run(
+                read_detail_page,
+                html,
+                max_chars=self.settings.description_max_chars,
+                timeout_s=self.settings.parse_timeout_s,
+            )
+        except (parsepool.ParseTimeout, parsepool.ParseCrashed) as exc:
+            raise FetchError(url, f"page {exc}") from None
+        return read.details
+
     async def _describe_from_page(self, posting: PostingFound, *, rendered: bool) -> int:
         """Fill a posting from its page over HTTP; with `rendered`, from Chromium when the plain page has no real
         description (a JavaScript app). Returns how many pages the browser rendered (0 or 1)."""
-        max_chars = self.settings.description_max_chars
         details = None
         try:
             page = await self.http.get_html(posting.url)
-            details = extract_details(page.text, max_chars=max_chars)
+            details = await self._read_details(page.text, page.url)
         except FetchError:
             if not rendered:
                 raise
@@ -174,7 +203,7 @@ class Acquirer:
                 raise StrategyError(f"browser: {exc}") from exc
             if page_rendered.status is not None and page_rendered.status >= 400:
                 raise FetchError(page_rendered.url, f"HTTP {page_rendered.status}", status=page_rendered.status)
-            details = extract_details(page_rendered.html, max_chars=max_chars)
+            details = await self._read_details(page_rendered.html, page_rendered.url)
         if details is None:
             return used_browser
         posting.description = details.description or posting.description

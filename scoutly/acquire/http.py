@@ -5,7 +5,8 @@
 - the egress policy on every hop: redirects are followed here, one at a time, and each target is checked (scheme,
   literal address, local-network name) before it is requested; the client's `EgressTransport` checks what names
   resolve to and connects to the checked address (see `egress`, `egress_net`);
-- bounded size (streamed; a body over the limit is refused, never held whole) and bounded total time;
+- bounded size (streamed; a body over the limit — counted decoded, inflated with a bound — is refused, never
+  held whole) and bounded total time;
 - content type checked (an HTML fetch refuses PDFs, images, …);
 - tenacity retries on 429/5xx and connection errors, honouring `Retry-After`; never on other 4xx or timeouts.
 """
@@ -24,6 +25,7 @@ import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from scoutly import jsonsafe
+from scoutly.acquire.decoding import BodyTooLarge, BoundedDecoder, DecodingFailed
 from scoutly.acquire.egress import EgressPolicy, EgressRefused, parse_networks
 from scoutly.acquire.urls import domain
 
@@ -208,17 +210,25 @@ class Http:
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError(final, f"body of {int(declared)} bytes exceeds the {limit} limit", status=status)
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise FetchError(final, f"body exceeds the {limit} byte limit; refused", status=status)
-            chunks.append(chunk)
-        body = b"".join(chunks)
+        body = await _read_body(response, limit, final)
         if not content_type and b"\x00" in body[:1024]:  # no type declared and not text (a PDF, an image…)
             raise FetchError(final, "binary content without a content type", status=status)
         return Fetched(final, status, content_type, _decode(body, response.charset_encoding))
+
+
+async def _read_body(response: httpx.Response, limit: int, url: str) -> bytes:
+    """The response body, decoded per Content-Encoding, refused as soon as it passes `limit` bytes — decoded
+    bytes count, and inflating is bounded too (`decoding`), so a gzip bomb is never held in memory."""
+    chunks: list[bytes] = []
+    try:
+        decoder = BoundedDecoder(response.headers.get("content-encoding"), limit)
+        async for raw in response.aiter_raw():
+            chunks.append(decoder.feed(raw))
+    except BodyTooLarge:
+        raise FetchError(url, f"body exceeds the {limit} byte limit; refused", status=response.status_code) from None
+    except DecodingFailed as exc:
+        raise FetchError(url, str(exc), status=response.status_code) from None
+    return b"".join(chunks)
 
 
 def _decode(body: bytes, charset: str | None) -> str:

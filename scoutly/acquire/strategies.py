@@ -16,12 +16,12 @@ from typing import Any
 
 from loguru import logger
 
-from scoutly.acquire.ats import VENDORS, AtsBoard, board_from_hint, boards_in_page, fetch_board
-from scoutly.acquire.extract import extract_page
+from scoutly.acquire import parsepool
+from scoutly.acquire.ats import VENDORS, AtsBoard, board_from_hint, fetch_board
 from scoutly.acquire.http import FetchError, Http
-from scoutly.acquire.models import Listing, PostingFound, dedupe
+from scoutly.acquire.models import Listing, dedupe
+from scoutly.acquire.reading import ListingPage, read_listing_page
 from scoutly.acquire.page_count import count_disagreement
-from scoutly.acquire.pagination import next_page_url
 from scoutly.errors import InputError, ScoutlyError
 
 ATS = "ats"
@@ -47,6 +47,16 @@ class ListingContext:
     browser: Callable[[], Awaitable[Any]]  # returns the shared BrowserPool, starting it on first use
     ats_overrides: dict[str, str] = field(default_factory=dict)
     max_next_pages: int = 5
+    parse_timeout_s: float = parsepool.DEFAULT_TIMEOUT_S  # reading one page, in a parse worker
+
+
+async def read_page(ctx: ListingContext, html: str, url: str, **options: Any) -> ListingPage:
+    """One listing page read in a parse worker within the time budget; a page that cannot be read is a
+    StrategyError saying why (the next strategy is tried)."""
+    try:
+        return await parsepool.run(read_listing_page, html, url, timeout_s=ctx.parse_timeout_s, **options)
+    except (parsepool.ParseTimeout, parsepool.ParseCrashed) as exc:
+        raise StrategyError(f"{url}: page {exc}") from None
 
 
 def strategy_order(remembered: str | None, *, hinted_board: bool) -> list[str]:
@@ -137,12 +147,12 @@ async def static_listing(
     visited = {page.url}
     stated: list[int] = []
     for index in range(ctx.max_next_pages + 1):
-        extraction = extract_page(page.text, page.url, company, selectors=selectors)
-        stated += [extraction.stated_count] if extraction.stated_count is not None else []
-        found = _with_page_url(extraction.postings, page.url)
-        boards.extend(b for b in boards_in_page(page.text, page.url, postings=found) if b not in boards)
-        listing.postings.extend(found)
-        following = next_page_url(page.text, page.url, selectors=selectors)
+        read = await read_page(ctx, page.text, page.url, company=company, selectors=selectors)
+        stated += [read.stated_count] if read.stated_count is not None else []
+        boards.extend(b for b in read.boards if b not in boards)
+        listing.postings.extend(read.postings)
+        _note_bounds(listing, read)
+        following = read.next_url
         if following is None or following in visited:
             break
         if index == ctx.max_next_pages:
@@ -200,13 +210,19 @@ async def rendered_listing(
     boards: list[AtsBoard] = []
     stated: list[int] = []
     for page in pages:
-        extraction = extract_page(page.html, page.url, company, selectors=selectors)
-        stated += [extraction.stated_count] if extraction.stated_count is not None else []
-        found = _with_page_url(extraction.postings, page.url)
-        boards.extend(
-            b for b in boards_in_page(page.html, page.url, page.frame_urls, postings=found) if b not in boards
+        read = await read_page(
+            ctx,
+            page.html,
+            page.url,
+            company=company,
+            selectors=selectors,
+            frame_urls=tuple(page.frame_urls),
+            want_next=False,
         )
-        listing.postings.extend(found)
+        stated += [read.stated_count] if read.stated_count is not None else []
+        boards.extend(b for b in read.boards if b not in boards)
+        listing.postings.extend(read.postings)
+        _note_bounds(listing, read)
         if page.truncated:
             listing.complete = False
     if not listing.complete and not listing.errors:
@@ -218,9 +234,9 @@ async def rendered_listing(
     return listing, boards
 
 
-def _with_page_url(postings: list[PostingFound], page_url: str) -> list[PostingFound]:
-    """A posting shown without a link of its own (opens in a modal) points at the page that lists it."""
-    for posting in postings:
-        if posting.url is None:
-            posting.url = page_url
-    return postings
+def _note_bounds(listing: Listing, read: ListingPage) -> None:
+    """A page changed by the markup bounds says so; one cut short makes the listing partial, with the reason."""
+    if read.truncated:
+        listing.complete = False
+    target = listing.errors if read.truncated else listing.notes
+    target.extend(note for note in read.notes if note not in target)
