@@ -51,6 +51,10 @@ def _get_pool() -> ProcessPool:
         return _pool
 
 
+def _schedule(function: Callable[..., Any], args: tuple, kwargs: dict, timeout_s: float) -> Any:
+    return _get_pool().schedule(function, args=args, kwargs=kwargs, timeout=timeout_s)
+
+
 def shutdown() -> None:
     """Stop the pool's workers (at exit; tests may call it)."""
     global _pool
@@ -69,7 +73,8 @@ async def run(function: Callable[..., T], *args: Any, timeout_s: float = DEFAULT
 
     `function` must be a module-level function and its arguments and result picklable. Cancelling the awaiting
     task cancels the work too (a running worker is killed)."""
-    future = _get_pool().schedule(function, args=args, kwargs=kwargs, timeout=timeout_s)
+    # Scheduling starts the pool (forkserver, preloaded workers: ~1.5 s) on first use: never on the event loop.
+    future = await asyncio.to_thread(_schedule, function, args, kwargs, timeout_s)
     try:
         return await asyncio.wrap_future(future)
     except FutureTimeout:
