@@ -110,7 +110,7 @@ class Settings(BaseSettings):
         "with one warning; on = always (fails if impossible); off = never.",
     )
     browser_memory_limit_mb: int = Field(
-        1200, ge=200, le=64_000, description="Restart Chromium when its process tree's memory (summed PSS) passes this."
+        1000, ge=200, le=64_000, description="Restart Chromium when its process tree's memory (summed PSS) passes this."
     )
     browser_restart_after_pages: int = Field(50, ge=1, le=10_000, description="Restart Chromium after this many pages.")
     user_agent: str = Field(

@@ -71,7 +71,10 @@ LAUNCH_ARGS = (
 )
 VIEWPORT = {"width": 1366, "height": 900}
 DEFAULT_RESTART_AFTER_PAGES = 50
-DEFAULT_MEMORY_LIMIT_MB = 1200  # Chromium tree (PSS); 5 pages at once stay well below it, a runaway page does not
+DEFAULT_MEMORY_LIMIT_MB = 1000  # Chromium tree (PSS); 5 pages at once stay well below it, a runaway page does not
+HARD_LIMIT_RATIO = 1.25  # the watchdog kills a renderer at 1.25× the limit: 1250 MB, well below the unit's 2 GB
+DEFAULT_PAGE_BYTES = 5 * 1024 * 1024  # a rendered document's byte budget when settings give none (as over HTTP)
+PAGE_LOADS_RATIO = 4  # everything one page loads together (scripts, fetched JSON) may be 4× that (like a feed)
 WATCHDOG_S = 2.0  # how often the memory watchdog reads Chromium's memory while pages render
 MEMORY_CHECK_S = 1.0  # at most one memory reading per second (reading PSS of ~10 processes takes ~20 ms)
 
@@ -120,7 +123,10 @@ class BrowserPool:
         self.restart_after_pages = int(restart_after_pages)
         self.memory_limit_mb = int(memory_limit_mb)
         # above this, checked every WATCHDOG_S while pages render, the biggest renderer is killed at once
-        self.memory_hard_limit_mb = int(memory_hard_limit_mb or self.memory_limit_mb * 3 // 2)
+        self.memory_hard_limit_mb = int(memory_hard_limit_mb or self.memory_limit_mb * HARD_LIMIT_RATIO)
+        # byte budget of one rendered page (browser_budget): the document as over HTTP, all it loads 4× that
+        self.document_byte_limit = int(getattr(settings, "max_page_bytes", DEFAULT_PAGE_BYTES))
+        self.page_byte_limit = self.document_byte_limit * PAGE_LOADS_RATIO
         self.settle_cap_s = settle_cap_s
         self.scroll_wait_s = scroll_wait_s
         self.max_html_chars = max_html_chars  # longer documents are cut and marked truncated (incomplete)

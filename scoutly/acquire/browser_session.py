@@ -21,6 +21,7 @@ from playwright.async_api import Response as PlaywrightResponse
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from scoutly.acquire import browser_js
+from scoutly.acquire.browser_budget import ByteBudget
 from scoutly.acquire.browser_models import BrowserError, PartialListing, RenderedPage
 from scoutly.acquire.egress import EgressRefused
 from scoutly.acquire.egress_net import Egress
@@ -177,6 +178,8 @@ class BrowserSession:
         self._one_page = asyncio.Lock()  # a session renders one page at a time (the pool's page budget)
         self.pages = 0  # documents rendered (for the pool's restart budget)
         self.suspect = False  # a page did not close: restart the browser when this session ends
+        self._budget: ByteBudget | None = None  # bytes of the page being rendered (one at a time)
+        self._closing: set[asyncio.Task] = set()
 
     # --- public ----------------------------------------------------------------------------------------------
     async def render_page(self, url: str, *, timeout_s: float = 30.0) -> RenderedPage:
@@ -523,11 +526,30 @@ class BrowserSession:
             raise BrowserError(f"{url}: browser unusable: {reason(exc)}") from exc
         self._watches[page] = _Watch.attach(page)
         try:
+            await self._watch_bytes(page, url)
             yield page
         finally:
             self._watches.pop(page, None)
             if not await close_quietly(page):
                 self.suspect = True
+            if self._budget is not None:
+                await self._budget.detach()
+
+    async def _watch_bytes(self, page: Page, url: str) -> None:
+        """Count what the page receives; past its byte budget the page is closed at once (loads stop, memory is
+        freed) and the visit fails with the reason (`_guard`)."""
+
+        def over_budget(_reason: str) -> None:
+            task = asyncio.get_running_loop().create_task(close_quietly(page))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+        self._budget = ByteBudget(self._pool.document_byte_limit, self._pool.page_byte_limit, over_budget)
+        try:
+            await self._budget.attach(self._context, page)
+        except PlaywrightError as exc:
+            self.suspect = True
+            raise BrowserError(f"{url}: browser unusable: {reason(exc)}") from exc
 
     @contextlib.asynccontextmanager
     async def _guard(self, url: str, deadline: _Deadline) -> AsyncIterator[None]:
@@ -535,15 +557,17 @@ class BrowserSession:
         try:
             async with asyncio.timeout(deadline.seconds + CAPTURE_TIMEOUT_S + 5):
                 yield
-        except PlaywrightTimeoutError as exc:
-            raise BrowserError(f"{url}: timed out after {deadline.seconds:g}s ({reason(exc)})") from exc
-        except TimeoutError as exc:
-            self.suspect = True
-            raise BrowserError(f"{url}: timed out after {deadline.seconds:g}s (page unresponsive)") from exc
         except PlaywrightError as exc:
+            if self._budget is not None and self._budget.exceeded:  # we closed the page: say why
+                raise BrowserError(f"{url}: {self._budget.exceeded}") from exc
+            if isinstance(exc, PlaywrightTimeoutError):
+                raise BrowserError(f"{url}: timed out after {deadline.seconds:g}s ({reason(exc)})") from exc
             crashed = not self._pool.connected
             detail = "browser crashed" if crashed else reason(exc)
             raise BrowserError(f"{url}: {detail}") from exc
+        except TimeoutError as exc:
+            self.suspect = True
+            raise BrowserError(f"{url}: timed out after {deadline.seconds:g}s (page unresponsive)") from exc
 
 
 def _append_before_body_end(html: str, extra: str) -> str:
