@@ -97,7 +97,12 @@ async def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated page names")
     args = parser.parse_args()
     names = [n for n in PAGES if not args.only or n in args.only.split(",")]
-    settings = load_settings(mongodb_uri="mongomock://bench/hostile", politeness_delay_s=0, fetch_timeout_s=20)
+    settings = load_settings(
+        mongodb_uri="mongomock://bench/hostile",
+        politeness_delay_s=0,
+        fetch_timeout_s=20,
+        allow_networks="127.0.0.0/8",  # the hostile pages are served here; egress is checked elsewhere
+    )
     print(f"{'page':15} {'wall':>9}  {'peak tree':>10}  {'longest stall':>14}  outcome")
     with LocalServer() as server:
         async with Acquirer(settings) as acquirer:
