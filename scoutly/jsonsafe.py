@@ -46,6 +46,15 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH, strict: bool = True)
         raise JsonTooDeep("JSON nested too deeply to parse") from None
 
 
+def loads_or_reason(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> tuple[Any, str | None]:
+    """`(value, None)`, or `(None, why it is not valid JSON)`: for a worker process, whose exceptions would have
+    to pickle (`JSONDecodeError` does not)."""
+    try:
+        return loads(text, max_depth=max_depth), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
 class Decoder(json.JSONDecoder):
     """A `json.JSONDecoder` for incremental reading (`raw_decode`) that reports runaway nesting as a decode error.
 

@@ -25,11 +25,13 @@ import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from scoutly import jsonsafe
+from scoutly.acquire import parsepool
 from scoutly.acquire.decoding import BodyTooLarge, BoundedDecoder, DecodingFailed
 from scoutly.acquire.egress import EgressPolicy, EgressRefused, parse_networks
 from scoutly.acquire.urls import domain
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+OFFLOAD_JSON_CHARS = 1_000_000  # larger JSON documents are parsed in a parse worker, off the event loop
 JSON_TYPES = ("application/json", "text/json", "+json", "text/javascript", "text/plain")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 
@@ -109,11 +111,11 @@ class Http:
 
     async def get_json(self, url: str, *, params: dict[str, Any] | None = None) -> Any:
         """GET and parse a JSON document."""
-        return (await self.request("GET", url, params=params, accept=JSON_TYPES)).json()
+        return await _json_of(await self.request("GET", url, params=params, accept=JSON_TYPES))
 
     async def post_json(self, url: str, payload: Any) -> Any:
         """POST a JSON payload and parse the JSON answer."""
-        return (await self.request("POST", url, json_body=payload, accept=JSON_TYPES)).json()
+        return await _json_of(await self.request("POST", url, json_body=payload, accept=JSON_TYPES))
 
     async def request(
         self,
@@ -214,6 +216,19 @@ class Http:
         if not content_type and b"\x00" in body[:1024]:  # no type declared and not text (a PDF, an image…)
             raise FetchError(final, "binary content without a content type", status=status)
         return Fetched(final, status, content_type, _decode(body, response.charset_encoding))
+
+
+async def _json_of(fetched: Fetched) -> Any:
+    """The document's JSON; a big feed is parsed in a parse worker (a 20 MB feed costs the event loop ~1 s)."""
+    if len(fetched.text) < OFFLOAD_JSON_CHARS:
+        return fetched.json()
+    try:
+        value, problem = await parsepool.run(jsonsafe.loads_or_reason, fetched.text)
+    except (parsepool.ParseTimeout, parsepool.ParseCrashed) as exc:
+        raise FetchError(fetched.url, f"JSON {exc}") from None
+    if problem is not None:
+        raise FetchError(fetched.url, f"invalid JSON ({problem})")
+    return value
 
 
 async def _read_body(response: httpx.Response, limit: int, url: str) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from helpers.hostile_pages import deep_json_ld
 from helpers.http_server import JSON, LocalServer
@@ -13,6 +14,7 @@ from helpers.scrape import scrape
 
 from scoutly import jsonsafe
 from scoutly.acquire import Acquirer
+from scoutly.acquire.http import OFFLOAD_JSON_CHARS, FetchError, Http, HttpLimits
 from scoutly.config import load_settings
 from scoutly.errors import InputError
 from scoutly.seeding.readers import read_rows
@@ -84,3 +86,16 @@ def test_deep_seed_file_is_an_input_error(tmp_path):
     path.write_text('[{"name": "Acme", "extra": ' + DEEP + "}]", encoding="utf-8")
     with pytest.raises(InputError, match="nested too deeply"):
         read_rows(path)
+
+
+async def test_big_feeds_are_parsed_off_the_loop_with_the_same_limits(server: LocalServer):
+    jobs = [{"id": n, "title": f"Engineer {n}", "absolute_url": f"https://example.com/jobs/{n}"} for n in range(30_000)]
+    server.route("/big.json", json.dumps({"jobs": jobs}).encode(), content_type=JSON)
+    deep = "[" * 600_000 + "]" * 600_000
+    server.route("/deep.json", deep.encode(), content_type=JSON)
+    async with httpx.AsyncClient() as client:
+        http = Http(client, HttpLimits(delay_s=0, attempts=1))
+        assert len(json.dumps({"jobs": jobs})) > OFFLOAD_JSON_CHARS
+        assert (await http.get_json(server.url("/big.json")))["jobs"][-1]["id"] == 29_999
+        with pytest.raises(FetchError, match="600000 levels deep"):
+            await http.get_json(server.url("/deep.json"))
