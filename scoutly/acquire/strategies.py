@@ -20,8 +20,8 @@ from scoutly.acquire import parsepool
 from scoutly.acquire.ats import VENDORS, AtsBoard, board_from_hint, fetch_board
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, dedupe
-from scoutly.acquire.reading import ListingPage, read_listing_page
 from scoutly.acquire.page_count import count_disagreement
+from scoutly.acquire.reading import ListingPage, read_listing_page
 from scoutly.errors import InputError, ScoutlyError
 
 ATS = "ats"
