@@ -119,3 +119,15 @@ async def test_json_with_a_bom_and_a_csv_with_a_bom_are_read(db, tmp_path: Path)
     path.write_bytes(("\ufeff" + HEADER + "a,A,https://a.example\n").encode("utf-8"))
     report = await seed_files(db, companies=path)
     assert report.companies.created == 1
+
+
+def test_a_wrong_file_is_reported_before_mongodb_is_asked(monkeypatch, capsys, tmp_path: Path) -> None:
+    from tests.helpers.cli import run_cli
+
+    monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:9/nothing-listens-here")
+    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "200")
+    path = tmp_path / "companies.csv"
+    path.write_text("slug;name;careers_url\na;A;https://a.example\n")
+    code, _, err = run_cli(monkeypatch, capsys, "seed", "companies", str(path))
+    assert code == 2 and f"{path}:1: the columns are separated by semicolons" in err
+    assert "127.0.0.1:9" not in err

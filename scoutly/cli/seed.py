@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scoutly.cli.common import err_console, open_db, run
-from scoutly.seeding import SeedReport, seed_files, seed_sample
+from scoutly.seeding import SeedReport, check_files, seed_files, seed_sample
 
 seed_app = typer.Typer(
     help="Load companies and users from files (all-or-nothing; re-seeding the same file changes nothing).",
@@ -50,6 +50,8 @@ class TerminalProgress:
 
 
 def _seed_files(**files: Path) -> SeedReport:
+    check_files(**files)  # a wrong file is said before MongoDB is even asked
+
     async def go(progress: TerminalProgress | None) -> SeedReport:
         async with open_db() as mongo:
             return await seed_files(mongo.db, progress=progress, **files)

@@ -36,6 +36,7 @@ __all__ = [
     "SeedReport",
     "UserSeed",
     "Validated",
+    "check_files",
     "rows_from",
     "sample_rows",
     "seed_files",
@@ -58,6 +59,14 @@ async def validate_sources(
     if problems:
         raise SeedError(problems.lines())
     return validated
+
+
+def check_files(*, companies: Path | None = None, users: Path | None = None) -> None:
+    """The file-level checks that need no database (found, not a directory, format, encoding of the start, the
+    header), so a command can report them before connecting to MongoDB. Raises `InputError`."""
+    for path, kind in ((companies, COMPANY_FILE), (users, USER_FILE)):
+        if path is not None:
+            next(iter(iter_rows(path, kind)), None)
 
 
 async def validate_files(
