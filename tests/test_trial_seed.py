@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoutly.analysis.profile import Profile, update_profile
+from scoutly.analysis.profile import Profile, profile_of, update_profile
 from scoutly.seeding import seed_rows
 from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
 from scoutly.trial.catalog import load_catalog
@@ -23,11 +23,15 @@ async def test_sample_catalog_seeds_cleanly_and_idempotently(db) -> None:
     assert (workday["ats"], workday["ats_token"]) == ("workday", "gravelstone/Careers")
 
 
-async def test_sample_profiles_are_valid_and_versioned(db) -> None:
+async def test_sample_profiles_are_seeded_valid_and_versioned(db) -> None:
     companies, users = _seed_rows("http://127.0.0.1:8123")
-    await seed_rows(db, companies=companies, users=users)
+    report = await seed_rows(db, companies=companies, users=users)
+    assert report.profiles.created == 3
     for user in load_catalog().users:
-        profile, version, changed = await update_profile(db, user.email, user.profile)
-        assert changed and version == 1
-        assert profile == Profile.model_validate(user.profile)
+        doc = await db[USERS].find_one({"_id": user.email})
+        assert doc["profile_version"] == 1
+        profile = profile_of(doc)
+        assert profile == Profile.model_validate(user.profile)  # the seed rows carry the whole profile
         assert profile.include_keywords
+        _, version, changed = await update_profile(db, user.email, user.profile)
+        assert (version, changed) == (1, False)

@@ -57,6 +57,7 @@ PROFILE_FIELDS = (
     "min_score",
     "include_keywords",
     "exclude_keywords",
+    "analyse_baseline",
 )
 USERS = Kind(
     name="users",

@@ -243,7 +243,7 @@ def _profile_fields(row: Row, given: dict[str, Any], problems: Problems) -> dict
             value = [part.strip() for part in value.split(";") if part.strip()]
         if name == "work_models" and isinstance(value, list):
             value = [_WORK_MODEL_SPELLINGS.get(str(v).strip().lower(), str(v).strip().lower()) for v in value]
-        if name == "needs_visa":
+        if name in ("needs_visa", "analyse_baseline"):
             value = _as_bool(value)
         values[name] = value
     try:

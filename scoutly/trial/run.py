@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 from pymongo import ASCENDING, DESCENDING
 
 from scoutly import queue
-from scoutly.analysis.profile import update_profile
 from scoutly.clock import utcnow
 from scoutly.config import Settings
 from scoutly.ops.status import gather_status
@@ -98,11 +97,16 @@ def _seed_rows(base_url: str) -> tuple[list[Row], list[Row]]:
     catalog = load_catalog()
     source = f"{CATALOG_FILE.parent.name}/{CATALOG_FILE.name}"
     companies = [Row(source, index, company.seed_row(base_url)) for index, company in enumerate(catalog.companies, 1)]
-    users = [
-        Row(source, index, {"email": user.email, "name": user.name, "track": dict(user.trackings)})
-        for index, user in enumerate(catalog.users, 1)
-    ]
+    users = [Row(source, index, _user_row(user)) for index, user in enumerate(catalog.users, 1)]
     return companies, users
+
+
+def _user_row(user: SampleUser) -> dict[str, Any]:
+    """A sample user as a users seed file gives one: profile and keyword trackers included (the CV text as the
+    summary)."""
+    profile = {key: value for key, value in user.profile.items() if key != "cv_text"}
+    return {"email": user.email, "name": user.name, "track": dict(user.trackings), **profile,
+            "summary": user.profile.get("cv_text")}
 
 
 async def _pass_runs(db: Any, since: Any) -> list[dict]:
@@ -197,8 +201,6 @@ async def run_trial(
             say(f"sample career sites on {sites.base_url}")
             companies, users = _seed_rows(sites.base_url)
             seeded = await seed_rows(db, companies=companies, users=users)
-            for user in catalog.users:
-                await update_profile(db, user.email, user.profile)
             key = trial.gemini_key()
             chromium, chromium_found = chromium_status(trial)
             result = TrialResult(
