@@ -3,6 +3,7 @@ an extraction that disagrees make the listing partial (nothing closed), logged a
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scoutly.acquire import Acquirer
 from scoutly.acquire.extract import extract_page
 from scoutly.acquire.page_count import count_disagreement, stated_count
+from scoutly.cli import app as cli_app
 from scoutly.config import load_settings
 
 
@@ -99,3 +101,21 @@ async def test_a_count_that_disagrees_makes_the_listing_partial_and_closes_nothi
         second = await scrape(db, acquirer, {**_company(server), "last_success_at": "yesterday"})
     assert not second.complete and second.removed == 0
     assert any("says it lists 3 postings but 2 were read" in error for error in second.errors)
+
+
+def test_scoutly_scrape_shows_the_disagreement(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path
+) -> None:
+    server.route("/acme/careers/", LISTING.format(stated=5), content_type="text/html")
+    monkeypatch.chdir(tmp_path)  # no stray ./.env
+    monkeypatch.setenv("SCOUTLY_POLITENESS_DELAY_S", "0")
+    monkeypatch.setenv("SCOUTLY_CHROMIUM_PATH", "/nonexistent/chromium")
+    monkeypatch.setenv("SCOUTLY_MAX_DETAIL_FETCHES", "0")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(sys, "argv", ["scoutly", "scrape", "--url", server.url("/acme/careers/")])
+    try:
+        cli_app.main()
+    except SystemExit as exc:
+        assert not exc.code
+    out = " ".join(capsys.readouterr().out.split())
+    assert "incomplete listing" in out and "says it lists 5 postings but 3 were read" in out

@@ -286,3 +286,56 @@ def test_a_department_label_before_the_title_is_not_the_title() -> None:
         for n, title in [(1, "Senior Backend Developer"), (2, "Site Reliability Engineer")]
     )
     assert [t for t, _ in _pairs(f"<ul>{cards}</ul>")] == ["Senior Backend Developer", "Site Reliability Engineer"]
+
+
+def test_line_breaks_and_badges_are_not_part_of_the_title() -> None:
+    rows = "".join(f'<li><a href="/jobs/{n}-role">{t}<br>Berlin</a></li>' for n, t in [(1, "Barista"), (2, "Baker")])
+    assert [t for t, _ in _pairs(f"<ul>{rows}</ul>")] == ["Barista", "Baker"]
+    cards = "".join(
+        f'<div class="c"><a href="/jobs/{n}-role"><span>New</span><span>{t}</span><span>Oslo</span></a></div>'
+        for n, t in [(1, "Barista"), (2, "Baker"), (3, "Cleaner")]
+    )
+    assert [t for t, _ in _pairs(f"<main>{cards}</main>")] == ["Barista", "Baker", "Cleaner"]
+
+
+def test_department_links_in_a_sidebar_are_not_postings() -> None:
+    page = """<main><div class="list"><div class="job"><a href="/jobs/view/101">Senior Developer</a></div>
+      <div class="job"><a href="/jobs/view/102">Office Assistant</a></div></div>
+      <div class="sidebar"><ul><li><a href="/jobs/department/engineering">Engineering</a></li>
+      <li><a href="/jobs/department/sales">Sales</a></li>
+      <li><a href="/jobs/department/customer-support">Customer Support</a></li></ul></div></main>"""
+    assert [t for t, _ in _pairs(page)] == ["Senior Developer", "Office Assistant"]
+
+
+def test_team_descriptions_on_a_page_without_openings_are_not_postings() -> None:
+    page = """<main><h2>Careers at Acme</h2>
+      <h3>Engineering</h3><p>Our engineering team builds the platform behind millions of payments a day.</p>
+      <h3>Customer Success</h3><p>Our customer success team helps merchants grow across Europe.</p>
+      <h3>Sales</h3><p>Our sales team talks to thousands of merchants each month in many markets.</p>
+      <a class="btn" href="https://boards.greenhouse.io/acme">See open positions</a></main>"""
+    assert _pairs(page) == []
+
+
+def test_embedded_data_behind_json_parse() -> None:
+    state = {"jobs": [{"title": "Frontend Developer", "path": "/o/fe", "location": "Lyon"},
+                      {"title": "Barista", "path": "/o/ba", "location": "Nice"}]}  # fmt: skip
+    encoded = json.dumps(json.dumps(state))
+    page = f"<html><body><div id='app'></div><script>window.S = JSON.parse({encoded});</script></body></html>"
+    assert _pairs(page, "https://jobs.example.org/") == [
+        ("Frontend Developer", "https://jobs.example.org/o/fe"),
+        ("Barista", "https://jobs.example.org/o/ba"),
+    ]
+
+
+def test_facet_links_of_a_hosted_board_are_not_postings() -> None:
+    page = """<div class="filters"><a href="https://jobs.lever.co/acme?team=Engineering">Engineering</a>
+      <a href="https://jobs.lever.co/acme?team=Sales&location=Berlin">Sales</a>
+      <a href="https://jobs.lever.co/acme?department=Design">Design</a></div>
+      <div class="posting"><a class="posting-title" href="https://jobs.lever.co/acme/aaa-111">
+        <h5>Data Engineer</h5></a></div>
+      <div class="posting"><a class="posting-title" href="https://jobs.lever.co/acme/bbb-222">
+        <h5>Platform Lead</h5></a></div>"""
+    assert [t for t, _ in _pairs(page, "https://page-address-unknown.invalid/")] == ["Data Engineer", "Platform Lead"]
+    assert _pairs(
+        '<ul><li><a href="/jobs/1-nurse?lang=en">Nurse</a></li><li><a href="/jobs/2-cook?lang=en">Cook</a></li></ul>'
+    )

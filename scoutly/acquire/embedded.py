@@ -22,7 +22,8 @@ from scoutly.acquire.urls import canonical_url
 
 TITLE_KEYS = ("title", "jobTitle", "job_title", "positionName", "position", "name", "text", "postingTitle")
 URL_KEYS = ("url", "absolute_url", "absoluteUrl", "hostedUrl", "applyUrl", "jobUrl", "job_url", "link", "href",
-            "careersUrl", "publicUrl", "externalUrl", "canonicalUrl", "permalink")  # fmt: skip
+            "careersUrl", "publicUrl", "externalUrl", "canonicalUrl", "permalink", "detailUrl", "detailsUrl",
+            "jobDetailsUrl", "postingUrl", "path", "jobPath", "externalPath", "careers_url", "public_url")  # fmt: skip
 LOCATION_KEYS = ("location", "locationName", "city", "office", "locations")
 DEPARTMENT_KEYS = ("department", "team", "category", "departmentName")
 # Keys only a posting has (a navigation or product item has none of them).
@@ -33,7 +34,7 @@ POSTING_KEYS = frozenset(
 )  # fmt: skip
 MAX_SCRIPT_CHARS = 3_000_000
 MAX_DEPTH = 14
-_ASSIGNMENT = re.compile(r"(?:=|:|\()\s*(?=[\[{])")
+_ASSIGNMENT = re.compile(r"(?:=|:|\()\s*(?=[\[{\"])")
 
 
 @dataclass
@@ -79,14 +80,27 @@ def _script_values(tree: LexborHTMLParser) -> Iterator[Any]:
                 continue
             except (ValueError, RecursionError):
                 pass
-        decoder = json.JSONDecoder()
-        for match in _ASSIGNMENT.finditer(text):
-            try:
-                value, _ = decoder.raw_decode(text, match.end())
-            except (ValueError, RecursionError):
-                continue
-            if isinstance(value, (dict, list)) and value:
-                yield value
+        yield from _literals(text)
+
+
+def _literals(text: str) -> Iterator[Any]:
+    """JSON values assigned or passed in a script: `x = {...}`, `f([...])`, `JSON.parse("...")`; a value found is
+    not searched again inside (that would parse a large state object once per nested key)."""
+    decoder = json.JSONDecoder()
+    done = 0
+    for match in _ASSIGNMENT.finditer(text):
+        if match.start() < done:
+            continue
+        start = match.end()
+        try:
+            value, end = decoder.raw_decode(text, start)
+            if isinstance(value, str) and text[match.start() : start].rstrip().endswith("("):
+                value = json.loads(value)  # JSON.parse("{\"jobs\": …}")
+        except (ValueError, RecursionError):
+            continue
+        done = end
+        if isinstance(value, (dict, list)) and value:
+            yield value
 
 
 def _arrays(value: Any, depth: int) -> Iterator[list[dict]]:

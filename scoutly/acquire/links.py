@@ -23,6 +23,7 @@ from scoutly.acquire.vocabulary import (
     DOC_ADVERT,
     EXCLUDED_HOSTS,
     EXCLUDED_PATH,
+    FILTER_PARAMS,
     ID_PARAMS,
     JOB_SEGMENT,
     NAV_TAGS,
@@ -100,11 +101,16 @@ def _candidate(anchor: LexborNode, base: str, page: str, page_key: str, page_pat
 
 
 def _filter_of(url: str, page: str) -> bool:
-    """True for a link back to the listing page with a filter or sort parameter (`?team=sales`, `?page=2`)."""
+    """True for a link back to the listing page with a filter or sort parameter (`?team=sales`, `?page=2`), or
+    for any link whose query only filters a list (`?department=…&location=…`)."""
     parts, own = urlsplit(url), urlsplit(page)
-    if (parts.netloc, parts.path.rstrip("/")) != (own.netloc, own.path.rstrip("/")) or not parts.query:
+    names = set(parse_qs(parts.query, keep_blank_values=True))
+    if not names or names & ID_PARAMS:
         return False
-    return not any(name in ID_PARAMS for name in parse_qs(parts.query))
+    if (parts.netloc, parts.path.rstrip("/")) == (own.netloc, own.path.rstrip("/")):
+        return True
+    last = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]
+    return {name.lower() for name in names} <= FILTER_PARAMS and not _posting_like_segment(last)
 
 
 def in_prose(anchor: LexborNode) -> bool:

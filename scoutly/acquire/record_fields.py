@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborNode
 
 from scoutly.acquire.visible import blocks, clean_text, text_of
 from scoutly.acquire.vocabulary import (
+    BADGE_TEXT,
     DATE_TEXT,
     DEPARTMENT_CLASS,
     DEPARTMENT_NAME,
@@ -49,7 +50,7 @@ class RecordFields:
 
 
 def role_like(title: str) -> bool:
-    if not title or len(title) > MAX_TITLE or len(title.split()) > 30:
+    if not title or len(title) > MAX_TITLE or len(title.split()) > 30 or DEPARTMENT_NAME.match(title):
         return False
     return bool(ROLE_RE.search(title) or GENDER_RE.search(title))
 
@@ -105,7 +106,7 @@ def _primary_block(parts: list[str]) -> str:
 
 
 def _metadata(text: str) -> bool:
-    return bool(DATE_TEXT.search(text) or EMPLOYMENT_TEXT.fullmatch(text)) or len(text) < 2
+    return bool(DATE_TEXT.search(text) or EMPLOYMENT_TEXT.fullmatch(text) or BADGE_TEXT.match(text)) or len(text) < 2
 
 
 def anchor_title(anchor: LexborNode) -> tuple[str, int]:

@@ -227,7 +227,7 @@ def _judge_group(members: list[Record], jobs_section: bool = False) -> list[Reco
             described = sum(r.fields.described >= 1 for r in usable) / count
         if titled >= 0.5 and (job_url >= 0.5 or titled >= 0.8 or described >= 0.5 or jobs_section):
             return usable
-        if strong >= 0.8 and (titled >= 0.2 or described >= 0.5):
+        if strong >= 0.8:  # posting-shaped URLs (an id or slug after a jobs segment, an ATS) in a repeated list
             return usable
         if described >= 0.8 and job_url >= 0.5 and titled >= 0.2:
             return usable

@@ -20,7 +20,7 @@ _SR_ONLY = re.compile(
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 INLINE_TAGS = frozenset(
-    {"a", "b", "strong", "em", "i", "u", "small", "sup", "sub", "mark", "abbr", "code", "font", "bdi", "bdo", "q",
+    {"a", "b", "strong", "em", "i", "u", "sup", "sub", "mark", "abbr", "code", "font", "bdi", "bdo", "q",
      "s", "cite", "time", "wbr", "-text", "big", "tt", "ins", "del"}
 )  # fmt: skip
 
@@ -52,13 +52,16 @@ def blocks(node: LexborNode, limit: int = 40) -> list[str]:
     current: list[str] = []
     current_block: int | None = None
     for child in node.traverse(include_text=True):
+        if child.tag == "br":
+            current_block = None  # a line break ends a block ("Backend Engineer<br>Berlin")
+            continue
         if child.tag != "-text" or (child.parent is not None and child.parent.tag in _NOT_TEXT):
             continue
         text = child.text_content or ""
         if not text.strip():
             continue
         block = _block_of(child, node)
-        if block != current_block and current:
+        if (block != current_block or current_block is None) and current:
             joined = clean_text(" ".join(current))
             if joined:
                 found.append(joined)

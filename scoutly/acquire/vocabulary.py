@@ -89,7 +89,11 @@ JOB_SEGMENT = re.compile(
     r"^(jobs?|careers?|karriere|stellen|stellenangebote?|offene-stellen|stellenanzeigen?|vacanc(y|ies)|"
     r"vacatures?|positions?|openings?|roles?|opportunit(y|ies)|postings?|job-?offers?|offres?|empleos?|"
     r"lediga-jobb|lediga-tjanster|available-positions|jobboerse|jobbörse|o|j|p|what:job|emplois?|ofertas?|"
-    r"oferty|praca|kariera|trabajos?|jobb|lavora|lavoro|vagas?|recrutement|recrutamento|rekrytering)$",
+    r"oferty|praca|kariera|trabajos?|jobb|lavora|lavoro|vagas?|recrutement|recrutamento|rekrytering|join-?us|"
+    r"work-with-us|werde-teil|arbeiten-bei-uns|trabaja-con-nosotros|rejoignez-nous|nous-rejoindre|lavora-con-noi|"
+    r"vacatures|werken-bij|jobs-and-careers|job-openings|open-positions|current-openings|stellenmarkt|stelle|"
+    r"jobangebote?|annonces?|postes?|vacantes?|vacature|requisitions?|offre-d-emploi|offres-d-emploi|"
+    r"ogloszenia|tjanster|lediga-jobb|ledigajobb|rekrytering)$",
     re.IGNORECASE,
 )
 ATS_HOSTS = re.compile(
@@ -178,3 +182,16 @@ DEPARTMENT_NAME = re.compile(
     r"( (team|teams|department|& [\w ]{1,20}|and [\w ]{1,20}))?$",
     re.I,
 )
+# A badge on a card, never its title ("New", "Remote", "Hybrid", "Featured").
+BADGE_TEXT = re.compile(
+    r"^(new|neu|nouveau|nouvelle|nuevo|nueva|nytt|ny|hot|featured|urgent|top|remote|hybrid|on-?site|vor ort|"
+    r"sur site|presencial|remoto|distans|zdalnie|promoted|closing soon|just posted)$",
+    re.I,
+)
+# Query parameters that filter or page a list of postings (a facet link, never a posting).
+FILTER_PARAMS = frozenset(
+    {"team", "teams", "department", "departments", "dept", "location", "locations", "office", "offices", "country",
+     "city", "region", "category", "categories", "type", "types", "commitment", "workplacetype", "remote", "level",
+     "page", "p", "sort", "order", "q", "query", "search", "keyword", "keywords", "filter", "filters", "tag", "tags",
+     "limit", "offset", "start"}
+)  # fmt: skip
