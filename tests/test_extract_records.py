@@ -339,3 +339,13 @@ def test_facet_links_of_a_hosted_board_are_not_postings() -> None:
     assert _pairs(
         '<ul><li><a href="/jobs/1-nurse?lang=en">Nurse</a></li><li><a href="/jobs/2-cook?lang=en">Cook</a></li></ul>'
     )
+
+
+def test_collapsed_adverts_in_an_accordion_are_listed() -> None:
+    items = "".join(
+        f"<details><summary>{title}</summary><p>{'You will work with our crew on site every day. ' * 2}</p>"
+        f"<p>Send your CV to jobs@example.org</p></details>"
+        for title in ("Welder (m/f/d)", "Crane Operator (m/f/d)")
+    )
+    page = f"<main><h2>Offene Stellen</h2>{items}<h2>Kontakt</h2><p>Hauptstraße 1</p></main>"
+    assert _pairs(page) == [("Welder (m/f/d)", None), ("Crane Operator (m/f/d)", None)]

@@ -1,7 +1,7 @@
 """Postings shown without a link: adverts written out under a jobs heading (pure, selectolax).
 
-Small sites often list their openings as sections — "Open positions", then one heading per role with its
-description and an e-mail address to apply to. Those records have no link of their own: a posting is a heading of
+Small sites often list their openings as sections — "Open positions", then one heading per role (or one
+accordion toggle, `<details>` summary) with its description and an e-mail address to apply to. Those records have no link of their own: a posting is a heading of
 the jobs section (the rank the role-like headings use there) followed by its text. A section ends at a heading of
 higher rank, at navigation or the footer, or at a closing call to action ("Not found the right job?"). Headings
 are only read on pages where no record was found from links.
@@ -27,6 +27,7 @@ from scoutly.acquire.vocabulary import (
 )
 
 _LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+TOGGLE_LEVEL = 7
 MIN_DESCRIPTION = 40  # characters of text under a heading for it to be an advert rather than a label
 
 
@@ -76,14 +77,22 @@ def _outline(body: LexborNode) -> list[_Heading]:
             if current is not None:
                 current.after += len((node.text_content or "").strip())
             continue
-        if tag in _LEVELS:
+        level = _LEVELS.get(tag) or _toggle_level(node, tag)
+        if level:
             text = text_of(node)
             if not text:
                 continue
-            current = _Heading(node, _LEVELS[tag], text, navigation=in_navigation(node))
+            current = _Heading(node, level, text, navigation=in_navigation(node))
             current.after = -len(text)
             headings.append(current)
     return headings
+
+
+def _toggle_level(node: LexborNode, tag: str) -> int:
+    """Collapsed adverts (an accordion's toggles, `<details><summary>`) head their text like the lowest heading."""
+    if tag == "summary" or (tag == "button" and "aria-expanded" in node.attributes):
+        return TOGGLE_LEVEL
+    return 0
 
 
 def _section(headings: list[_Heading], start: int) -> list[_Heading]:
