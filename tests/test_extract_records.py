@@ -349,3 +349,16 @@ def test_collapsed_adverts_in_an_accordion_are_listed() -> None:
     )
     page = f"<main><h2>Offene Stellen</h2>{items}<h2>Kontakt</h2><p>Hauptstraße 1</p></main>"
     assert _pairs(page) == [("Welder (m/f/d)", None), ("Crane Operator (m/f/d)", None)]
+
+
+def test_rows_made_clickable_by_script_are_records() -> None:
+    rows = "".join(
+        f"""<tr onclick="window.location.href='/vacancy.aspx?vid={n}'"><td>{title}</td><td>Faculty of Arts</td>"""
+        f"<td>2026-02-{n:02d}</td></tr>"
+        for n, title in [(1, "Lecturer in History"), (2, "Professor of Linguistics"), (3, "Research Assistant")]
+    )
+    assert _pairs(f"<table><tbody>{rows}</tbody></table>") == [
+        ("Lecturer in History", "https://example.org/vacancy.aspx?vid=1"),
+        ("Professor of Linguistics", "https://example.org/vacancy.aspx?vid=2"),
+        ("Research Assistant", "https://example.org/vacancy.aspx?vid=3"),
+    ]

@@ -24,7 +24,7 @@ from scoutly.acquire.embedded import EmbeddedPosting, embedded_postings
 from scoutly.acquire.headed import HeadedRecord, headed_records
 from scoutly.acquire.jsonld import jsonld_postings
 from scoutly.acquire.keys import posting_key
-from scoutly.acquire.links import candidate_links
+from scoutly.acquire.links import LINK_SELECTOR, candidate_links
 from scoutly.acquire.models import PostingFound
 from scoutly.acquire.page_count import stated_count
 from scoutly.acquire.record_fields import anchor_title, location_in, record_title, tidy_title
@@ -66,7 +66,7 @@ def extract_page(
     if selector:
         shown = _override_postings(tree, base, selector)
     else:
-        records = link_records(candidate_links(tree.css("a"), base, page_url))
+        records = link_records(candidate_links(tree.css(LINK_SELECTOR), base, page_url))
         shown = _postings(records, page_url, company)
         if not records:  # adverts written out under headings: only on pages that list nothing by links
             shown = _headed_postings(headed_records(tree.body), page_url, company)

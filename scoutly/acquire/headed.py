@@ -1,10 +1,10 @@
 """Postings shown without a link: adverts written out under a jobs heading (pure, selectolax).
 
 Small sites often list their openings as sections — "Open positions", then one heading per role (or one
-accordion toggle, `<details>` summary) with its description and an e-mail address to apply to. Those records have no link of their own: a posting is a heading of
-the jobs section (the rank the role-like headings use there) followed by its text. A section ends at a heading of
-higher rank, at navigation or the footer, or at a closing call to action ("Not found the right job?"). Headings
-are only read on pages where no record was found from links.
+accordion toggle, `<details>` summary) with its description and an e-mail address to apply to. Those records have
+no link of their own: a posting is a heading of the jobs section (the rank the role-like headings use there)
+followed by its text. A section ends at a heading of higher rank, at navigation or the footer, or at a closing
+call to action ("Not found the right job?"). Headings are only read on pages where no record was found from links.
 """
 
 from __future__ import annotations

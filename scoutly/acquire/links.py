@@ -34,6 +34,9 @@ from scoutly.acquire.vocabulary import (
 _DIGITS = re.compile(r"\d+")
 DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".odt", ".rtf")
 _NEVER = (".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".zip", ".mp4", ".css", ".js", ".ics", ".xml")
+# Links, and rows or cards made clickable by script (`<tr onclick="location.href='/job/1'">`, `data-href`).
+LINK_SELECTOR = "a, [data-href], [data-url], tr[onclick], li[onclick], div[onclick], article[onclick]"
+_ONCLICK = re.compile(r"""(?:location(?:\.href)?\s*=|window\.open\(|location\.assign\()\s*['"]([^'"]+)['"]""")
 _SKIP_FRAGMENTS = re.compile(
     r"^(top|main|content|main-content|maincontent|skip.*|page|header|footer|menu|nav.*)$", re.IGNORECASE
 )
@@ -76,8 +79,20 @@ def _shared_actions(links: list[LinkCandidate]) -> None:
                 link.url, link.strength = None, 0
 
 
+def link_target(node: LexborNode) -> str:
+    """Where an element links to: `href`, else `data-href`/`data-url`, else an `onclick` that sets the location."""
+    attrs = node.attributes
+    if node.tag == "a":
+        return (attrs.get("href") or "").strip()
+    target = attrs.get("data-href") or attrs.get("data-url")
+    if target:
+        return target.strip()
+    found = _ONCLICK.search(attrs.get("onclick") or "")
+    return found.group(1).strip() if found else "javascript:"
+
+
 def _candidate(anchor: LexborNode, base: str, page: str, page_key: str, page_path: str) -> LinkCandidate | None:
-    href = (anchor.attributes.get("href") or "").strip()
+    href = link_target(anchor)
     if "{{" in href or "${" in href or in_navigation(anchor):
         return None  # an unrendered template's placeholder, or navigation
     if href.startswith("#") and len(href) > 1 and not href.startswith(("#!", "#/")):
