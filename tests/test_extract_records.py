@@ -362,3 +362,16 @@ def test_rows_made_clickable_by_script_are_records() -> None:
         ("Professor of Linguistics", "https://example.org/vacancy.aspx?vid=2"),
         ("Research Assistant", "https://example.org/vacancy.aspx?vid=3"),
     ]
+
+
+def test_location_and_metadata_lines_before_the_title_are_skipped() -> None:
+    cards = "".join(
+        f'<a class="card" href="/jobs/{n}-role"><p class="job-location">{city}</p><p>Sales · Full-time</p>'
+        f"<p>{title}</p></a>"
+        for n, city, title in [(1, "Lisbon", "Barista"), (2, "Porto", "Baker"), (3, "Faro", "Housekeeper")]
+    )
+    assert [t for t, _ in _pairs(f"<main><div class='grid'>{cards}</div></main>")] == [
+        "Barista",
+        "Baker",
+        "Housekeeper",
+    ]

@@ -93,20 +93,26 @@ def location_in(node: LexborNode) -> str | None:
     return _class_text(node, LOCATION_CLASS)
 
 
-def _primary_block(parts: list[str]) -> str:
-    """The block that names the role: the first role-like one, else the first that is not metadata."""
-    usable = [p for p in parts if len(p) <= MAX_TITLE and not generic(p)]
+def _primary_block(parts: list[str], node: LexborNode | None = None) -> str:
+    """The block that names the role: the first role-like one, else the first that is not metadata (a date, an
+    employment type, a badge, a "Sales · Berlin" line, the text of a location or department element)."""
+    known = {location_in(node), _class_text(node, DEPARTMENT_CLASS)} - {None} if node is not None else set()
+    usable = [p for p in parts if len(p) <= MAX_TITLE and not generic(p) and p not in known and not _metadata(p)]
     for part in usable:
-        if role_like(part) and not _metadata(part) and not DEPARTMENT_NAME.match(part):
+        if role_like(part):
             return part
-    for part in usable:
-        if not _metadata(part):
-            return part
-    return ""
+    return usable[0] if usable else ""
 
 
 def _metadata(text: str) -> bool:
-    return bool(DATE_TEXT.search(text) or EMPLOYMENT_TEXT.fullmatch(text) or BADGE_TEXT.match(text)) or len(text) < 2
+    return (
+        bool(DATE_TEXT.search(text) or EMPLOYMENT_TEXT.fullmatch(text) or BADGE_TEXT.match(text))
+        or bool(_SEPARATED.search(text))
+        or len(text) < 2
+    )
+
+
+_SEPARATED = re.compile(r"\S\s+[·•|]\s+\S")
 
 
 def anchor_title(anchor: LexborNode) -> tuple[str, int]:
@@ -119,7 +125,7 @@ def anchor_title(anchor: LexborNode) -> tuple[str, int]:
     if len(parts) == 1 and not generic(parts[0]) and len(parts[0]) <= MAX_TITLE:
         return parts[0], 2
     if len(parts) > 1:
-        primary = _primary_block(parts)
+        primary = _primary_block(parts, anchor)
         if primary:
             return primary, 2
     if not parts:
@@ -140,7 +146,7 @@ def record_title(record: LexborNode) -> tuple[str, bool]:
     heading = heading_in(record)
     if heading:
         return heading, True
-    return _primary_block(blocks(record)), False
+    return _primary_block(blocks(record), record), False
 
 
 def fields_of(record: LexborNode, title: str) -> RecordFields:
