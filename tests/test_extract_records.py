@@ -375,3 +375,31 @@ def test_location_and_metadata_lines_before_the_title_are_skipped() -> None:
         "Baker",
         "Housekeeper",
     ]
+
+
+def test_a_lone_posting_in_another_card_style_beside_the_list_is_kept() -> None:
+    page = """<main><div class="featured"><h2>Featured</h2>
+      <a class="hero" href="/jobs/listing/lead-architect/9001"><strong>Lead Architect</strong></a></div>
+      <ul class="list">
+      <li class="row"><a href="/jobs/listing/senior-designer/8812">Senior Designer</a></li>
+      <li class="row"><a href="/jobs/listing/data-analyst/8813">Data Analyst</a></li></ul>
+      <div class="story"><a href="/careers/stories/senior-life">A day as a senior engineer</a></div></main>"""
+    assert [t for t, _ in _pairs(page)] == ["Lead Architect", "Senior Designer", "Data Analyst"]
+
+
+def test_embedded_data_completes_a_list_the_dom_shows_only_in_part() -> None:
+    jobs = [
+        {"title": t, "url": f"/o/{slug}", "location": "Lyon", "status": status}
+        for t, slug, status in [
+            ("Frontend Developer", "fe", "published"),
+            ("Product Designer", "pd", "published"),
+            ("Office Manager", "om", "published"),
+            ("Old Role Engineer", "old", "closed"),
+        ]
+    ]
+    dom = "".join(
+        f'<li class="job"><a href="/o/{s}">{t}</a></li>'
+        for s, t in [("fe", "Frontend Developer"), ("pd", "Product Designer")]
+    )
+    page = f"<ul>{dom}</ul><button>Load more</button><script>window.STATE = {json.dumps({'jobs': jobs})};</script>"
+    assert [t for t, _ in _pairs(page)] == ["Frontend Developer", "Product Designer", "Office Manager"]

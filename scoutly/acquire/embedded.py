@@ -57,12 +57,24 @@ def embedded_postings(tree: LexborHTMLParser, base: str) -> list[EmbeddedPosting
     found = []
     for item in best:
         title = tidy_title(_text(item, TITLE_KEYS) or "")[0]
-        if not title:
+        if not title or _closed(item):
             continue
         href = _text(item, URL_KEYS)
         url = canonical_url(href, base) if href else None
         found.append(EmbeddedPosting(title, url, _place(item), _named(item, DEPARTMENT_KEYS)))
     return found
+
+
+def _closed(item: dict) -> bool:
+    """An item the data marks as not open (closed, archived, draft, filled, expired, unpublished)."""
+    for key in ("status", "state", "jobStatus", "postingStatus"):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip().lower() in _NOT_OPEN:
+            return True
+    return item.get("isClosed") is True or item.get("closed") is True or item.get("published") is False
+
+
+_NOT_OPEN = frozenset({"closed", "archived", "draft", "filled", "expired", "unpublished", "inactive", "deleted"})
 
 
 def _script_values(tree: LexborHTMLParser) -> Iterator[Any]:

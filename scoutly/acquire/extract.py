@@ -7,7 +7,8 @@ Signals, strongest first:
    job-like URLs, role-like titles, job fields and repetition; titles are each record's primary text
    (`record_fields`), never the whole card's text;
 4. on a page without such records: adverts written out under a jobs heading (`headed`);
-5. on a page with nothing else: postings in the page's embedded script data (`embedded`).
+5. postings in the page's embedded script data (`embedded`): when the DOM holds only a template, or beside
+   the DOM's postings when the data holds all of them and more.
 
 Invisible helpers (SVG titles, aria-hidden icons, screen-reader-only text, zero-width characters) are removed
 first (`visible`). What counts as job-like lives in `vocabulary`; links in `links`; JSON-LD in `jsonld`; keys in
@@ -70,9 +71,22 @@ def extract_page(
         shown = _postings(records, page_url, company)
         if not records:  # adverts written out under headings: only on pages that list nothing by links
             shown = _headed_postings(headed_records(tree.body), page_url, company)
-        if not shown and not structured:  # the DOM holds only a template: the postings are in the page's data
-            shown = _embedded(embedded_postings(tree, base), page_url, company)
+        shown = _with_embedded(shown, bool(structured), _embedded(embedded_postings(tree, base), page_url, company))
     return PageExtraction(_merged(structured, shown, page_url), stated)
+
+
+def _with_embedded(shown: list[PostingFound], structured: bool, data: list[PostingFound]) -> list[PostingFound]:
+    """The page's script data: the listing when the DOM holds only a template; beside the DOM's postings when it
+    holds all of them and more (the DOM shows the first few, "load more" fetches the rest)."""
+    if not data:
+        return shown
+    if not shown:
+        return [] if structured else data
+    keys = {p.key for p in shown if p.url}
+    in_data = {p.key for p in data}
+    if keys and len(keys & in_data) * 5 >= len(keys) * 4 and len(data) > len(shown):
+        return shown + [p for p in data if p.key not in keys]
+    return shown
 
 
 def _embedded(found: list[EmbeddedPosting], page_url: str, company: str | None) -> list[PostingFound]:

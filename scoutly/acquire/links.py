@@ -225,13 +225,19 @@ def _posting_like_segment(segment: str) -> bool:
 
 
 def url_shape(url: str | None) -> str:
-    """Host and path without the last part ("/jobs/<slug>" → "/jobs"); with an id query parameter, the whole path
-    plus the parameter names."""
+    """Host and the path's fixed part: trailing ids and slugs dropped ("/jobs/listing/<slug>/<id>" →
+    "/jobs/listing"), else the last part ("/openings/engineering/berlin" → "/openings/engineering"); with an id
+    query parameter, the whole path plus the parameter names."""
     if not url:
         return "#"
     parts = urlsplit(url)
-    segments = [_DIGITS.sub("9", s) for s in parts.path.split("/") if s]
+    segments = ["*" if _posting_like_segment(s) else s for s in parts.path.split("/") if s]
     names = sorted(name for name in parse_qs(parts.query) if name in ID_PARAMS)
     if names:
         return f"{parts.hostname}/{'/'.join(segments)}?{'&'.join(names)}"
-    return f"{parts.hostname}/{'/'.join(segments[:-1])}"
+    if segments and segments[-1] == "*":
+        while segments and segments[-1] == "*":
+            segments.pop()
+    else:
+        segments = segments[:-1]
+    return f"{parts.hostname}/{'/'.join(segments)}"

@@ -41,7 +41,6 @@ class RecordFields:
     department: str | None = None
     employment_type: str | None = None
     date: str | None = None
-    has_heading: bool = False
 
     @property
     def described(self) -> int:

@@ -44,7 +44,6 @@ class Record:
     title: str = ""
     title_rank: int = 0
     strength: int = 0
-    in_page: bool = False
     fields: RecordFields = field(default_factory=RecordFields)
     group: str = ""
 
@@ -64,7 +63,7 @@ def link_records(links: list[LinkCandidate]) -> list[Record]:
             node = _widened(chains[index], node, shared, signature, job_owners)
         record = records.get(node.mem_id)
         if record is None:
-            record = records[node.mem_id] = Record(node=node, url=link.url, in_page=link.in_page)
+            record = records[node.mem_id] = Record(node=node, url=link.url)
             record.group = signature.path(node)
             order.append(node.mem_id)
         record.strength = max(record.strength, link.strength)
