@@ -65,6 +65,7 @@ else
   [ "$seen_password" = yes ] || printf 'MONGO_APP_PASSWORD=%s\n' "$password" >> "$tmp"
   cp -p .env .env.before-app-user
   mv "$tmp" .env
+  chown --reference=.env.before-app-user .env  # still the Scoutly user's when this ran through sudo
   trap - EXIT
   echo "mongo-app-user: .env now logs in as $user (readWrite on $database); the old one is .env.before-app-user"
 fi

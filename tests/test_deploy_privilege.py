@@ -349,6 +349,7 @@ def test_mongo_app_user_moves_an_existing_install_off_root(tmp_path: Path, tools
     script = logged(tools, "mongosh.stdin")  # the init script ran "in the container" with the new password
     assert f'target.createUser({{ user: name, pwd: "{password}", roles: roles }})' in script
     no_secret_in_any_argv(tools, password, "oldrootpassword1234", ROOT_PW)
+    assert (env_file.stat().st_uid, env_file.stat().st_gid) == (backup.stat().st_uid, backup.stat().st_gid)
     # again: the password is kept, not regenerated
     again = run([str(root / "scripts" / "mongo-app-user.sh")], tools, cwd=root)
     assert again.returncode == 0, again.stderr
@@ -383,3 +384,13 @@ def test_check_pi_says_whether_chromium_can_keep_its_sandbox(tmp_path: Path, fil
                             env={**os.environ, "CHECK_PI_ROOT": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can hand a file to another user")
+def test_mongo_app_user_run_through_sudo_leaves_env_with_its_owner(tmp_path: Path, tools: dict[str, str]) -> None:
+    root = checkout(tmp_path, "mongo-app-user.sh", env_text=OLD_ENV)
+    os.chown(root / ".env", 65534, 65534)  # the Scoutly user's file; the script runs as root
+    result = run([str(root / "scripts" / "mongo-app-user.sh")], tools, cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert ((root / ".env").stat().st_uid, (root / ".env").stat().st_gid) == (65534, 65534)
+    assert mode(root / ".env") == 0o600

@@ -215,6 +215,10 @@ main() {
       echo "         then run this again — or use --mongodb none." >&2
       exit 1
     fi
+    if [ -f "$APP_DIR/.env" ] && ! grep -qE '^MONGO_APP_PASSWORD=.' "$APP_DIR/.env"; then
+      # an .env from before Scoutly had its own MongoDB user: add it (this also starts MongoDB)
+      run "$APP_DIR/scripts/mongo-app-user.sh"
+    fi
     run $SUDO docker compose --project-directory "$APP_DIR" up -d mongodb
     if [ "$DRY_RUN" = no ]; then
       printf 'waiting for MongoDB to answer'
