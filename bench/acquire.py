@@ -30,17 +30,13 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.peak_memory import PeakMemory
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from helpers.http_server import LocalServer
-
 from scoutly.acquire.ats import greenhouse
 from scoutly.acquire.ats.base import AtsBoard
 from scoutly.acquire.browser import BrowserPool
 from scoutly.acquire.extract import extract_postings
 from scoutly.acquire.http import Http, HttpLimits
 from scoutly.config import Settings
+from scoutly.testing.http_server import LocalServer
 
 BOARD_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>{company} careers</title></head>

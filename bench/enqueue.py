@@ -39,7 +39,7 @@ from scoutly.companies import tracked_companies
 from scoutly.storage import connect
 from scoutly.storage.indexes import ensure_indexes
 from scoutly.storage.memory import forget_memory_client
-from tests.helpers.counting_db import CountingDb
+from scoutly.testing.counting_db import CountingDb
 
 
 class CommandCounter(monitoring.CommandListener):

@@ -3,10 +3,10 @@ tree (Python + parse workers + Chromium, summed PSS), and the longest event-loop
 
 Goal (issue 11): no stall over 0.5 s, no page over its byte budget, tree memory under 1.2 GB.
 
-Every page is served on 127.0.0.1 by the tests' LocalServer and read through `Acquirer.listing` (static, then
-rendered when Chromium is there), as the processor reads a company. `--before` also times the unbounded path —
-the same page's extraction called directly on the event loop, as it was before the parse pool — for the stall it
-caused (skipped for pages where that takes minutes unless asked).
+Every page is served on 127.0.0.1 by `scoutly.testing.http_server.LocalServer` and read through `Acquirer.listing`
+(static, then rendered when Chromium is there), as the processor reads a company. `--before` also times the
+unbounded path — the same page's extraction called directly on the event loop, as it was before the parse pool —
+for the stall it caused (skipped for pages where that takes minutes unless asked).
 
 Run:  .venv/bin/python bench/hostile.py [--before] [--only nested-50k,gzip-bomb]
 """
@@ -22,16 +22,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from helpers.hostile_pages import deep_json_ld, gzip_bomb, harmless, many_links, nested_divs  # noqa: E402
-from helpers.http_server import HTML, LocalServer  # noqa: E402
-from helpers.loop_lag import loop_lag  # noqa: E402
 
 from bench.peak_memory import PeakMemory  # noqa: E402
 from scoutly.acquire import Acquirer  # noqa: E402
 from scoutly.acquire.extract import extract_postings  # noqa: E402
 from scoutly.config import load_settings  # noqa: E402
+from scoutly.testing.hostile_pages import deep_json_ld, gzip_bomb, harmless, many_links, nested_divs  # noqa: E402
+from scoutly.testing.http_server import HTML, LocalServer  # noqa: E402
+from scoutly.testing.loop_lag import loop_lag  # noqa: E402
 
 Setup = Callable[[LocalServer, str], None]
 

@@ -25,9 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from fake_gemini import FakeGemini  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from scoutly.acquire.ats import ashby, greenhouse, lever, smartrecruiters  # noqa: E402
 from scoutly.analysis import analyse_new_postings  # noqa: E402
@@ -36,6 +34,7 @@ from scoutly.clock import utcnow  # noqa: E402
 from scoutly.config import load_settings  # noqa: E402
 from scoutly.storage import connect  # noqa: E402
 from scoutly.storage.memory import forget_memory_client  # noqa: E402
+from scoutly.testing.fake_gemini import FakeGemini  # noqa: E402
 
 COMPANIES: list[tuple[str, Any, str, tuple]] = [
     ("airbnb", greenhouse, "greenhouse/airbnb.json", ()),

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from helpers.http_server import LocalServer, Response
 
 from scoutly.acquire.http import FetchError, Http, HttpLimits
+from scoutly.testing.http_server import LocalServer, Response
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from helpers.http_server import LocalServer, Response
+
+from scoutly.testing.http_server import LocalServer, Response
 
 
 @pytest.fixture

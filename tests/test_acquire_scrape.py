@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.http_server import LocalServer, Request, Response
 from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer, AcquisitionFailed
 from scoutly.acquire.strategies import strategy_order
 from scoutly.config import load_settings
 from scoutly.storage.indexes import POSTINGS
+from scoutly.testing.http_server import LocalServer, Request, Response
 
 SITES = Path(__file__).parent / "sites" / "static"
 

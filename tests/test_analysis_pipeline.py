@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from fake_gemini import PY_PROFILE, FakeGemini, Scripted, add_postings, add_user, gemini_settings
 
 from scoutly.analysis import analyse_new_postings, budget_snapshot, resume_parked
 from scoutly.analysis.judgements import DryJudgements
 from scoutly.analysis.profile import Profile, update_profile
+from scoutly.testing.fake_gemini import PY_PROFILE, FakeGemini, Scripted, add_postings, add_user, gemini_settings
 
 TITLES = [
     ("Senior Python Engineer", "Berlin"),

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.http_server import LocalServer
 from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer
 from scoutly.acquire.ats import ats_key_for_url, bamboohr, boards_in_page, detect_board
 from scoutly.acquire.extract import extract_postings
 from scoutly.config import load_settings
+from scoutly.testing.http_server import LocalServer
 
 LIST = {
     "meta": {"totalCount": 3},

@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from helpers.http_server import LocalServer
 
 from scoutly.acquire.ats import AtsBoard, ats_key_for_url, board_from_hint, boards_in_page, comeet, fetch_board
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.redact import redact
+from scoutly.testing.http_server import LocalServer
 
 UID = "30.005"
 TOKEN = "5E7236A0BCE5E7295111B55E70BCE30"

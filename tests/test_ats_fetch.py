@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers.http_server import LocalServer, Request, Response
 
 from scoutly.acquire.ats import AtsBoard, board_from_hint, describe, fetch_board, greenhouse, workday
 from scoutly.acquire.http import FetchError, Http, HttpLimits
+from scoutly.testing.http_server import LocalServer, Request, Response
 
 pytestmark = pytest.mark.corpus
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers.http_server import LocalServer
 from helpers.scrape import scrape
 from test_ats_breezy import POSITIONS as BREEZY_POSITIONS
 from test_ats_comeet import POSITIONS as COMEET_POSITIONS
@@ -24,6 +23,7 @@ from scoutly.acquire import Acquirer
 from scoutly.acquire.ats import VENDORS, AtsBoard, boards_in_page
 from scoutly.config import load_settings
 from scoutly.seeding.models import ATS_VENDORS
+from scoutly.testing.http_server import LocalServer
 
 PAGES = {
     # postings link to the hosted board's posting pages

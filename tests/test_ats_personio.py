@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers.http_server import LocalServer
 from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer
 from scoutly.acquire.ats import AtsBoard, ats_key_for_url, board_from_hint, detect_board, personio
 from scoutly.config import load_settings
+from scoutly.testing.http_server import LocalServer
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <workzag-jobs>

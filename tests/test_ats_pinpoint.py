@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from helpers.http_server import LocalServer
 
 from scoutly.acquire.ats import AtsBoard, ats_key_for_url, boards_in_page, detect_board, fetch_board, pinpoint
 from scoutly.acquire.http import Http, HttpLimits
+from scoutly.testing.http_server import LocalServer
 
 UUID_A = "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
 UUID_B = "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d"

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from helpers.http_server import LocalServer
 
 from scoutly.acquire.ats import AtsBoard, ats_key_for_url, board_from_hint, detect_board, fetch_board, recruitee
 from scoutly.acquire.http import FetchError, Http, HttpLimits
+from scoutly.testing.http_server import LocalServer
 
 OFFERS = {
     "offers": [

@@ -9,13 +9,13 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from helpers.http_server import LocalServer, Request, Response
 from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer
 from scoutly.acquire.ats import AtsBoard, ats_key_for_url, detect_board, fetch_board, rippling
 from scoutly.acquire.http import Http, HttpLimits
 from scoutly.config import load_settings
+from scoutly.testing.http_server import LocalServer, Request, Response
 
 A = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"
 B = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"

@@ -10,10 +10,10 @@ from html import escape
 
 import httpx
 import pytest
-from helpers.http_server import LocalServer, Request, Response
 
 from scoutly.acquire.ats import AtsBoard, ats_key_for_url, boards_in_page, detect_board, fetch_board, teamtailor
 from scoutly.acquire.http import FetchError, Http, HttpLimits
+from scoutly.testing.http_server import LocalServer, Request, Response
 
 TT = "https://teamtailor.com/locations"
 

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers.http_server import LocalServer, Request, Response
 from test_browser_render import serve_sites
 
 from scoutly.acquire import browser_procs
 from scoutly.acquire.browser import BrowserError, BrowserPool, BrowserUnavailable
 from scoutly.config import Settings
 from scoutly.errors import ConfigError
+from scoutly.testing.http_server import LocalServer, Request, Response
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from helpers.http_server import LocalServer, Request, Response
 from selectolax.lexbor import LexborHTMLParser
 
 from scoutly.acquire.browser import BrowserError, BrowserPool, RenderedPage
 from scoutly.config import Settings
+from scoutly.testing.http_server import LocalServer, Request, Response
 
 SITES = Path(__file__).parent / "sites" / "js"
 

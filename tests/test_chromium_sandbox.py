@@ -15,7 +15,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers.http_server import LocalServer
 from loguru import logger
 
 from scoutly.acquire import browser_procs, chromium_sandbox
@@ -23,6 +22,7 @@ from scoutly.acquire.browser import LAUNCH_ARGS, BrowserPool, BrowserUnavailable
 from scoutly.acquire.chromium_sandbox import HostFacts, SandboxDecision, after_failed_launch, decide
 from scoutly.config import Settings
 from scoutly.ops.doctor import check_chromium, check_chromium_sandbox
+from scoutly.testing.http_server import LocalServer
 
 REPO = Path(__file__).resolve().parents[1]
 needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.http_server import LocalServer, Response
 from helpers.processor import ScriptedAcquirer, fast_settings, seed_jobs
 
 from scoutly import queue
@@ -20,6 +19,7 @@ from scoutly.ops.repair import requeue_dead, reset_stuck
 from scoutly.processor import run_processor
 from scoutly.storage.indexes import ANALYSES, MATCHES, POSTINGS, QUEUE, RUNS
 from scoutly.storage.memory import forget_memory_client
+from scoutly.testing.http_server import LocalServer, Response
 from tests.helpers.cli import on_db, run_cli
 
 LEASE = timedelta(seconds=30)

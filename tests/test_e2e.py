@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_gemini import FakeGemini
-from helpers.http_server import LocalServer
 
 from scoutly.analysis.profile import update_profile
 from scoutly.seeding import seed_rows
@@ -20,6 +18,8 @@ from scoutly.seeding.readers import Row
 from scoutly.storage import connect
 from scoutly.storage.indexes import MATCHES, POSTINGS, QUEUE, RUNS
 from scoutly.storage.memory import forget_memory_client
+from scoutly.testing.fake_gemini import FakeGemini
+from scoutly.testing.http_server import LocalServer
 from scoutly.trial.catalog import load_catalog
 from scoutly.trial.server import SampleSiteServer
 from tests.helpers.cli import run_cli

@@ -12,12 +12,12 @@ from collections.abc import AsyncIterator, Iterator
 import httpcore
 import httpx
 import pytest
-from helpers.http_server import LocalServer
 
 from scoutly.acquire.egress import EgressPolicy, EgressRefused, IPAddress, address_class, parse_ip, parse_networks
 from scoutly.acquire.egress_net import Egress, EgressBackend, EgressTransport
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.config import load_settings
+from scoutly.testing.http_server import LocalServer
 
 LOOPBACK = EgressPolicy(parse_networks("127.0.0.0/8"))
 

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from helpers.http_server import LocalServer
 from helpers.scrape import scrape
 from selectolax.lexbor import LexborHTMLParser
 
@@ -16,6 +15,7 @@ from scoutly.acquire.extract import extract_page
 from scoutly.acquire.page_count import count_disagreement, stated_count
 from scoutly.cli import app as cli_app
 from scoutly.config import load_settings
+from scoutly.testing.http_server import LocalServer
 
 
 def _count(html: str) -> int | None:

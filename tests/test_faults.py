@@ -15,9 +15,7 @@ from typing import Any
 
 import psutil
 import pytest
-from fake_gemini import FakeGemini
 from helpers.clock import LoopClock
-from helpers.http_server import LocalServer
 from helpers.processor import ScriptedAcquirer, fast_settings, seed_jobs
 from pymongo.errors import ServerSelectionTimeoutError
 
@@ -31,6 +29,8 @@ from scoutly.processor import Processor, ProcessorReport, run_processor
 from scoutly.seeding import seed_rows
 from scoutly.seeding.readers import Row
 from scoutly.storage.indexes import ANALYSES, MATCHES, QUEUE, RUNS, USERS
+from scoutly.testing.fake_gemini import FakeGemini
+from scoutly.testing.http_server import LocalServer
 from scoutly.trial.catalog import load_catalog
 from scoutly.trial.server import SampleSiteServer
 

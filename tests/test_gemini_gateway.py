@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 
 import pytest
-from fake_gemini import FakeClock, FakeGemini, gemini_settings
 
 from scoutly.analysis import budget_snapshot
 from scoutly.analysis.gemini import AllModelsExhausted, GeminiFailure, GeminiGateway, uses_json_mode
@@ -14,6 +13,7 @@ from scoutly.analysis.profile import Profile
 from scoutly.analysis.prompts import Candidate, PostingRef, screen_prompt
 from scoutly.analysis.quota import parse_duration, parse_rate_limit
 from scoutly.analysis.schemas import ScreenAnswer
+from scoutly.testing.fake_gemini import FakeClock, FakeGemini, gemini_settings
 
 FLASH, LITE = "gemini-2.5-flash", "gemini-2.5-flash-lite"
 PROMPT = screen_prompt(
@@ -60,7 +60,7 @@ async def calls(db):
 
 
 def test_parse_rate_limit_like_the_real_api():
-    from fake_gemini import quota_error
+    from scoutly.testing.fake_gemini import quota_error
 
     minute = parse_rate_limit(quota_error(FLASH, "GenerateRequestsPerMinutePerProjectPerModel-FreeTier", "37s"))
     assert (minute.kind, minute.retry_after) == ("minute", 37.0)

@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fake_gemini import FakeClock, FakeGemini, gemini_settings
 
 from scoutly.analysis.gemini import GeminiGateway
 from scoutly.analysis.limiter import DailyQuotaExhausted, RateLimiter, next_reset, quota_day
@@ -16,6 +15,7 @@ from scoutly.analysis.profile import Profile
 from scoutly.analysis.prompts import Candidate, PostingRef, screen_prompt
 from scoutly.analysis.schemas import ScreenAnswer
 from scoutly.storage import connect
+from scoutly.testing.fake_gemini import FakeClock, FakeGemini, gemini_settings
 
 MODEL = "gemini-2.5-flash"
 

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from helpers.http_server import LocalServer
 from loguru import logger
 from rich.console import Console
 
@@ -19,6 +18,7 @@ from scoutly.config import load_settings
 from scoutly.errors import ConfigError
 from scoutly.log_setup import setup_from_settings, setup_logging
 from scoutly.storage.unreachable import COMPOSE_SERVICE, hosts_of, plain_reason, unreachable_message
+from scoutly.testing.http_server import LocalServer
 from tests.helpers.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 from bson import ObjectId
-from helpers.http_server import LocalServer, Response
 from loguru import logger
 
 from scoutly.clock import utcnow
@@ -19,6 +18,7 @@ from scoutly.notify import notify_new_matches
 from scoutly.notify.message import MatchItem, build_message, reasons_of
 from scoutly.notify.subscriptions import add_url, remove_url, set_mode
 from scoutly.storage.indexes import COMPANIES, MATCHES, POSTINGS, USERS
+from scoutly.testing.http_server import LocalServer, Response
 
 
 @pytest.fixture

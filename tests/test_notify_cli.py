@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
-from helpers.http_server import LocalServer, Response
 
 from scoutly.clock import utcnow
 from scoutly.storage.indexes import MATCHES, POSTINGS, USERS
 from scoutly.storage.memory import forget_memory_client
+from scoutly.testing.http_server import LocalServer, Response
 from tests.helpers.cli import on_db, run_cli
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from scoutly import queue
 from scoutly.clock import utcnow
-from tests.helpers.counting_db import CountingDb
+from scoutly.testing.counting_db import CountingDb
 
 
 async def populate(db: Any, companies: int) -> None:

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers.http_server import LocalServer
 
 from scoutly.cli import app as cli_app
 from scoutly.storage import connect
 from scoutly.storage.indexes import COMPANIES, POSTINGS
 from scoutly.storage.memory import forget_memory_client
+from scoutly.testing.http_server import LocalServer
 
 SITES = Path(__file__).parent / "sites" / "static"
 

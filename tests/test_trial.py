@@ -129,7 +129,7 @@ def test_scoutly_try_prints_a_report_a_newcomer_can_read(settings) -> None:
 
 
 async def test_with_a_gemini_key_the_trial_uses_gemini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fake_gemini import FakeGemini
+    from scoutly.testing.fake_gemini import FakeGemini
 
     monkeypatch.chdir(tmp_path)
     with FakeGemini() as gemini:

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 
 import psutil
 import pytest
-from helpers.hostile_pages import POSTINGS, gzip_bomb, harmless, page
-from helpers.http_server import HTML, LocalServer
 
 from scoutly.acquire.browser import BrowserError, BrowserPool
 from scoutly.acquire.browser_procs import tree_memory_mb
 from scoutly.config import Settings
+from scoutly.testing.hostile_pages import POSTINGS, gzip_bomb, harmless, page
+from scoutly.testing.http_server import HTML, LocalServer
 
 pytestmark = [
     pytest.mark.browser,

@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import psutil
 import pytest
-from helpers.hostile_pages import gzip_bomb, harmless
-from helpers.http_server import HTML, LocalServer
 
 from scoutly.acquire.decoding import BodyTooLarge, BoundedDecoder, DecodingFailed
 from scoutly.acquire.http import FetchError, Http, HttpLimits
+from scoutly.testing.hostile_pages import gzip_bomb, harmless
+from scoutly.testing.http_server import HTML, LocalServer
 
 PAGE = harmless().encode()
 

@@ -7,7 +7,6 @@ import socket
 from typing import Any
 
 import pytest
-from fake_gemini import FakeClock, gemini_settings
 from pymongo.errors import DuplicateKeyError
 
 from scoutly.analysis.gemini import GeminiFailure, GeminiGateway
@@ -15,6 +14,7 @@ from scoutly.analysis.limiter import DailyQuotaExhausted, RateLimiter
 from scoutly.analysis.profile import Profile
 from scoutly.analysis.prompts import Candidate, PostingRef, screen_prompt
 from scoutly.analysis.schemas import ScreenAnswer
+from scoutly.testing.fake_gemini import FakeClock, gemini_settings
 
 MODEL = "gemini-2.5-flash"
 PROMPT = screen_prompt(

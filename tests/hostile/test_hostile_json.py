@@ -8,8 +8,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from helpers.hostile_pages import deep_json_ld
-from helpers.http_server import JSON, LocalServer
 from helpers.scrape import scrape
 
 from scoutly import jsonsafe
@@ -18,6 +16,8 @@ from scoutly.acquire.http import OFFLOAD_JSON_CHARS, FetchError, Http, HttpLimit
 from scoutly.config import load_settings
 from scoutly.errors import InputError
 from scoutly.seeding.readers import read_rows
+from scoutly.testing.hostile_pages import deep_json_ld
+from scoutly.testing.http_server import JSON, LocalServer
 
 DEEP = "[" * 100_000 + "]" * 100_000
 

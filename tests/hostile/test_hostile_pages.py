@@ -8,14 +8,14 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from helpers.hostile_pages import harmless, many_links, nested_divs
-from helpers.http_server import LocalServer
-from helpers.loop_lag import loop_lag
 from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer, AcquisitionFailed, parsepool
 from scoutly.acquire.markup import cap_markup
 from scoutly.config import load_settings
+from scoutly.testing.hostile_pages import harmless, many_links, nested_divs
+from scoutly.testing.http_server import LocalServer
+from scoutly.testing.loop_lag import loop_lag
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers.hostile_pages import harmless, many_links
-from helpers.http_server import LocalServer
-from helpers.loop_lag import loop_lag
 from helpers.processor import fast_settings, seed_jobs
 
 from scoutly.processor import run_processor
 from scoutly.storage.indexes import COMPANIES, QUEUE, RUNS
+from scoutly.testing.hostile_pages import harmless, many_links
+from scoutly.testing.http_server import LocalServer
+from scoutly.testing.loop_lag import loop_lag
 
 
 @pytest.fixture

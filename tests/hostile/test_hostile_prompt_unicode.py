@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from fake_gemini import parse_blocks
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from scoutly.analysis.profile import Profile
 from scoutly.analysis.prompts import Candidate, PostingRef, as_data, deep_prompt, screen_prompt, visible
+from scoutly.testing.fake_gemini import parse_blocks
 
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e", "\U000e003c", "\u180e"]
 LOOKALIKE_LT = ["<", "\uff1c", "\ufe64"]  # ASCII, full-width, small form: NFKC maps all three to "<"

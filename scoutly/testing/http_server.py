@@ -1,4 +1,4 @@
-"""A small threaded HTTP server on 127.0.0.1 (ephemeral port) for tests of fetchers and browsers.
+"""A small threaded HTTP server on 127.0.0.1 (ephemeral port) for tests and benchmarks of fetchers and browsers.
 
 Serves fixed routes, directories, dynamic handlers and scripted sequences; can answer with any status code,
 redirects, slow responses, huge streamed bodies (never held in memory) and non-HTML content. Every request is
@@ -6,7 +6,7 @@ recorded (method, path, query, headers, body) so tests can assert retries, user 
 
 Usage::
 
-    from helpers.http_server import LocalServer, Response
+    from scoutly.testing.http_server import LocalServer, Response
 
     with LocalServer() as server:
         server.route("/careers", "<a href='/jobs/1'>Engineer</a>")
@@ -25,8 +25,6 @@ In a test module, as a fixture::
     def server() -> Iterator[LocalServer]:
         with LocalServer() as running:
             yield running
-
-(`tests/` is on sys.path under pytest, so `helpers.http_server` imports from any test module.)
 """
 
 from __future__ import annotations
