@@ -1,5 +1,6 @@
-"""The import rules of docs/ARCHITECTURE.md: packages import only downward, acquisition stores nothing, and the
-in-memory database double is loaded only for a `mongomock://` URI."""
+"""The import rules of docs/ARCHITECTURE.md: packages import only downward, acquisition stores nothing, the
+in-memory database double is loaded only for a `mongomock://` URI, the test doubles of `scoutly.testing` stay out
+of production code, and `bench/` imports nothing from `tests/`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "scoutly"
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "scoutly"
 
 # Lowest first. A module may import its own package and any lower layer, never a higher or a sibling one.
 LAYERS: dict[str, int] = {
@@ -36,6 +38,9 @@ LAYERS: dict[str, int] = {
     "cli": 9,
     "__main__": 10,
     "__init__": 10,
+    # Test and benchmark doubles: above everything, so no production part may import them (see also
+    # test_no_production_module_imports_the_test_doubles, which says so by name).
+    "testing": 11,
 }
 
 
@@ -122,3 +127,56 @@ def test_operations_read_the_queue_only_through_queue_functions() -> None:
         if "QUEUE" in _imported_names(path, "scoutly.storage.indexes")
     ]
     assert not wrong, f"raw queue access outside scoutly/queue.py: {wrong}"
+
+
+def _imported_modules(path: Path) -> Iterator[str]:
+    """Every absolute module name `path` imports, including inside functions (`from x import y` gives x)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def test_no_production_module_imports_the_test_doubles() -> None:
+    # scoutly/trial serves its own sample sites (scoutly/trial/server.py) and needs none of the doubles, so no
+    # exception is made for it either.
+    wrong = [
+        f"{path} imports scoutly.testing"
+        for path, part, target in _imports()
+        if target == "testing" and part != "testing"
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+BENCH = REPO / "bench"
+
+
+def _bench_scripts() -> list[Path]:
+    """The benchmark scripts: `*.py` and the extensionless Python ones (`run_all`)."""
+    return sorted(
+        path
+        for path in BENCH.iterdir()
+        if path.is_file()
+        and (path.suffix == ".py" or (not path.suffix and path.read_text(encoding="utf-8").startswith("#!")))
+    )
+
+
+def test_bench_imports_nothing_from_tests() -> None:
+    """Shared doubles live in `scoutly.testing`; `tests/` is the test suite's own. Caught both ways in: a
+    `tests.x` import, and a `tests/` directory put on sys.path (then imported as `helpers.x`, `fake_gemini`, ...)."""
+    scripts = _bench_scripts()
+    assert any(path.name == "run_all" for path in scripts) and len(scripts) > 5, scripts
+    test_modules = {path.stem for path in (REPO / "tests").glob("*.py")} | {
+        path.name for path in (REPO / "tests").iterdir() if (path / "__init__.py").exists()
+    }
+    wrong = []
+    for path in scripts:
+        text = path.read_text(encoding="utf-8")
+        if '"tests"' in text or "'tests'" in text or "/tests" in text:
+            wrong.append(f"{path.relative_to(REPO)} puts tests/ on a path")
+        for module in _imported_modules(path):
+            top = module.split(".")[0]
+            if top == "tests" or top in test_modules:
+                wrong.append(f"{path.relative_to(REPO)} imports {module}")
+    assert not wrong, "\n".join(wrong)
