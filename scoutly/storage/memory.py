@@ -11,21 +11,133 @@ patched here, on the double only, so production code is written once, against re
   4.3 does not accept;
 - `create_indexes([IndexModel(...)])` — mongomock drops `partialFilterExpression` (so a partial unique index
   would wrongly become a plain unique one); every option of the model is passed through instead.
-- speed at appliance scale (quadratic scans in queries, unique checks, `$lookup`, TTL) — see memory_speed.py.
+- speed at appliance scale (quadratic scans in queries, unique checks, `$lookup`, TTL) — see memory_speed.py;
+- interleaving: mongomock-motor runs every operation synchronously inside its coroutine, so concurrent coroutines
+  never interleave and a race test cannot fail. Every awaited collection operation (`find_one`,
+  `find_one_and_update`, `update_one`, `insert_one`, `bulk_write`, `count_documents`, `delete_*`, awaited
+  `aggregate`, a cursor's first fetch and each further batch of 101 documents, `to_list`, ...) first yields to the
+  event loop, as a round trip to a real server does, then runs atomically (each single MongoDB operation is).
+  `add_operation_hook` lets tests run a competing write right before a chosen operation (tests/helpers/
+  interleave.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 import mongomock.collection
-from mongomock_motor import AsyncCommandCursor, AsyncLatentCommandCursor, AsyncMongoMockClient
+from mongomock_motor import (
+    AsyncCommandCursor,
+    AsyncCursor,
+    AsyncLatentCommandCursor,
+    AsyncMongoMockClient,
+    AsyncMongoMockCollection,
+)
 
 from scoutly.storage.memory_speed import patch_for_speed
 
 _patched = False
+
+CURSOR_BATCH = 101  # documents in a real server's first cursor batch (later batches are bigger; a round trip each)
+
+OperationHook = Callable[[str, str, str], "Awaitable[None] | None"]
+_operation_hooks: list[OperationHook] = []
+
+
+def add_operation_hook(hook: OperationHook) -> None:
+    """Call `hook(database, collection, operation)` right before every operation of the double (after its yield to
+    the event loop, so nothing else runs between the hook and the operation); an awaitable it returns is awaited.
+    Tests use it to land a competing write between two operations (tests/helpers/interleave.py)."""
+    _operation_hooks.append(hook)
+
+
+def remove_operation_hook(hook: OperationHook) -> None:
+    _operation_hooks.remove(hook)
+
+
+async def _round_trip(database: str, collection: str, operation: str) -> None:
+    """Where a real client waits for the server: other coroutines run here, then the operation runs atomically."""
+    await asyncio.sleep(0)
+    for hook in tuple(_operation_hooks):
+        pending = hook(database, collection, operation)
+        if pending is not None:
+            await pending
+
+
+def _names(collection: Any) -> tuple[str, str]:
+    return collection.database.name, collection.name
+
+
+class _PendingAggregate:
+    """`collection.aggregate(...)` of the double: the pipeline runs when awaited (after the round trip's yield),
+    not when called. Also iterable and `to_list`-able directly, as Motor's latent cursor is."""
+
+    def __init__(self, collection: Any, run: Callable[[], Any]) -> None:
+        self._collection, self._run, self._cursor = collection, run, None
+
+    async def _open(self) -> Any:
+        if self._cursor is None:
+            await _round_trip(*_names(self._collection), "aggregate")
+            self._cursor = self._run()
+        return self._cursor
+
+    def __await__(self) -> Any:
+        return self._open().__await__()
+
+    def __aiter__(self) -> _PendingAggregate:
+        return self
+
+    async def __anext__(self) -> Any:
+        return await (await self._open()).__anext__()
+
+    async def to_list(self, *args: Any, **kwargs: Any) -> list:
+        return await (await self._open()).to_list(*args, **kwargs)
+
+
+def _patch_interleaving() -> None:
+    """Every coroutine method of the collection wrapper, a cursor's fetches and `aggregate` yield first."""
+    seen: set[str] = set()
+    for klass in AsyncMongoMockCollection.__mro__:
+        for name, method in list(vars(klass).items()):
+            if name in seen or name.startswith("_") or not inspect.iscoroutinefunction(method):
+                continue
+            seen.add(name)
+
+            @functools.wraps(method)
+            async def operation(self: Any, *args: Any, __method=method, __name=name, **kwargs: Any) -> Any:
+                await _round_trip(*_names(self), __name)
+                return await __method(self, *args, **kwargs)
+
+            setattr(AsyncMongoMockCollection, name, operation)
+
+    run_aggregate = AsyncMongoMockCollection.aggregate
+
+    def aggregate(self: Any, *args: Any, **kwargs: Any) -> _PendingAggregate:
+        return _PendingAggregate(self, lambda: run_aggregate(self, *args, **kwargs))
+
+    AsyncMongoMockCollection.aggregate = aggregate
+
+    next_document, all_documents = AsyncCursor.next, AsyncCursor.to_list
+
+    async def cursor_next(self: Any) -> Any:
+        served = self.__dict__.get("_scoutly_served", 0)
+        if served % CURSOR_BATCH == 0:  # the first batch (`find`), then one `getMore` per further batch
+            await _round_trip(*_names(self.collection), "getMore" if served else "find")
+        self.__dict__["_scoutly_served"] = served + 1
+        return await next_document(self)
+
+    async def cursor_to_list(self: Any, *args: Any, **kwargs: Any) -> list:
+        if not self.__dict__.get("_scoutly_served"):
+            await _round_trip(*_names(self.collection), "find")
+        return await all_documents(self, *args, **kwargs)
+
+    AsyncCursor.next = AsyncCursor.__anext__ = cursor_next  # type: ignore[method-assign]
+    AsyncCursor.to_list = cursor_to_list  # type: ignore[method-assign]
 
 
 def _patch_double() -> None:
@@ -62,6 +174,7 @@ def _patch_double() -> None:
         return names
 
     mongomock.collection.Collection.create_indexes = create_indexes
+    _patch_interleaving()
     patch_for_speed()  # equality fast paths, hash-join $lookup, throttled TTL pruning (see memory_speed.py)
 
 
