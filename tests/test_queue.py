@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from helpers import interleave
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from scoutly import queue, scheduling
@@ -101,17 +102,97 @@ async def test_claim_takes_highest_priority_then_oldest(db) -> None:
     assert await queue.claim(db, "w1", LEASE, now=NOW + timedelta(minutes=2)) is None
 
 
-async def test_twenty_concurrent_claimers_never_share_a_job(db) -> None:
+async def naive_claim(db: Any, worker_id: str, lease: timedelta, *, now: datetime) -> queue.Job | None:
+    """A WRONG claim, for the self-checks below: read the best job, then mark it in a second round trip. Two
+    claimers that both read before either writes take the same job."""
+    claimable = {"status": {"$in": list(queue.CLAIMABLE)}, "available_at": {"$lte": now}}
+    doc = await db.queue.find_one(claimable, sort=[("priority", -1), ("available_at", 1)])
+    if doc is None:
+        return None
+    update = {"status": PROCESSING, "lease_owner": worker_id, "lease_until": now + lease, "updated_at": now}
+    await db.queue.update_one({"_id": doc["_id"]}, {"$set": update, "$inc": {"attempts": 1}})
+    return queue.Job.from_doc({**doc, **update, "attempts": doc["attempts"] + 1})
+
+
+async def twenty_claimers(db: Any, claim: Any = queue.claim) -> list[queue.Job]:
+    """15 pending jobs, 20 concurrent claimers: the jobs they got."""
     await seed(db, {"a@x.io": {f"c{i:02d}": 50 + i for i in range(15)}})
     await queue.enqueue_due(db, now=NOW)
-    claimed = await asyncio.gather(*(queue.claim(db, f"w{i}", LEASE, now=NOW) for i in range(20)))
-    got = [job for job in claimed if job is not None]
+    claimed = await asyncio.gather(*(claim(db, f"w{i}", LEASE, now=NOW) for i in range(20)))
+    return [job for job in claimed if job is not None]
+
+
+async def test_twenty_concurrent_claimers_never_share_a_job(db) -> None:
+    got = await twenty_claimers(db)
     assert len(got) == 15
     assert len({job.id for job in got}) == 15
     assert len({job.company for job in got}) == 15
     for job in got:
         doc = await db.queue.find_one({"_id": job.id})
         assert doc["lease_owner"] == job.lease_owner and doc["attempts"] == 1
+
+
+async def test_self_check_a_naive_claim_double_claims_on_the_double(db) -> None:
+    """The test above can fail: on the double, which yields to the event loop before every operation as a real
+    server round trip does, a read-then-write claim hands one job to several workers."""
+    interleave.require_double(db.queue)
+    got = await twenty_claimers(db, naive_claim)
+    assert len(got) > len({job.id for job in got})  # some job went to more than one worker
+    doc = await db.queue.find_one({"company": "c14"})
+    assert doc["attempts"] > 1  # the best job was claimed several times at once
+
+
+async def test_a_claim_landing_between_a_naive_read_and_write_is_double_claimed(db) -> None:
+    """The interleave hook makes the race certain: another worker claims right between the naive read and write."""
+    await seed(db, {"a@x.io": {"stripe": 50}})
+    await queue.enqueue_due(db, now=NOW)
+    rival: list[queue.Job | None] = []
+
+    async def competing() -> None:
+        rival.append(await queue.claim(db, "rival", LEASE, now=NOW))
+
+    with interleave.before(db.queue, "update_one", competing) as injected:
+        mine = await naive_claim(db, "me", LEASE, now=NOW)
+    assert injected.fired and rival[0] is not None and mine is not None
+    assert rival[0].id == mine.id  # both "hold" the one job
+
+
+async def test_claim_stays_exclusive_when_a_competing_claim_lands_first(db) -> None:
+    """A rival claims right before our claim reaches the server: we get the next job, never the rival's; when the
+    rival took the last one, we get nothing."""
+    await seed(db, {"a@x.io": {"stripe": 50, "figma": 60}})
+    await queue.enqueue_due(db, now=NOW)
+    rivals: list[queue.Job | None] = []
+
+    async def competing() -> None:
+        rivals.append(await queue.claim(db, f"rival{len(rivals)}", LEASE, now=NOW))
+
+    with interleave.before(db.queue, "find_one_and_update", competing) as injected:
+        mine = await queue.claim(db, "me", LEASE, now=NOW)
+    assert injected.fired and rivals[0] is not None and mine is not None
+    assert (rivals[0].company, mine.company) == ("figma", "stripe")
+    await queue.release(db, rivals[0], "rival0")
+    with interleave.before(db.queue, "find_one_and_update", competing):
+        assert await queue.claim(db, "me", LEASE, now=NOW) is None
+    assert rivals[1] is not None and rivals[1].company == "figma"
+    assert (await db.queue.find_one({"company": "figma"}))["lease_owner"] == "rival1"
+
+
+async def test_a_completion_landing_before_a_stale_heartbeat_is_not_clobbered(db) -> None:
+    """Our lease expired, the job was reclaimed and finished by another worker right before our heartbeat."""
+    job = await claimed_job(db, "me")
+
+    async def competing() -> None:
+        await queue.reclaim_expired(db, now=NOW + LEASE + timedelta(seconds=1))
+        other = await queue.claim(db, "other", LEASE, now=NOW + LEASE + timedelta(seconds=1))
+        assert other is not None
+        await queue.complete(db, other, "other")
+
+    with interleave.before(db.queue, "update_one", competing) as injected, pytest.raises(LeaseLost):
+        await queue.heartbeat(db, job, "me", LEASE, now=NOW + LEASE)
+    assert injected.fired
+    doc = await db.queue.find_one({"_id": job.id})
+    assert (doc["status"], doc["lease_owner"], doc["attempts"]) == (DONE, "other", 2)
 
 
 async def claimed_job(db, worker: str = "w1", *, now: datetime = NOW, max_attempts: int = 5) -> queue.Job:
