@@ -5,7 +5,9 @@ Before each request a caller reserves one request of the model's day (RPD), one 
 `find_one_and_update` with `$inc` on a counter document per model+window, conditioned on the counter
 staying within its limit and upserted on first use; when the condition fails the upsert collides with
 the existing `_id` (DuplicateKeyError) and the window is full — unless a competing process created the counter
-at the same moment, which a second, non-upsert update tells apart. So `process` and a manual `debug run`,
+at the same moment, which a second, non-upsert update tells apart. A reservation whose minute ended while it was
+being made (other coroutines ran between its round trips) is given back and made again in the new minute, so the
+request goes out inside the minute it was counted in. So `process` and a manual `debug run`,
 in separate processes, never exceed the budgets together.
 
 Windows are fixed: minutes (UTC) and quota days that reset at midnight America/Los_Angeles. Google's own
@@ -151,7 +153,13 @@ class RateLimiter:
             minute_fields = {"model": model, "start": minute, "expires_at": minute + timedelta(days=1)}
             if await self._take(rpm_id, "requests", 1, limits.rpm, {**minute_fields, "window": "rpm"}):
                 if await self._take(tpm_id, "tokens", tokens, limits.tpm, {**minute_fields, "window": "tpm"}):
-                    return Reservation(model=model, day=day, minute=minute, tokens=tokens)
+                    reservation = Reservation(model=model, day=day, minute=minute, tokens=tokens)
+                    if minute_start(self.clock()) == minute:
+                        return reservation
+                    # The minute ended during our round trips: the request would go out uncounted in the next
+                    # one. Give the whole reservation back and reserve again in the new minute.
+                    await self.refund(reservation)
+                    continue
                 await self._give_back(rpm_id, "requests", 1)
             await self._give_back(day_id, "requests", 1)
             wait = (minute + timedelta(minutes=1) - now).total_seconds()
