@@ -1,17 +1,21 @@
-"""The in-memory double's speed shortcuts (scoutly/storage/memory_speed.py) give mongomock's own answers."""
+"""The in-memory double's speed shortcuts (scoutly/storage/memory_speed.py) give mongomock's own answers, and the
+double yields to the event loop before every operation (scoutly/storage/memory.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 
 import mongomock
 import mongomock.aggregate
 from bson import ObjectId
+from helpers import interleave
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mongomock.filtering import filter_applies
+from pymongo import UpdateOne
 
-from scoutly.storage.memory import memory_client  # installs the patches
+from scoutly.storage.memory import add_operation_hook, memory_client, remove_operation_hook  # installs the patches
 from scoutly.storage.memory_speed import _equalities
 
 memory_client("mongomock://speed-check/x")
@@ -97,3 +101,58 @@ def test_id_in_fast_path_matches_mongomock_in_id_order(ids: list, wanted: list) 
     stored = list(collection._store._documents.values())
     expected = sorted(doc["_id"] for doc in stored if filter_applies(spec, doc))
     assert [doc["_id"] for doc in collection.find(spec)] == expected
+
+
+async def test_every_operation_yields_to_the_event_loop_first(db) -> None:
+    """Each awaited operation of the double is a point where other coroutines run (as a server round trip is);
+    a cursor yields at its first fetch and at each further batch."""
+    interleave.require_double(db.c)
+    seen: list[str] = []
+
+    def hook(database: str, collection: str, operation: str) -> None:
+        if collection == "c":
+            seen.append(operation)
+
+    add_operation_hook(hook)
+    try:
+        await db.c.insert_one({"_id": 0})
+        await db.c.insert_many([{"_id": i} for i in range(1, 150)])
+        await db.c.find_one({"_id": 1})
+        await db.c.update_one({"_id": 1}, {"$set": {"x": 1}})
+        await db.c.find_one_and_update({"_id": 2}, {"$set": {"x": 2}})
+        await db.c.bulk_write([UpdateOne({"_id": 3}, {"$set": {"x": 3}})])
+        assert await db.c.count_documents({}) == 150
+        assert len([doc async for doc in db.c.find()]) == 150
+        assert len(await db.c.find().to_list(None)) == 150
+        assert await (await db.c.aggregate([{"$count": "n"}])).to_list(None) == [{"n": 150}]
+        await db.c.delete_one({"_id": 0})
+    finally:
+        remove_operation_hook(hook)
+    assert seen == [
+        "insert_one",
+        "insert_many",
+        "find_one",
+        "update_one",
+        "find_one_and_update",
+        "bulk_write",
+        "count_documents",
+        "find",
+        "getMore",
+        "find",
+        "aggregate",
+        "delete_one",
+    ]
+
+
+async def test_concurrent_coroutines_interleave_between_operations(db) -> None:
+    interleave.require_double(db.c)
+    steps: list[str] = []
+
+    async def worker(name: str) -> None:
+        await db.c.find_one({"_id": name})
+        steps.append(f"{name} read")
+        await db.c.insert_one({"_id": name})
+        steps.append(f"{name} wrote")
+
+    await asyncio.gather(worker("a"), worker("b"))
+    assert steps == ["a read", "b read", "a wrote", "b wrote"]
