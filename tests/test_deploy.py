@@ -267,12 +267,50 @@ def test_systemd_units_restart_on_failure_and_time_the_enqueue_hourly() -> None:
     assert timer["Timer"]["OnCalendar"] == "hourly" and timer["Timer"]["Persistent"] == "true"
 
 
+def test_units_deny_private_addresses_but_what_install_allows() -> None:
+    out = _install_dry_run("--systemd", "--mongodb", "docker")
+    denied = re.findall(r"^\s*IPAddressDeny=(.*)$", out, re.MULTILINE)
+    allowed = re.findall(r"^\s*IPAddressAllow=(.*)$", out, re.MULTILINE)
+    assert len(denied) == len(allowed) == 2  # processor and enqueue
+    for ranges in ("localhost", "link-local", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+                   "fc00::/7"):
+        assert ranges in denied[0].split()
+    assert "localhost" in allowed[0].split()  # MongoDB from compose listens on 127.0.0.1
+    assert "@IP_ALLOW@" not in out
+
+
+def test_egress_allow_names_mongodb_dns_servers_and_allowed_networks(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("MONGODB_URI=mongodb://app:pw@10.1.2.3:27017,[fd00::5]:27018/scoutly?authSource=scoutly\n"
+                   'SCOUTLY_ALLOW_NETWORKS="10.9.0.0/16, 192.168.7.0/24"\n', encoding="utf-8")
+    resolv = tmp_path / "resolv.conf"
+    resolv.write_text("# from DHCP\nnameserver 192.168.1.1\nnameserver fe80::1%eth0\nsearch lan\n", encoding="utf-8")
+    result = subprocess.run([str(PI / "egress-allow.sh"), str(env)], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "EGRESS_RESOLV_CONF": str(resolv)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["10.1.2.3", "fd00::5", "192.168.1.1", "fe80::1", "10.9.0.0/16", "192.168.7.0/24"]
+    assert "pw" not in result.stdout + result.stderr
+
+
+def test_egress_allow_says_when_mongodbs_host_cannot_be_resolved(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("MONGODB_URI=mongodb://db.invalid:27017/scoutly\n", encoding="utf-8")
+    resolv = tmp_path / "resolv.conf"
+    resolv.write_text("nameserver 127.0.0.53\n", encoding="utf-8")
+    result = subprocess.run([str(PI / "egress-allow.sh"), str(env)], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "EGRESS_RESOLV_CONF": str(resolv)})
+    assert result.returncode == 0
+    assert result.stdout.split() == ["localhost"]  # the DNS server (127.0.0.53) is loopback
+    assert "cannot resolve MongoDB's host db.invalid" in result.stderr
+
+
 def test_systemd_accepts_the_rendered_units(tmp_path: Path) -> None:
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed")
     names = ["scoutly-processor.service", "scoutly-enqueue.service", "scoutly-enqueue.timer"]
     for name in names:
         text = (PI / name).read_text(encoding="utf-8").replace("@USER@", ME).replace("@APP_DIR@", str(ROOT))
+        text = text.replace("@IP_ALLOW@", "localhost 192.168.1.1 fe80::1 10.9.0.0/16")
         (tmp_path / name).write_text(text, encoding="utf-8")
     result = subprocess.run(["systemd-analyze", "verify", "--man=no", *(f"./{n}" for n in names)], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)

@@ -7,7 +7,8 @@
 #   3. .env from .env.example, created private (umask 077), with generated MongoDB passwords (root, and
 #      Scoutly's own readWrite user) and the MongoDB image this CPU runs (kept as it is if .env exists)
 #   4. MongoDB with docker compose (docker-compose.yml), unless --mongodb none
-#   5. scheduling: systemd units (Restart=on-failure) or the user's crontab (crontab.example)
+#   5. scheduling: systemd units (Restart=on-failure; private addresses denied but MongoDB's, DNS and
+#      SCOUTLY_ALLOW_NETWORKS: egress-allow.sh) or the user's crontab (crontab.example)
 #   6. logrotate for the cron logs (logrotate.conf)
 #   7. `scoutly debug doctor` to check the result
 set -euo pipefail
@@ -62,9 +63,10 @@ as_user() {
   fi
 }
 
-# render FILE: the template with @USER@, @APP_DIR@ and @LOG_DIR@ filled in
+# render FILE: the template with @USER@, @APP_DIR@, @LOG_DIR@ and @IP_ALLOW@ filled in
 render() {
-  sed -e "s|@USER@|$RUN_USER|g" -e "s|@APP_DIR@|$APP_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" "$1"
+  sed -e "s|@USER@|$RUN_USER|g" -e "s|@APP_DIR@|$APP_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
+    -e "s|@IP_ALLOW@|${IP_ALLOW:-}|g" "$1"
 }
 
 # install_file DEST MODE: write stdin to DEST (as root), or show it under --dry-run
@@ -236,6 +238,9 @@ main() {
 
   if [ "$SCHEDULER" = systemd ]; then
     say "5. systemd units (processor with Restart=on-failure, hourly enqueue timer)"
+    # the kernel-level egress backstop lets through only MongoDB, DNS and SCOUTLY_ALLOW_NETWORKS (egress-allow.sh)
+    IP_ALLOW="$("$PI_DIR/egress-allow.sh" "$APP_DIR/.env")"
+    echo "private addresses the units may reach: ${IP_ALLOW:-none}"
     for unit in scoutly-processor.service scoutly-enqueue.service scoutly-enqueue.timer; do
       render "$PI_DIR/$unit" | install_file "/etc/systemd/system/$unit" 644
     done
