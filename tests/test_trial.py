@@ -123,7 +123,7 @@ def test_scoutly_try_prints_a_report_a_newcomer_can_read(settings) -> None:
     assert "keyword trackers only (no GEMINI_API_KEY set)" in text
     assert "JavaScript pages: rendered with Chromium (" in text
     assert "Senior UX Designer" in text and "Ada Lindqvist" in text
-    assert "cp .env.example .env" in text and "MONGODB_URI" in text and "GEMINI_API_KEY" in text
+    assert "(umask 077; cp .env.example .env)" in text and "MONGODB_URI" in text and "GEMINI_API_KEY" in text
     assert "deploy/pi/GUIDE.md" in text
     assert "never-used" not in text  # the configured MongoDB was never touched
 

@@ -19,7 +19,16 @@ seed_app = typer.Typer(
 FileArgument = Annotated[Path, typer.Argument(help="A .csv or .json file (see README › Data formats).")]
 
 
+WARNINGS_SHOWN = 20  # a file of many internal URLs names the first ones and counts the rest
+
+
 def _print(report: SeedReport) -> None:
+    for line in report.warnings[:WARNINGS_SHOWN]:
+        err_console.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
+    if len(report.warnings) > WARNINGS_SHOWN:
+        err_console.print(f"warning: … and {len(report.warnings) - WARNINGS_SHOWN} more such careers URLs")
+    if report.warnings:
+        err_console.print("(allow a network you mean to scrape with SCOUTLY_ALLOW_NETWORKS, e.g. 10.0.0.0/8)")
     typer.echo(f"seeded: {report.summary()}")
 
 
@@ -53,8 +62,12 @@ def _seed_files(**files: Path) -> SeedReport:
     check_files(**files)  # a wrong file is said before MongoDB is even asked
 
     async def go(progress: TerminalProgress | None) -> SeedReport:
+        from scoutly.acquire.egress import EgressPolicy
+        from scoutly.config import get_settings
+
+        egress = EgressPolicy(tuple(get_settings().allow_networks))
         async with open_db() as mongo:
-            return await seed_files(mongo.db, progress=progress, **files)
+            return await seed_files(mongo.db, progress=progress, egress=egress, **files)
 
     if not err_console.is_terminal:
         return run(go(None))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scoutly.clock import utcnow
 from scoutly.errors import InputError
@@ -25,6 +25,9 @@ from scoutly.seeding.readers import Row, check_file, iter_rows, parse_json
 from scoutly.seeding.validate import NoProgress, Progress, RowSource, Validated
 from scoutly.seeding.validate import validate as validation_pass
 from scoutly.seeding.writer import Counts, SeedReport, write_companies, write_trackings, write_users
+
+if TYPE_CHECKING:
+    from scoutly.acquire.egress import EgressPolicy
 
 T = TypeVar("T")
 
@@ -51,11 +54,16 @@ BATCH = 1000  # rows per write: memory stays bounded however large the file
 
 
 async def validate_sources(
-    db: Any, *, companies: RowSource | None = None, users: RowSource | None = None, progress: Progress | None = None
+    db: Any,
+    *,
+    companies: RowSource | None = None,
+    users: RowSource | None = None,
+    progress: Progress | None = None,
+    egress: EgressPolicy | None = None,
 ) -> Validated:
     """The validation pass over companies then users. Raises `SeedError` with every problem, sorted by line."""
     problems = Problems()
-    validated = await validation_pass(db, companies, users, problems, progress or NoProgress())
+    validated = await validation_pass(db, companies, users, problems, progress or NoProgress(), egress)
     if problems:
         raise SeedError(problems.lines())
     return validated
@@ -70,7 +78,12 @@ def check_files(*, companies: Path | None = None, users: Path | None = None) -> 
 
 
 async def validate_files(
-    db: Any, *, companies: Path | None = None, users: Path | None = None, progress: Progress | None = None
+    db: Any,
+    *,
+    companies: Path | None = None,
+    users: Path | None = None,
+    progress: Progress | None = None,
+    egress: EgressPolicy | None = None,
 ) -> Validated:
     """Validate seed files as streams (nothing is written). Raises `SeedError` / `InputError`."""
     for path in (companies, users):
@@ -81,6 +94,7 @@ async def validate_files(
         companies=(lambda: iter_rows(companies, COMPANY_FILE)) if companies else None,
         users=(lambda: iter_rows(users, USER_FILE)) if users else None,
         progress=progress,
+        egress=egress,
     )
 
 
@@ -90,7 +104,7 @@ async def seed_validated(
     """The writing pass: read the validated sources again and write them in batches of `BATCH` rows."""
     now = now or utcnow()
     progress = progress or NoProgress()
-    report = SeedReport()
+    report = SeedReport(warnings=list(validated.warnings))
     if validated.companies is not None:
         progress.start("writing companies", validated.company_rows)
         for batch in _batches(validated.companies()):
@@ -155,10 +169,11 @@ async def seed_files(
     users: Path | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    egress: EgressPolicy | None = None,
 ) -> SeedReport:
     """Seed from files (.csv or .json): validate all, then write in batches. Raises `SeedError` / `InputError`;
-    writes nothing on any problem."""
-    validated = await validate_files(db, companies=companies, users=users, progress=progress)
+    writes nothing on any problem. Careers URLs `egress` refuses are seeded and named in `report.warnings`."""
+    validated = await validate_files(db, companies=companies, users=users, progress=progress, egress=egress)
     return await seed_validated(db, validated, now=now, progress=progress)
 
 

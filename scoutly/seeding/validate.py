@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from scoutly.seeding.models import UserSeed, company_of, user_of
 from scoutly.seeding.problems import Problems
 from scoutly.seeding.readers import Row
 from scoutly.storage.indexes import COMPANIES
+
+if TYPE_CHECKING:
+    from scoutly.acquire.egress import EgressPolicy
 
 RowSource = Callable[[], Iterable[Row]]  # called once per pass: the validation pass, then the writing pass
 LOOKUP_BATCH = 1000
@@ -54,6 +57,7 @@ class Validated:
     company_rows: int = 0
     user_rows: int = 0
     users_by_email: dict[str, UserHead] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # valid rows Scoutly will not fetch (egress policy)
 
 
 class _CompanyLookup:
@@ -89,8 +93,14 @@ async def validate(
     users: RowSource | None,
     problems: Problems,
     progress: Progress,
+    egress: EgressPolicy | None = None,
 ) -> Validated:
-    """One streaming pass over each source; problems go to `problems` (nothing is written here)."""
+    """One streaming pass over each source; problems go to `problems` (nothing is written here). A careers URL
+    the egress policy refuses (a private address, a local-network name) is seeded, with a warning: the user may
+    yet allow its network with SCOUTLY_ALLOW_NETWORKS."""
+    from scoutly.acquire.egress import EgressPolicy, EgressRefused  # here: `scoutly.acquire` is slow to import
+
+    egress = egress or EgressPolicy()
     validated = Validated(companies=companies, users=users)
     slugs: dict[str, int] = {}
     if companies is not None:
@@ -105,6 +115,10 @@ async def validate(
                 problems.add(row, "slug", f"duplicate of line {slugs[record.slug]}")
                 continue
             slugs[record.slug] = row.line
+            try:
+                egress.check_url(record.careers_url)
+            except EgressRefused as refused:
+                validated.warnings.append(f"{row.where('careers_url')}: will not be fetched: {refused}")
     if users is not None:
         lookup = _CompanyLookup(db, set(slugs), problems)
         del slugs

@@ -36,6 +36,7 @@ class SeedReport:
     users: Counts = field(default_factory=Counts)
     trackings: Counts = field(default_factory=Counts)
     profiles: Counts = field(default_factory=Counts)  # users whose seed record gave profile fields
+    warnings: list[str] = field(default_factory=list)  # seeded, but refused by the egress policy
 
     def summary(self) -> str:
         parts = []

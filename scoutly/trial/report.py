@@ -17,8 +17,9 @@ from scoutly.trial.catalog import Catalog
 from scoutly.trial.run import FAST_FORWARD, TRIAL_URI, PassResult, TrialResult
 
 NEXT_STEPS = """\
-1. cp .env.example .env, then set MONGODB_URI (`docker compose up -d
-   mongodb` starts one on 127.0.0.1) and, for Gemini, GEMINI_API_KEY.
+1. (umask 077; cp .env.example .env) — private from the start — then
+   set the passwords and MONGODB_URI (`docker compose up -d mongodb`
+   starts MongoDB on 127.0.0.1) and, for Gemini, GEMINI_API_KEY.
 2. scoutly seed companies FILE, then scoutly seed users FILE (profiles
    and keyword trackers included: see examples/ and README.md).
 3. scoutly enqueue (hourly, from cron) and scoutly process (always on);
