@@ -18,7 +18,7 @@ import httpx
 from scoutly.acquire import parsepool
 from scoutly.acquire.ats import VENDORS, describe, describe_many
 from scoutly.acquire.egress import EgressPolicy
-from scoutly.acquire.egress_net import Egress, EgressTransport
+from scoutly.acquire.egress_net import Egress, checked_client
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.reading import read_detail_page
@@ -54,18 +54,7 @@ class Acquirer:
         self.egress = Egress(EgressPolicy(tuple(getattr(settings, "allow_networks", None) or ())))
 
     async def __aenter__(self) -> Acquirer:
-        limits = httpx.Limits(max_connections=20, max_keepalive_connections=10)
-        self._client = httpx.AsyncClient(
-            transport=EgressTransport(self.egress, limits=limits),  # connects only to addresses the policy allows
-            trust_env=False,  # a proxy from the environment would resolve names itself, unchecked
-            follow_redirects=False,  # Http follows redirects itself, checking each hop
-            timeout=httpx.Timeout(self.settings.fetch_timeout_s, connect=min(10.0, self.settings.fetch_timeout_s)),
-            headers={
-                "User-Agent": self.settings.user_agent,
-                "Accept": "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8",
-                "Accept-Language": "en-US,en;q=0.8",
-            },
-        )
+        self._client = checked_client(self.settings, self.egress)
         self._http = Http(
             self._client,
             HttpLimits(

@@ -35,9 +35,17 @@ from playwright.async_api import Error as PlaywrightError
 
 from scoutly.acquire import browser_procs, chromium_sandbox
 from scoutly.acquire.browser_models import BrowserError, BrowserUnavailable, PartialListing, RenderedPage
-from scoutly.acquire.browser_session import CLOSE_TIMEOUT_S, BrowserSession, close_quietly, egress_route, reason
+from scoutly.acquire.browser_session import (
+    CLOSE_TIMEOUT_S,
+    BrowserSession,
+    RouteLog,
+    close_quietly,
+    egress_route,
+    reason,
+)
 from scoutly.acquire.egress import EgressPolicy
-from scoutly.acquire.egress_net import Egress
+from scoutly.acquire.egress_net import Egress, checked_client
+from scoutly.acquire.http import Http, HttpLimits
 
 __all__ = [
     "BrowserError",
@@ -126,6 +134,7 @@ class BrowserPool:
         self.memory_hard_limit_mb = int(memory_hard_limit_mb or self.memory_limit_mb * HARD_LIMIT_RATIO)
         # byte budget of one rendered page (browser_budget): the document as over HTTP, all it loads 4× that
         self.document_byte_limit = int(getattr(settings, "max_page_bytes", DEFAULT_PAGE_BYTES))
+        self._documents: Http | None = None  # fetches pages and frames for Chromium (see egress_route)
         self.page_byte_limit = self.document_byte_limit * PAGE_LOADS_RATIO
         self.settle_cap_s = settle_cap_s
         self.scroll_wait_s = scroll_wait_s
@@ -203,8 +212,9 @@ class BrowserPool:
                     self._retire = self._retire or "crash"  # e.g. the Playwright driver died: start afresh
                     raise BrowserError(f"browser unusable: {reason(exc)}") from exc
                 try:
-                    await context.route("**/*", egress_route(self.egress))
-                    session = BrowserSession(self, context)
+                    routes = RouteLog()
+                    await context.route("**/*", egress_route(self.egress, routes, self._document_fetcher()))
+                    session = BrowserSession(self, context, routes)
                     yield session
                 finally:
                     if not await close_quietly(context) and session is not None:
@@ -225,9 +235,22 @@ class BrowserPool:
         """Memory of the Chromium process tree now (MiB, summed PSS; see `browser_procs.tree_memory_mb`)."""
         return browser_procs.tree_memory_mb(browser_procs.tree(self._process))
 
+    def _document_fetcher(self) -> Http:
+        """Acquisition's HTTP client for the documents Chromium shows: egress-checked at every redirect hop and
+        at connect time, one attempt, no politeness delay (the pages are the company's own, asked once)."""
+        if self._documents is None:
+            client = checked_client(self._settings, self.egress, keep_cookies=False)
+            timeout_s = float(self._settings.fetch_timeout_s)
+            limits = HttpLimits(delay_s=0, max_bytes=self.document_byte_limit, timeout_s=timeout_s, attempts=1)
+            self._documents = Http(client, limits, policy=self.egress.policy)
+        return self._documents
+
     async def close(self) -> None:
         """Close the browser and the Playwright driver; kill anything of Chromium that is left. Idempotent."""
         self._closed = True
+        documents, self._documents = self._documents, None
+        if documents is not None:
+            await documents.client.aclose()
         try:
             await self._shutdown_browser()
         finally:

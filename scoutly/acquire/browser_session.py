@@ -25,6 +25,7 @@ from scoutly.acquire.browser_budget import ByteBudget
 from scoutly.acquire.browser_models import BrowserError, PartialListing, RenderedPage
 from scoutly.acquire.egress import EgressRefused
 from scoutly.acquire.egress_net import Egress
+from scoutly.acquire.http import MAX_REDIRECTS, Answer, FetchError, Http
 
 if TYPE_CHECKING:
     from scoutly.acquire.browser import BrowserPool
@@ -56,9 +57,37 @@ def reason(exc: BaseException) -> str:
     return re.sub(r"^(Page|Locator|Frame|BrowserContext|Browser)\.\w+: ", "", text)
 
 
-def egress_route(egress: Egress) -> Callable[[Route], Awaitable[None]]:
+# headers of a fetched document not handed to the browser: the body is already decoded and whole, and cookies
+# are passed on separately
+NOT_FORWARDED = frozenset(
+    {"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive", "set-cookie"}
+)
+
+
+@dataclass
+class RouteLog:
+    """What the route handler did to main-frame documents: redirects followed (first URL → final URL) and
+    refusals (URL → why), so a page is resolved against where it came from and a refusal is said plainly."""
+
+    landed: dict[str, str]
+    refused: dict[str, str]
+    prefetched: dict[str, Answer]  # the answer of a redirected document, for the navigation to where it landed
+
+    def __init__(self) -> None:
+        self.landed, self.refused, self.prefetched = {}, {}, {}
+
+
+def egress_route(
+    egress: Egress, log: RouteLog | None = None, documents: Http | None = None
+) -> Callable[[Route], Awaitable[None]]:
     """Context route handler: images, fonts and media are never downloaded, and every other request (documents,
-    scripts, fetch/XHR, frames, WebSocket handshakes) must pass the egress policy or is aborted."""
+    scripts, fetch/XHR, frames, WebSocket handshakes) must pass the egress policy or is aborted.
+
+    Chromium follows a redirect without asking the route again, so documents (pages and frames, GET) are not
+    left to it: `documents` — acquisition's own HTTP client — fetches them, following redirects hop by hop with
+    each hop checked, connecting to the checked address and holding the page's byte budget, and the browser is
+    handed the answer. Main-frame documents that were redirected or refused are noted in `log`. Left to Chromium:
+    a redirect answering a script, stylesheet or fetch/XHR request (its first URL is checked, not its hops)."""
 
     async def handle(route: Route) -> None:
         request = route.request
@@ -68,14 +97,50 @@ def egress_route(egress: Egress) -> Callable[[Route], Awaitable[None]]:
                 return
             refusal = await _egress_refusal(egress, request.url)
             if refusal is None:
-                await route.continue_()
-                return
+                if documents is None or not (request.is_navigation_request() and request.method == "GET"):
+                    await route.continue_()
+                    return
+                refusal = await _fulfil_document(route, documents, log)
+                if refusal is None:
+                    return
             logger.warning("blocked {} request: {}", request.resource_type, refusal)
+            if log is not None and _main_document(request):
+                log.refused[request.url] = refusal
             await route.abort("blockedbyclient")
         except PlaywrightError:  # the page went away while the request was in flight
             pass
 
     return handle
+
+
+def _main_document(request: Request) -> bool:
+    return request.is_navigation_request() and request.frame.parent_frame is None
+
+
+async def _fulfil_document(route: Route, documents: Http, log: RouteLog | None) -> str | None:
+    """Fetch a document through `documents` (with the context's cookies) and fulfil the route with the answer;
+    why not, or None when handled. A redirected main-frame document is not shown under its first URL (its
+    relative links would be wrong): the navigation is aborted, the answer kept, and `_goto` goes to where it
+    landed, where this handler hands over the kept answer."""
+    request = route.request
+    answer = log.prefetched.pop(request.url, None) if log is not None else None
+    if answer is None:
+        cookie = await request.header_value("cookie")
+        try:
+            answer = await documents.answer(request.url, headers={"Cookie": cookie} if cookie else None)
+        except FetchError as exc:
+            return str(exc)
+    if answer.url != request.url and log is not None and _main_document(request):
+        log.landed[request.url] = answer.url
+        log.prefetched[answer.url] = answer
+        await route.abort("aborted")
+        return None
+    headers = {name: value for name, value in answer.headers.items() if name.lower() not in NOT_FORWARDED}
+    cookies = answer.headers.get_list("set-cookie")
+    if cookies:
+        headers["set-cookie"] = "\n".join(cookies)  # Playwright's spelling of several Set-Cookie headers
+    await route.fulfill(status=answer.status, headers=headers, body=answer.body)
+    return None
 
 
 async def _egress_refusal(egress: Egress, url: str) -> str | None:
@@ -170,9 +235,10 @@ class _Watch:
 class BrowserSession:
     """One browser context (one company): render its listing and detail pages. Made by `BrowserPool.session()`."""
 
-    def __init__(self, pool: BrowserPool, context: BrowserContext) -> None:
+    def __init__(self, pool: BrowserPool, context: BrowserContext, routes: RouteLog | None = None) -> None:
         self._pool = pool
         self._context = context
+        self.routes = routes or RouteLog()  # redirected and refused documents (see `egress_route`)
         self._marks = itertools.count(1)
         self._watches: dict[Page, _Watch] = {}
         self._one_page = asyncio.Lock()  # a session renders one page at a time (the pool's page budget)
@@ -439,7 +505,15 @@ class BrowserSession:
         refusal = await _egress_refusal(self._pool.egress, url)
         if refusal is not None:  # said plainly here; the route handler would only say ERR_BLOCKED_BY_CLIENT
             raise BrowserError(f"refused by the egress policy: {refusal}")
-        return await page.goto(url, wait_until="domcontentloaded", timeout=deadline.ms())
+        for _hop in range(MAX_REDIRECTS):
+            try:
+                return await page.goto(url, wait_until="domcontentloaded", timeout=deadline.ms())
+            except PlaywrightError:
+                landed = self.routes.landed.pop(url, None)
+                if landed is None:
+                    raise
+                url = landed  # redirected (every hop checked by the route handler): go where it landed
+        raise BrowserError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
     async def _settle(self, page: Page, job_link: str | None, deadline: _Deadline, *, cap: float | None = None) -> None:
         """Wait for the job links (when a selector is known), then for network quiet — each bounded."""
@@ -562,6 +636,8 @@ class BrowserSession:
                 raise BrowserError(f"{url}: {self._budget.exceeded}") from exc
             if isinstance(exc, PlaywrightTimeoutError):
                 raise BrowserError(f"{url}: timed out after {deadline.seconds:g}s ({reason(exc)})") from exc
+            if url in self.routes.refused:  # said plainly: the browser itself only says ERR_BLOCKED_BY_CLIENT
+                raise BrowserError(self.routes.refused[url]) from exc
             crashed = not self._pool.connected
             detail = "browser crashed" if crashed else reason(exc)
             raise BrowserError(f"{url}: {detail}") from exc

@@ -13,6 +13,7 @@ import asyncio
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpcore
@@ -145,3 +146,23 @@ class EgressTransport(httpx.AsyncHTTPTransport):
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=EgressBackend(egress),
         )
+
+
+def checked_client(settings: Any, egress: Egress, *, keep_cookies: bool = True) -> httpx.AsyncClient:
+    """Acquisition's httpx client: connects only to addresses `egress` allows, uses no environment proxy (it would
+    resolve names itself, unchecked) and follows no redirect (`Http` follows them hop by hop, checking each).
+    Without `keep_cookies` it stores none (the browser's documents carry the browser context's own)."""
+    limits = httpx.Limits(max_connections=20, max_keepalive_connections=10)
+    jar = None if keep_cookies else CookieJar(DefaultCookiePolicy(allowed_domains=[]))
+    return httpx.AsyncClient(
+        cookies=jar,
+        transport=EgressTransport(egress, limits=limits),
+        trust_env=False,
+        follow_redirects=False,
+        timeout=httpx.Timeout(settings.fetch_timeout_s, connect=min(10.0, settings.fetch_timeout_s)),
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8",
+            "Accept-Language": "en-US,en;q=0.8",
+        },
+    )

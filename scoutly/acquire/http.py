@@ -14,12 +14,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
@@ -37,6 +39,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I
 
 
 MAX_REDIRECTS = 10
+T = TypeVar("T")
 
 
 class FetchError(Exception):
@@ -72,6 +75,16 @@ class Fetched:
             return jsonsafe.loads(self.text)  # depth-limited: a hostile feed cannot raise RecursionError
         except ValueError as exc:
             raise FetchError(self.url, f"invalid JSON ({exc})") from None
+
+
+@dataclass
+class Answer:
+    """A response as a browser would take it: final URL, status, headers and the (decoded) body."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes
 
 
 @dataclass
@@ -150,15 +163,33 @@ class Http:
     async def _once(
         self, method: str, url: str, params: dict[str, Any] | None, json_body: Any, accept: tuple[str, ...]
     ) -> Fetched:
+        async def read(response: httpx.Response) -> Fetched:
+            return await self._read(response, accept)
+
+        return await self._guarded(url, self._stream(method, url, read, params=params, json_body=json_body))
+
+    async def answer(self, url: str, *, headers: dict[str, str] | None = None) -> Answer:
+        """One GET answered as a browser sees it: redirects followed hop by hop (each checked), any status and
+        content type, the body bounded by `max_bytes` (decoded); no retry. For the documents Chromium shows."""
+
+        async def read(response: httpx.Response) -> Answer:
+            final = str(response.url)
+            body = await _read_body(response, self.limits.max_bytes, final)
+            return Answer(final, response.status_code, response.headers, body)
+
+        return await self._guarded(url, self._stream("GET", url, read, headers=headers), polite=False)
+
+    async def _guarded(self, url: str, work: Awaitable[T], *, polite: bool = True) -> T:
+        """Run one request's work within the time limit, politely spaced per host, errors as `FetchError`."""
         host = domain(url)
-        lock = self._locks.setdefault(host, asyncio.Lock())
+        lock = self._locks.setdefault(host, asyncio.Lock()) if polite else contextlib.nullcontext()
         async with lock:
-            wait = self._last.get(host, 0.0) + self.limits.delay_s - time.monotonic()
+            wait = self._last.get(host, 0.0) + self.limits.delay_s - time.monotonic() if polite else 0
             if wait > 0:
                 await asyncio.sleep(wait)
             try:
                 async with asyncio.timeout(self.limits.timeout_s):
-                    return await self._stream(method, url, params, json_body, accept)
+                    return await work
             except TimeoutError:
                 raise FetchError(url, f"no complete answer within {self.limits.timeout_s:g}s") from None
             except httpx.TimeoutException:
@@ -168,7 +199,8 @@ class Http:
             except httpx.TransportError as exc:
                 raise FetchError(url, f"connection failed ({type(exc).__name__})", retryable=True) from None
             finally:
-                self._last[host] = time.monotonic()
+                if polite:
+                    self._last[host] = time.monotonic()
 
     def _check(self, url: str, *, redirected_from: str | None = None) -> None:
         try:
@@ -178,16 +210,23 @@ class Http:
             raise FetchError(redirected_from or url, f"{via}refused by the egress policy: {exc}") from None
 
     async def _stream(
-        self, method: str, url: str, params: dict[str, Any] | None, json_body: Any, accept: tuple[str, ...]
-    ) -> Fetched:
+        self,
+        method: str,
+        url: str,
+        read: Callable[[httpx.Response], Awaitable[T]],
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> T:
         """Send the request and follow redirects hop by hop, each hop checked before it is requested."""
-        request = self.client.build_request(method, url, params=params, json=json_body)
+        request = self.client.build_request(method, url, params=params, json=json_body, headers=headers)
         for hop in range(MAX_REDIRECTS + 1):
             self._check(str(request.url), redirected_from=url if hop else None)
             response = await self.client.send(request, stream=True, follow_redirects=False)
             try:
                 if response.next_request is None:
-                    return await self._read(response, accept)
+                    return await read(response)
                 request = response.next_request
             finally:
                 await response.aclose()
