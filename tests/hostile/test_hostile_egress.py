@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from ipaddress import ip_network
 
 import pytest
-from helpers.hostile_pages import POSTINGS, deep_json_ld, gzip_bomb, harmless, many_links, nested_divs, page
-from helpers.http_server import HTML, LocalServer
-from helpers.loop_lag import loop_lag
 from helpers.processor import fast_settings, seed_jobs
 
 from scoutly.acquire.browser import BrowserError, BrowserPool
 from scoutly.config import Settings
 from scoutly.processor import run_processor
 from scoutly.storage.indexes import COMPANIES, QUEUE, RUNS
+from scoutly.testing.hostile_pages import POSTINGS, deep_json_ld, gzip_bomb, harmless, many_links, nested_divs, page
+from scoutly.testing.http_server import HTML, LocalServer
+from scoutly.testing.loop_lag import loop_lag
 
 pytestmark = pytest.mark.egress_strict  # the suite's loopback allowance is off: only SITE_ONLY below
 
