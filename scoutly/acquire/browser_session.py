@@ -64,6 +64,10 @@ NOT_FORWARDED = frozenset(
 )
 
 
+# headers of the browser's request not sent on: httpx sets its own (and decodes the body itself)
+NOT_SENT = frozenset({"host", "content-length", "connection", "keep-alive", "accept-encoding", "transfer-encoding"})
+
+
 @dataclass
 class RouteLog:
     """What the route handler did to main-frame documents: redirects followed (first URL → final URL) and
@@ -83,11 +87,12 @@ def egress_route(
     """Context route handler: images, fonts and media are never downloaded, and every other request (documents,
     scripts, fetch/XHR, frames, WebSocket handshakes) must pass the egress policy or is aborted.
 
-    Chromium follows a redirect without asking the route again, so documents (pages and frames, GET) are not
-    left to it: `documents` — acquisition's own HTTP client — fetches them, following redirects hop by hop with
-    each hop checked, connecting to the checked address and holding the page's byte budget, and the browser is
-    handed the answer. Main-frame documents that were redirected or refused are noted in `log`. Left to Chromium:
-    a redirect answering a script, stylesheet or fetch/XHR request (its first URL is checked, not its hops)."""
+    Chromium follows a redirect without asking the route again, so GET requests (pages, frames, scripts,
+    stylesheets, fetch/XHR) are not left to it: `documents` — acquisition's own HTTP client — sends them with the
+    browser's headers, following redirects hop by hop with each hop checked, connecting to the checked address and
+    holding the document byte budget per response, and the browser is handed the answer. Other methods (a POST
+    from a script, a CORS preflight) go out from Chromium after their URL is checked. Main-frame documents that
+    were redirected or refused are noted in `log`."""
 
     async def handle(route: Route) -> None:
         request = route.request
@@ -97,7 +102,7 @@ def egress_route(
                 return
             refusal = await _egress_refusal(egress, request.url)
             if refusal is None:
-                if documents is None or not (request.is_navigation_request() and request.method == "GET"):
+                if documents is None or request.method != "GET":
                     await route.continue_()
                     return
                 refusal = await _fulfil_document(route, documents, log)
@@ -118,16 +123,16 @@ def _main_document(request: Request) -> bool:
 
 
 async def _fulfil_document(route: Route, documents: Http, log: RouteLog | None) -> str | None:
-    """Fetch a document through `documents` (with the context's cookies) and fulfil the route with the answer;
+    """Send a GET through `documents` (with the browser's headers) and fulfil the route with the answer;
     why not, or None when handled. A redirected main-frame document is not shown under its first URL (its
     relative links would be wrong): the navigation is aborted, the answer kept, and `_goto` goes to where it
     landed, where this handler hands over the kept answer."""
     request = route.request
     answer = log.prefetched.pop(request.url, None) if log is not None else None
     if answer is None:
-        cookie = await request.header_value("cookie")
+        sent = {name: value for name, value in (await request.all_headers()).items() if name.lower() not in NOT_SENT}
         try:
-            answer = await documents.answer(request.url, headers={"Cookie": cookie} if cookie else None)
+            answer = await documents.answer(request.url, headers=sent)
         except FetchError as exc:
             return str(exc)
     if answer.url != request.url and log is not None and _main_document(request):

@@ -56,6 +56,10 @@ def server() -> Iterator[LocalServer]:
         running.large("/big.json", 20 * 1024 * 1024, content_type="application/json")
         fetching = "<script>fetch('/big.json').then(r => r.text()).then(t => document.title = t.length)</script>"
         running.route("/fetches-big", page(POSTINGS, head=fetching))
+        for n in range(6):  # each under the document budget, together over the page's 4x
+            running.large(f"/part-{n}.json", BUDGET - 1024, content_type="application/json")
+        many = "".join(f"fetch('/part-{n}.json').then(r => r.text());" for n in range(6))
+        running.route("/fetches-many", page(POSTINGS, head=f"<script>{many}</script>"))
         running.route("/harmless", harmless())
         yield running
 
@@ -64,12 +68,21 @@ def settings() -> Settings:
     return Settings(_env_file=None, max_page_bytes=BUDGET)
 
 
+async def test_a_response_past_the_document_budget_is_refused_and_the_page_still_read(server: LocalServer):
+    async with BrowserPool(settings()) as pool:
+        with TreePeak() as memory:
+            [rendered] = await pool.render_listing(server.url("/fetches-big"), timeout_s=30)
+        assert "Backend Engineer" in rendered.html
+        assert memory.peak_mb < 1000, memory.peak_mb
+    assert len(server.hits("/big.json")) == 1  # asked once, refused at the budget while streaming
+
+
 @pytest.mark.parametrize(
     ("path", "reason"),
     [
         ("/huge", f"exceeds the {BUDGET} byte limit; refused"),  # read by acquisition's own HTTP client
         ("/bomb", f"exceeds the {BUDGET} byte limit; refused"),
-        ("/fetches-big", f"page loaded more than {4 * BUDGET} bytes"),
+        ("/fetches-many", f"page loaded more than {4 * BUDGET} bytes"),
     ],
 )
 async def test_a_page_past_its_byte_budget_is_closed_with_the_reason(server: LocalServer, path: str, reason: str):
