@@ -76,9 +76,10 @@ class RouteLog:
     landed: dict[str, str]
     refused: dict[str, str]
     prefetched: dict[str, Answer]  # the answer of a redirected document, for the navigation to where it landed
+    expected: set[str]  # URLs `_goto` is navigating to (it goes on to where they land)
 
     def __init__(self) -> None:
-        self.landed, self.refused, self.prefetched = {}, {}, {}
+        self.landed, self.refused, self.prefetched, self.expected = {}, {}, {}, set()
 
 
 def egress_route(
@@ -124,9 +125,10 @@ def _main_document(request: Request) -> bool:
 
 async def _fulfil_document(route: Route, documents: Http, log: RouteLog | None) -> str | None:
     """Send a GET through `documents` (with the browser's headers) and fulfil the route with the answer;
-    why not, or None when handled. A redirected main-frame document is not shown under its first URL (its
-    relative links would be wrong): the navigation is aborted, the answer kept, and `_goto` goes to where it
-    landed, where this handler hands over the kept answer."""
+    why not, or None when handled. A main-frame document `_goto` asked for that was redirected is not shown under
+    its first URL (its relative links would be wrong): the navigation is aborted, the answer kept, and `_goto`
+    goes to where it landed, where this handler hands over the kept answer. A navigation the page made itself (a
+    clicked link, a script) gets the final answer under the URL it asked for."""
     request = route.request
     answer = log.prefetched.pop(request.url, None) if log is not None else None
     if answer is None:
@@ -135,7 +137,7 @@ async def _fulfil_document(route: Route, documents: Http, log: RouteLog | None) 
             answer = await documents.answer(request.url, headers=sent)
         except FetchError as exc:
             return str(exc)
-    if answer.url != request.url and log is not None and _main_document(request):
+    if answer.url != request.url and log is not None and _main_document(request) and request.url in log.expected:
         log.landed[request.url] = answer.url
         log.prefetched[answer.url] = answer
         await route.abort("aborted")
@@ -511,6 +513,8 @@ class BrowserSession:
         if refusal is not None:  # said plainly here; the route handler would only say ERR_BLOCKED_BY_CLIENT
             raise BrowserError(f"refused by the egress policy: {refusal}")
         for _hop in range(MAX_REDIRECTS):
+            asked = url
+            self.routes.expected.add(asked)
             try:
                 return await page.goto(url, wait_until="domcontentloaded", timeout=deadline.ms())
             except PlaywrightError:
@@ -518,6 +522,8 @@ class BrowserSession:
                 if landed is None:
                     raise
                 url = landed  # redirected (every hop checked by the route handler): go where it landed
+            finally:
+                self.routes.expected.discard(asked)
         raise BrowserError(f"{url}: more than {MAX_REDIRECTS} redirects")
 
     async def _settle(self, page: Page, job_link: str | None, deadline: _Deadline, *, cap: float | None = None) -> None:

@@ -55,6 +55,7 @@ def site(internal: LocalServer) -> Iterator[LocalServer]:
         running.route("/harmless", harmless())
         running.redirect("/moved", "/elsewhere/careers", status=301)
         running.route("/elsewhere/careers", harmless())
+        running.route("/jumps", page("<p>Moving…</p><script>location.href = '/moved'</script>"))
         yield running
 
 
@@ -122,4 +123,7 @@ async def test_chromium_blocks_every_request_a_page_makes_inside(site: LocalServ
         # an allowed redirect is followed (each hop checked) and the page is read as coming from where it landed
         [moved] = await pool.render_listing(site.url("/moved"), timeout_s=30)
         assert moved.url == site.url("/elsewhere/careers") and "Backend Engineer" in moved.html
+        # a navigation the page makes itself into a redirect gets the final answer (its hops checked too)
+        [jumped] = await pool.render_listing(site.url("/jumps"), timeout_s=30)
+        assert "Backend Engineer" in jumped.html
     assert untouched(internal)
