@@ -51,7 +51,7 @@ class Acquirer:
         self._http: Http | None = None
         self._browser: Any = None
         self._browser_lock = asyncio.Lock()
-        self.egress = Egress(EgressPolicy(tuple(getattr(settings, "allow_networks", None) or ())))
+        self.egress = Egress(EgressPolicy.from_settings(settings))
 
     async def __aenter__(self) -> Acquirer:
         self._client = checked_client(self.settings, self.egress)

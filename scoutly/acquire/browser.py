@@ -126,7 +126,7 @@ class BrowserPool:
             raise ValueError("max_pages, restart_after_pages and memory_limit_mb must be positive")
         self._settings = settings
         # every request of every page is checked against the egress policy (see browser_session.egress_route)
-        self.egress = egress or Egress(EgressPolicy(tuple(getattr(settings, "allow_networks", None) or ())))
+        self.egress = egress or Egress(EgressPolicy.from_settings(settings))
         self.max_pages = max_pages
         self.restart_after_pages = int(restart_after_pages)
         self.memory_limit_mb = int(memory_limit_mb)
@@ -134,7 +134,7 @@ class BrowserPool:
         self.memory_hard_limit_mb = int(memory_hard_limit_mb or self.memory_limit_mb * HARD_LIMIT_RATIO)
         # byte budget of one rendered page (browser_budget): the document as over HTTP, all it loads 4× that
         self.document_byte_limit = int(getattr(settings, "max_page_bytes", DEFAULT_PAGE_BYTES))
-        self._documents: Http | None = None  # fetches pages and frames for Chromium (see egress_route)
+        self._fetcher: Http | None = None  # sends Chromium's GET requests (see egress_route)
         self.page_byte_limit = self.document_byte_limit * PAGE_LOADS_RATIO
         self.settle_cap_s = settle_cap_s
         self.scroll_wait_s = scroll_wait_s
@@ -213,7 +213,7 @@ class BrowserPool:
                     raise BrowserError(f"browser unusable: {reason(exc)}") from exc
                 try:
                     routes = RouteLog()
-                    await context.route("**/*", egress_route(self.egress, routes, self._document_fetcher()))
+                    await context.route("**/*", egress_route(self.egress, routes, self._get_fetcher()))
                     session = BrowserSession(self, context, routes)
                     yield session
                 finally:
@@ -235,22 +235,22 @@ class BrowserPool:
         """Memory of the Chromium process tree now (MiB, summed PSS; see `browser_procs.tree_memory_mb`)."""
         return browser_procs.tree_memory_mb(browser_procs.tree(self._process))
 
-    def _document_fetcher(self) -> Http:
-        """Acquisition's HTTP client for the documents Chromium shows: egress-checked at every redirect hop and
-        at connect time, one attempt, no politeness delay (the pages are the company's own, asked once)."""
-        if self._documents is None:
+    def _get_fetcher(self) -> Http:
+        """Acquisition's HTTP client for Chromium's GET requests: egress-checked at every redirect hop and at
+        connect time, one attempt, no politeness delay (the browser's own loads of one page), no cookie jar."""
+        if self._fetcher is None:
             client = checked_client(self._settings, self.egress, keep_cookies=False)
             timeout_s = float(self._settings.fetch_timeout_s)
             limits = HttpLimits(delay_s=0, max_bytes=self.document_byte_limit, timeout_s=timeout_s, attempts=1)
-            self._documents = Http(client, limits, policy=self.egress.policy)
-        return self._documents
+            self._fetcher = Http(client, limits, policy=self.egress.policy)
+        return self._fetcher
 
     async def close(self) -> None:
         """Close the browser and the Playwright driver; kill anything of Chromium that is left. Idempotent."""
         self._closed = True
-        documents, self._documents = self._documents, None
-        if documents is not None:
-            await documents.client.aclose()
+        fetcher, self._fetcher = self._fetcher, None
+        if fetcher is not None:
+            await fetcher.client.aclose()
         try:
             await self._shutdown_browser()
         finally:

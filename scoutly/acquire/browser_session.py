@@ -9,7 +9,7 @@ import contextlib
 import itertools
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape as html_escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -57,7 +57,7 @@ def reason(exc: BaseException) -> str:
     return re.sub(r"^(Page|Locator|Frame|BrowserContext|Browser)\.\w+: ", "", text)
 
 
-# headers of a fetched document not handed to the browser: the body is already decoded and whole, and cookies
+# headers of a fetched answer not handed to the browser: the body is already decoded and whole, and cookies
 # are passed on separately
 NOT_FORWARDED = frozenset(
     {"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive", "set-cookie"}
@@ -70,26 +70,24 @@ NOT_SENT = frozenset({"host", "content-length", "connection", "keep-alive", "acc
 
 @dataclass
 class RouteLog:
-    """What the route handler did to main-frame documents: redirects followed (first URL → final URL) and
-    refusals (URL → why), so a page is resolved against where it came from and a refusal is said plainly."""
+    """What the route handler did to main-frame documents, for `_goto`: redirects followed (first URL → final
+    URL, with the final answer kept) so it navigates to where they landed, and refusals (URL → why) so it says
+    them plainly."""
 
-    landed: dict[str, str]
-    refused: dict[str, str]
-    prefetched: dict[str, Answer]  # the answer of a redirected document, for the navigation to where it landed
-    expected: set[str]  # URLs `_goto` is navigating to (it goes on to where they land)
-
-    def __init__(self) -> None:
-        self.landed, self.refused, self.prefetched, self.expected = {}, {}, {}, set()
+    landed: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+    prefetched: dict[str, Answer] = field(default_factory=dict)  # final URL → its answer, for that navigation
+    expected: set[str] = field(default_factory=set)  # URLs `_goto` is navigating to (it goes on where they land)
 
 
 def egress_route(
-    egress: Egress, log: RouteLog | None = None, documents: Http | None = None
+    egress: Egress, log: RouteLog | None = None, fetcher: Http | None = None
 ) -> Callable[[Route], Awaitable[None]]:
     """Context route handler: images, fonts and media are never downloaded, and every other request (documents,
     scripts, fetch/XHR, frames, WebSocket handshakes) must pass the egress policy or is aborted.
 
     Chromium follows a redirect without asking the route again, so GET requests (pages, frames, scripts,
-    stylesheets, fetch/XHR) are not left to it: `documents` — acquisition's own HTTP client — sends them with the
+    stylesheets, fetch/XHR) are not left to it: `fetcher` — acquisition's own HTTP client — sends them with the
     browser's headers, following redirects hop by hop with each hop checked, connecting to the checked address and
     holding the document byte budget per response, and the browser is handed the answer. Other methods (a POST
     from a script, a CORS preflight) go out from Chromium after their URL is checked. Main-frame documents that
@@ -103,10 +101,10 @@ def egress_route(
                 return
             refusal = await _egress_refusal(egress, request.url)
             if refusal is None:
-                if documents is None or request.method != "GET":
+                if fetcher is None or request.method != "GET":
                     await route.continue_()
                     return
-                refusal = await _fulfil_document(route, documents, log)
+                refusal = await _fulfil_get(route, fetcher, log)
                 if refusal is None:
                     return
             logger.warning("blocked {} request: {}", request.resource_type, refusal)
@@ -123,8 +121,8 @@ def _main_document(request: Request) -> bool:
     return request.is_navigation_request() and request.frame.parent_frame is None
 
 
-async def _fulfil_document(route: Route, documents: Http, log: RouteLog | None) -> str | None:
-    """Send a GET through `documents` (with the browser's headers) and fulfil the route with the answer;
+async def _fulfil_get(route: Route, fetcher: Http, log: RouteLog | None) -> str | None:
+    """Send a GET through `fetcher` (with the browser's headers) and fulfil the route with the answer;
     why not, or None when handled. A main-frame document `_goto` asked for that was redirected is not shown under
     its first URL (its relative links would be wrong): the navigation is aborted, the answer kept, and `_goto`
     goes to where it landed, where this handler hands over the kept answer. A navigation the page made itself (a
@@ -134,7 +132,7 @@ async def _fulfil_document(route: Route, documents: Http, log: RouteLog | None) 
     if answer is None:
         sent = {name: value for name, value in (await request.all_headers()).items() if name.lower() not in NOT_SENT}
         try:
-            answer = await documents.answer(request.url, headers=sent)
+            answer = await fetcher.answer(request.url, headers=sent)
         except FetchError as exc:
             return str(exc)
     if answer.url != request.url and log is not None and _main_document(request) and request.url in log.expected:

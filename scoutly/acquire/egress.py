@@ -209,3 +209,8 @@ class EgressPolicy:
     def check_url(self, url: str) -> None:
         """Raise EgressRefused when `url` is refused before any DNS lookup (see `target`)."""
         self.target(url)
+
+    @classmethod
+    def from_settings(cls, settings: object) -> EgressPolicy:
+        """The policy with the settings' allow list (`SCOUTLY_ALLOW_NETWORKS`); none when they give none."""
+        return cls(tuple(getattr(settings, "allow_networks", None) or ()))

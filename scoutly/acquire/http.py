@@ -166,20 +166,20 @@ class Http:
         async def read(response: httpx.Response) -> Fetched:
             return await self._read(response, accept)
 
-        return await self._guarded(url, self._stream(method, url, read, params=params, json_body=json_body))
+        return await self._guarded(url, lambda: self._stream(method, url, read, params=params, json_body=json_body))
 
     async def answer(self, url: str, *, headers: dict[str, str] | None = None) -> Answer:
         """One GET answered as a browser sees it: redirects followed hop by hop (each checked), any status and
-        content type, the body bounded by `max_bytes` (decoded); no retry. For the documents Chromium shows."""
+        content type, the body bounded by `max_bytes` (decoded); no retry, no politeness wait. For Chromium's loads."""
 
         async def read(response: httpx.Response) -> Answer:
             final = str(response.url)
             body = await _read_body(response, self.limits.max_bytes, final)
             return Answer(final, response.status_code, response.headers, body)
 
-        return await self._guarded(url, self._stream("GET", url, read, headers=headers), polite=False)
+        return await self._guarded(url, lambda: self._stream("GET", url, read, headers=headers), polite=False)
 
-    async def _guarded(self, url: str, work: Awaitable[T], *, polite: bool = True) -> T:
+    async def _guarded(self, url: str, work: Callable[[], Awaitable[T]], *, polite: bool = True) -> T:
         """Run one request's work within the time limit, politely spaced per host, errors as `FetchError`."""
         host = domain(url)
         lock = self._locks.setdefault(host, asyncio.Lock()) if polite else contextlib.nullcontext()
@@ -189,7 +189,7 @@ class Http:
                 await asyncio.sleep(wait)
             try:
                 async with asyncio.timeout(self.limits.timeout_s):
-                    return await work
+                    return await work()  # started here, after the wait: nothing left unawaited if cancelled
             except TimeoutError:
                 raise FetchError(url, f"no complete answer within {self.limits.timeout_s:g}s") from None
             except httpx.TimeoutException:

@@ -65,7 +65,7 @@ def _seed_files(**files: Path) -> SeedReport:
         from scoutly.acquire.egress import EgressPolicy
         from scoutly.config import get_settings
 
-        egress = EgressPolicy(tuple(get_settings().allow_networks))
+        egress = EgressPolicy.from_settings(get_settings())
         async with open_db() as mongo:
             return await seed_files(mongo.db, progress=progress, egress=egress, **files)
 
