@@ -112,13 +112,13 @@ async def compare_strategies(server: LocalServer, settings: Settings, postings: 
     server.route(f"/v1/boards/{company}/jobs", greenhouse_feed(server.base_url, company, postings))
     server.route(f"/careers/{company}", BOARD_PAGE.format(company=company))
     board = AtsBoard("greenhouse", company)
-    overrides = {"greenhouse": server.base_url}
+    vendor = greenhouse.Greenhouse(server.base_url)  # the feed on the local server
 
     async with httpx.AsyncClient(headers={"User-Agent": settings.user_agent}) as client:
         http = Http(client, HttpLimits(delay_s=0.0))
 
         async def feed() -> int:
-            return len((await greenhouse.fetch(http, board, overrides)).postings)
+            return len((await vendor.fetch(http, board)).postings)
 
         await feed()  # warm the connection and imports, like a long-running processor
         with PeakMemory() as feed_mem:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from scoutly.acquire.ats import AtsBoard, ats_key_for_url, breezy, detect_board, fetch_board
+from scoutly.acquire.ats import AtsBoard, AtsVendors, ats_key_for_url, breezy, detect_board
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.testing.http_server import LocalServer
 
@@ -91,7 +91,7 @@ async def http() -> AsyncIterator[Http]:
 
 async def test_fetch_reads_the_list(server: LocalServer, http: Http) -> None:
     server.route("/breezy/json", POSITIONS)
-    listing = await fetch_board(http, AtsBoard("breezy", "acme"), {"breezy": server.url("/breezy")})
+    listing = await AtsVendors({"breezy": server.url("/breezy")}).fetch(http, AtsBoard("breezy", "acme"))
     assert [p.title for p in listing.postings] == ["Senior Frontend Engineer", "Office Manager"]
 
 
@@ -100,4 +100,4 @@ async def test_no_careers_site_is_a_fetch_error(server: LocalServer, http: Http)
     server.route("/home", "<html><body>Breezy HR</body></html>")
     server.redirect("/breezy/json", "/home")
     with pytest.raises(FetchError, match="content type"):
-        await fetch_board(http, AtsBoard("breezy", "acme"), {"breezy": server.url("/breezy")})
+        await AtsVendors({"breezy": server.url("/breezy")}).fetch(http, AtsBoard("breezy", "acme"))

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from scoutly.acquire.ats import AtsBoard, ats_key_for_url, board_from_hint, boards_in_page, comeet, fetch_board
+from scoutly.acquire.ats import AtsBoard, AtsVendors, ats_key_for_url, board_from_hint, boards_in_page, comeet
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.redact import redact
 from scoutly.testing.http_server import LocalServer
@@ -112,11 +112,11 @@ async def test_fetch_sends_the_token_and_errors_do_not_show_it(server: LocalServ
     path = f"/comeet/company/{UID}/positions"
     server.route(path, POSITIONS)
     board = AtsBoard("comeet", UID, secret=TOKEN)
-    listing = await fetch_board(http, board, {"comeet": server.url("/comeet")})
+    listing = await AtsVendors({"comeet": server.url("/comeet")}).fetch(http, board)
     assert [p.key for p in listing.postings] == ["comeet:87.405", "comeet:87.40A"]
     assert server.hits(path)[0].query == {"token": [TOKEN], "details": ["true"]}
 
     server.route(path, {"error": "Token is invalid"}, status=400)
     with pytest.raises(FetchError) as failure:
-        await fetch_board(http, board, {"comeet": server.url("/comeet")})
+        await AtsVendors({"comeet": server.url("/comeet")}).fetch(http, board)
     assert TOKEN not in str(failure.value) and TOKEN not in failure.value.url and "HTTP 400" in str(failure.value)

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scoutly.acquire.ats import AtsBoard, board_from_hint, describe, fetch_board, greenhouse, workday
+from scoutly.acquire.ats import VENDORS, AtsBoard, AtsVendors, board_from_hint, greenhouse, workday
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.testing.http_server import LocalServer, Request, Response
 
@@ -32,8 +32,9 @@ def load(corpus: Path, name: str):
     return json.loads((corpus / name).read_text(encoding="utf-8"))
 
 
-def overrides(server: LocalServer, *vendors: str) -> dict[str, str]:
-    return {vendor: server.url(f"/{vendor}") for vendor in vendors}
+def vendors(server: LocalServer, *names: str) -> AtsVendors:
+    """The vendors with the feeds of `names` on the local server."""
+    return AtsVendors({name: server.url(f"/{name}") for name in names})
 
 
 async def test_greenhouse_feed_then_details_of_one(server: LocalServer, http: Http, corpus: Path) -> None:
@@ -47,24 +48,24 @@ async def test_greenhouse_feed_then_details_of_one(server: LocalServer, http: Ht
     first = data["jobs"][0]
     server.route(f"/greenhouse/v1/boards/catawiki/jobs/{first['id']}", first)
     board = AtsBoard("greenhouse", "catawiki")
-    listing = await fetch_board(http, board, overrides(server, "greenhouse"))
+    listing = await vendors(server, "greenhouse").fetch(http, board)
     assert listing.complete and len(listing.postings) == 50
     assert server.hits("/greenhouse/v1/boards/catawiki/jobs")[0].query == {}  # no content: a light listing
     posting = listing.postings[0]
     assert posting.description is None and posting.department is None
-    await describe(http, board, posting, overrides(server, "greenhouse"))
+    await vendors(server, "greenhouse").describe(http, board, posting)
     assert posting.description.startswith("At Catawiki") and posting.department == "Engineering"
 
 
 async def test_lever_feed(server: LocalServer, http: Http, corpus: Path) -> None:
     server.route("/lever/v0/postings/1password", load(corpus, "lever/1password.json"))
-    listing = await fetch_board(http, AtsBoard("lever", "1password"), overrides(server, "lever"))
+    listing = await vendors(server, "lever").fetch(http, AtsBoard("lever", "1password"))
     assert len(listing.postings) == 24 and listing.postings[0].title == "Account Manager"
 
 
 async def test_ashby_feed(server: LocalServer, http: Http, corpus: Path) -> None:
     server.route("/ashby/posting-api/job-board/replit", load(corpus, "ashby/replit.json"))
-    listing = await fetch_board(http, AtsBoard("ashby", "replit"), overrides(server, "ashby"))
+    listing = await vendors(server, "ashby").fetch(http, AtsBoard("ashby", "replit"))
     assert len(listing.postings) == 37
 
 
@@ -86,11 +87,11 @@ async def test_workday_paginates_and_describes(server: LocalServer, http: Http, 
     first = records[0]
     server.route(f"/workday/wday/cxs/aig/aig{first['_raw_listing']['externalPath']}", first["_raw_detail"])
     board = AtsBoard("workday", "aig", host="aig.wd1.myworkdayjobs.com", site="aig")
-    listing = await fetch_board(http, board, overrides(server, "workday"))
+    listing = await vendors(server, "workday").fetch(http, board)
     assert listing.complete and len(listing.postings) == 32
     assert [r.json()["offset"] for r in server.hits("/workday/wday/cxs/aig/aig/jobs")] == [0, 20]
     posting = listing.postings[0]
-    await describe(http, board, posting, overrides(server, "workday"))
+    await vendors(server, "workday").describe(http, board, posting)
     assert posting.description.startswith("At AIG, we are reimagining")
 
 
@@ -101,7 +102,7 @@ async def test_workday_bound_marks_listing_incomplete(server: LocalServer, http:
         item["externalPath"] = item["externalPath"] + f"-{index}"
     server.handler("/workday/wday/cxs/nvidia/Ext/jobs", _workday_pages(items))
     board = AtsBoard("workday", "nvidia", host="nvidia.wd5.myworkdayjobs.com", site="Ext")
-    listing = await workday.fetch(http, board, overrides(server, "workday"), max_postings=40)
+    listing = await workday.Workday(server.url("/workday"), max_pages=2).fetch(http, board)
     assert not listing.complete and len(listing.postings) == 40 and listing.errors
 
 
@@ -109,7 +110,7 @@ async def test_workday_local_board_from_tenant_site_hint(server: LocalServer, ht
     items = load(corpus, "workday/nvidia-cxs-jobPostings.json")
     server.handler("/workday/wday/cxs/gravelstone/Careers/jobs", _workday_pages(items))
     board = board_from_hint("workday", "gravelstone/Careers", server.url("/gravel-stone/Careers"))
-    listing = await fetch_board(http, board, overrides(server, "workday"))
+    listing = await vendors(server, "workday").fetch(http, board)
     assert listing.postings[0].url == server.url("/gravel-stone/Careers") + items[0]["externalPath"]
 
 
@@ -121,7 +122,7 @@ async def test_smartrecruiters_pages(server: LocalServer, http: Http, corpus: Pa
         return Response(200, next(p for p in pages if p["offset"] == offset))
 
     server.handler("/smartrecruiters/v1/companies/shopify/postings", answer)
-    listing = await fetch_board(http, AtsBoard("smartrecruiters", "shopify"), overrides(server, "smartrecruiters"))
+    listing = await vendors(server, "smartrecruiters").fetch(http, AtsBoard("smartrecruiters", "shopify"))
     assert listing.complete and len(listing.postings) == 78
 
 
@@ -136,7 +137,7 @@ async def test_workable_next_page_token(server: LocalServer, http: Http, corpus:
 
     server.handler("/workable/api/v3/accounts/doist/jobs", answer)
     board = AtsBoard("workable", "doist")
-    listing = await fetch_board(http, board, overrides(server, "workable"))
+    listing = await vendors(server, "workable").fetch(http, board)
     assert [p.title for p in listing.postings] == ["Head of Infrastructure", "Senior Android Developer"]
     # details: the v2 job endpoint (an answer written by us in its documented shape; the corpus has none)
     server.route(
@@ -149,20 +150,20 @@ async def test_workable_next_page_token(server: LocalServer, http: Http, corpus:
         },
     )
     posting = listing.postings[0]
-    await describe(http, board, posting, overrides(server, "workable"))
+    await vendors(server, "workable").describe(http, board, posting)
     assert posting.description == "Run our infrastructure.\n\nRequirements\n\nKubernetes"
 
 
 async def test_unknown_board_is_a_fetch_error(server: LocalServer, http: Http) -> None:
     server.route("/greenhouse/v1/boards/nope/jobs", {"status": 404, "error": "Job not found"}, status=404)
     with pytest.raises(FetchError, match="HTTP 404"):
-        await greenhouse.fetch(http, AtsBoard("greenhouse", "nope"), overrides(server, "greenhouse"))
+        await greenhouse.Greenhouse(server.url("/greenhouse")).fetch(http, AtsBoard("greenhouse", "nope"))
 
 
 async def test_feed_that_is_not_json(server: LocalServer, http: Http) -> None:
     server.route("/ashby/posting-api/job-board/acme", "<html>maintenance</html>", content_type="application/json")
     with pytest.raises(FetchError, match="invalid JSON"):
-        await fetch_board(http, AtsBoard("ashby", "acme"), overrides(server, "ashby"))
+        await vendors(server, "ashby").fetch(http, AtsBoard("ashby", "acme"))
 
 
 async def test_lever_board_unknown_globally_is_found_on_the_eu_api(
@@ -174,12 +175,12 @@ async def test_lever_board_unknown_globally_is_found_on_the_eu_api(
     monkeypatch.setattr(lever, "EU_API", server.url("/eu"))
     server.route("/us/v0/postings/1password", {"ok": False, "error": "Document not found"}, status=404)
     server.route("/eu/v0/postings/1password", load(corpus, "lever/1password.json"))
-    listing = await fetch_board(http, AtsBoard("lever", "1password"))
+    listing = await VENDORS.fetch(http, AtsBoard("lever", "1password"))
     assert len(listing.postings) == 24
     server.route("/eu/v0/postings/nobody", {"ok": False}, status=404)
     server.route("/us/v0/postings/nobody", {"ok": False}, status=404)
     with pytest.raises(FetchError, match="HTTP 404"):
-        await fetch_board(http, AtsBoard("lever", "nobody"))
+        await VENDORS.fetch(http, AtsBoard("lever", "nobody"))
 
 
 async def test_greenhouse_board_unknown_globally_is_found_on_the_eu_api(
@@ -192,9 +193,9 @@ async def test_greenhouse_board_unknown_globally_is_found_on_the_eu_api(
     server.route("/eu/v1/boards/catawiki/jobs", data)
     first = data["jobs"][0]
     server.route(f"/eu/v1/boards/catawiki/jobs/{first['id']}", first)
-    listing = await fetch_board(http, AtsBoard("greenhouse", "catawiki"))
+    listing = await VENDORS.fetch(http, AtsBoard("greenhouse", "catawiki"))
     assert len(listing.postings) == 50 and ".eu." in listing.board.host
     posting = listing.postings[0]
     posting.description = None
-    await describe(http, listing.board, posting)  # the detail API of the same region
+    await VENDORS.describe(http, listing.board, posting)  # the detail API of the same region
     assert posting.description.startswith("At Catawiki")

@@ -9,7 +9,7 @@ import pytest
 from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer
-from scoutly.acquire.ats import AtsBoard, ats_key_for_url, board_from_hint, detect_board, personio
+from scoutly.acquire.ats import AtsBoard, FeedFormatError, ats_key_for_url, board_from_hint, detect_board, personio
 from scoutly.config import load_settings
 from scoutly.testing.http_server import LocalServer
 
@@ -56,9 +56,9 @@ def test_parse() -> None:
 
 def test_hostile_xml_is_refused() -> None:
     hostile = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]><workzag-jobs><position><id>1</id><name>&e;</name></position></workzag-jobs>'  # noqa: E501
-    with pytest.raises(ValueError, match="DTD or entities"):
+    with pytest.raises(FeedFormatError, match="DTD or entities"):
         personio.parse(hostile, AtsBoard("personio", "x"))
-    with pytest.raises(ValueError, match="not valid XML"):
+    with pytest.raises(FeedFormatError, match="not valid XML"):
         personio.parse("<workzag-jobs><position>", AtsBoard("personio", "x"))
 
 

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from scoutly.acquire.ats import AtsBoard, ats_key_for_url, boards_in_page, detect_board, fetch_board, pinpoint
+from scoutly.acquire.ats import AtsBoard, AtsVendors, ats_key_for_url, boards_in_page, detect_board, pinpoint
 from scoutly.acquire.http import Http, HttpLimits
 from scoutly.testing.http_server import LocalServer
 
@@ -94,6 +94,6 @@ async def http() -> AsyncIterator[Http]:
 
 async def test_fetch_reads_postings_json(server: LocalServer, http: Http) -> None:
     server.route("/pinpoint/postings.json", POSTINGS)
-    listing = await fetch_board(http, AtsBoard("pinpoint", "acme"), {"pinpoint": server.url("/pinpoint")})
+    listing = await AtsVendors({"pinpoint": server.url("/pinpoint")}).fetch(http, AtsBoard("pinpoint", "acme"))
     assert listing.strategy == "pinpoint"
     assert [p.title for p in listing.postings] == ["Data Analyst", "Support Engineer"]

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from scoutly.acquire.ats import AtsBoard, ats_key_for_url, board_from_hint, detect_board, fetch_board, recruitee
+from scoutly.acquire.ats import AtsBoard, AtsVendors, ats_key_for_url, board_from_hint, detect_board, recruitee
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.testing.http_server import LocalServer
 
@@ -100,7 +100,7 @@ async def http() -> AsyncIterator[Http]:
 
 async def test_fetch_reads_the_offers_endpoint(server: LocalServer, http: Http) -> None:
     server.route("/recruitee/api/offers/", OFFERS)
-    listing = await fetch_board(http, AtsBoard("recruitee", "acme"), {"recruitee": server.url("/recruitee")})
+    listing = await AtsVendors({"recruitee": server.url("/recruitee")}).fetch(http, AtsBoard("recruitee", "acme"))
     assert listing.strategy == "recruitee" and listing.complete
     assert [p.title for p in listing.postings] == ["Backend Engineer", "Customer Success Lead"]
 
@@ -109,4 +109,4 @@ async def test_a_refused_endpoint_is_a_fetch_error(server: LocalServer, http: Ht
     """Once Recruitee wants its careers token, the feed answers 401: the page strategies must take over."""
     server.route("/recruitee/api/offers/", {"error": "Unauthorized"}, status=401)
     with pytest.raises(FetchError):
-        await fetch_board(http, AtsBoard("recruitee", "acme"), {"recruitee": server.url("/recruitee")})
+        await AtsVendors({"recruitee": server.url("/recruitee")}).fetch(http, AtsBoard("recruitee", "acme"))

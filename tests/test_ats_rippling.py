@@ -12,7 +12,7 @@ import pytest
 from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer
-from scoutly.acquire.ats import AtsBoard, ats_key_for_url, detect_board, fetch_board, rippling
+from scoutly.acquire.ats import AtsBoard, AtsVendors, ats_key_for_url, detect_board, rippling
 from scoutly.acquire.http import Http, HttpLimits
 from scoutly.config import load_settings
 from scoutly.testing.http_server import LocalServer, Request, Response
@@ -91,7 +91,7 @@ def paged(total: int, size: int = 2):
 
 async def test_fetch_reads_every_page(server: LocalServer, http: Http) -> None:
     server.handler("/rippling/api/v2/board/acme/jobs", paged(5))
-    listing = await fetch_board(http, AtsBoard("rippling", "acme"), {"rippling": server.url("/rippling")})
+    listing = await AtsVendors({"rippling": server.url("/rippling")}).fetch(http, AtsBoard("rippling", "acme"))
     assert len(listing.postings) == 5 and listing.complete
     assert [r.query["page"] for r in server.hits("/rippling/api/v2/board/acme/jobs")] == [["0"], ["1"], ["2"]]
 
@@ -101,7 +101,7 @@ async def test_more_pages_than_the_bound_is_partial(
 ) -> None:
     monkeypatch.setattr(rippling, "MAX_PAGES", 2)
     server.handler("/rippling/api/v2/board/acme/jobs", paged(9))
-    listing = await fetch_board(http, AtsBoard("rippling", "acme"), {"rippling": server.url("/rippling")})
+    listing = await AtsVendors({"rippling": server.url("/rippling")}).fetch(http, AtsBoard("rippling", "acme"))
     assert len(listing.postings) == 4 and not listing.complete
 
 

@@ -11,7 +11,15 @@ from html import escape
 import httpx
 import pytest
 
-from scoutly.acquire.ats import AtsBoard, ats_key_for_url, boards_in_page, detect_board, fetch_board, teamtailor
+from scoutly.acquire.ats import (
+    AtsBoard,
+    AtsVendors,
+    FeedFormatError,
+    ats_key_for_url,
+    boards_in_page,
+    detect_board,
+    teamtailor,
+)
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.testing.http_server import LocalServer, Request, Response
 
@@ -64,7 +72,7 @@ def test_detection_and_refusals() -> None:
     assert detect_board("https://www.teamtailor.com/en/pricing") is None
     assert ats_key_for_url("https://acme.teamtailor.com/en-GB/jobs/123-x?ref=y") == "teamtailor:123"
     assert ats_key_for_url("https://acme.teamtailor.com/jobs") is None
-    with pytest.raises(ValueError, match="DTD or entities"):
+    with pytest.raises(FeedFormatError, match="DTD or entities"):
         teamtailor.parse('<!DOCTYPE r [<!ENTITY e "x">]><rss><channel></channel></rss>')
 
 
@@ -93,7 +101,7 @@ def paged(total: int):
 
 async def test_fetch_reads_every_page(server: LocalServer, http: Http) -> None:
     server.handler("/tt/jobs.rss", paged(230))
-    listing = await fetch_board(http, AtsBoard("teamtailor", "acme"), {"teamtailor": server.url("/tt")})
+    listing = await AtsVendors({"teamtailor": server.url("/tt")}).fetch(http, AtsBoard("teamtailor", "acme"))
     assert len(listing.postings) == 230 and listing.complete
     assert [r.query["offset"] for r in server.hits("/tt/jobs.rss")] == [["0"], ["100"], ["200"]]
 
@@ -103,14 +111,14 @@ async def test_a_feed_longer_than_the_bound_is_partial(
 ) -> None:
     monkeypatch.setattr(teamtailor, "MAX_PAGES", 2)
     server.handler("/tt/jobs.rss", paged(1000))
-    listing = await fetch_board(http, AtsBoard("teamtailor", "acme"), {"teamtailor": server.url("/tt")})
+    listing = await AtsVendors({"teamtailor": server.url("/tt")}).fetch(http, AtsBoard("teamtailor", "acme"))
     assert len(listing.postings) == 200 and not listing.complete and "2 feed pages" in listing.errors[0]
 
 
 async def test_broken_feed_is_a_fetch_error(server: LocalServer, http: Http) -> None:
     server.route("/tt/jobs.rss", "<rss><channel><item>", content_type="application/rss+xml")
     with pytest.raises(FetchError, match="not valid XML"):
-        await fetch_board(http, AtsBoard("teamtailor", "acme"), {"teamtailor": server.url("/tt")})
+        await AtsVendors({"teamtailor": server.url("/tt")}).fetch(http, AtsBoard("teamtailor", "acme"))
 
 
 def test_a_career_site_on_its_own_domain_is_read_from_that_domain() -> None:

@@ -11,12 +11,13 @@ The listing comes from the cheapest strategy that works (ATS feed → static HTM
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from scoutly.acquire import parsepool
-from scoutly.acquire.ats import VENDORS, describe, describe_many
+from scoutly.acquire.ats import AtsBoard, AtsVendors
+from scoutly.acquire.details import PostingDetails
 from scoutly.acquire.egress import EgressPolicy
 from scoutly.acquire.egress_net import Egress, checked_client
 from scoutly.acquire.http import FetchError, Http, HttpLimits
@@ -32,6 +33,10 @@ from scoutly.acquire.strategies import (
 )
 from scoutly.acquire.urls import domain
 
+if TYPE_CHECKING:
+    from scoutly.acquire.browser import BrowserPool
+    from scoutly.config import Settings
+
 __all__ = ["PAGE_STRATEGIES", "Acquirer", "AcquisitionFailed", "Listing", "PostingFound"]
 
 PAGE_STRATEGIES = (STATIC, RENDERED)
@@ -44,14 +49,15 @@ BULK_DETAILS_FROM = 5  # more new postings than this: a vendor's bulk detail req
 class Acquirer:
     """Async context manager owning the httpx client and a lazily started, shared `BrowserPool`."""
 
-    def __init__(self, settings: Any, *, max_pages: int = 5) -> None:
+    def __init__(self, settings: Settings, *, max_pages: int = 5) -> None:
         self.settings = settings
         self.max_pages = max_pages
         self._client: httpx.AsyncClient | None = None
         self._http: Http | None = None
-        self._browser: Any = None
+        self._browser: BrowserPool | None = None
         self._browser_lock = asyncio.Lock()
         self.egress = Egress(EgressPolicy.from_settings(settings))
+        self.vendors = AtsVendors(settings.ats_api_overrides)  # feeds read from their configured API bases
 
     async def __aenter__(self) -> Acquirer:
         self._client = checked_client(self.settings, self.egress)
@@ -83,7 +89,7 @@ class Acquirer:
             raise RuntimeError("use `async with Acquirer(settings) as acquirer:`")
         return self._http
 
-    async def browser(self) -> Any:
+    async def browser(self) -> BrowserPool:
         """The shared BrowserPool, created on first use (Chromium itself starts lazily inside it)."""
         async with self._browser_lock:
             if self._browser is None:
@@ -96,12 +102,12 @@ class Acquirer:
         return ListingContext(
             http=self.http,
             browser=self.browser,
-            ats_overrides=dict(self.settings.ats_api_overrides or {}),
+            vendors=self.vendors,
             parse_timeout_s=self.settings.parse_timeout_s,
         )
 
     # --- public ---------------------------------------------------------------------------------------------
-    async def listing(self, company: dict) -> Listing:
+    async def listing(self, company: dict[str, Any]) -> Listing:
         """The company's current listing (no database access). Raises `AcquisitionFailed`.
 
         A listing longer than `max_postings_per_listing` is cut to that many and marked partial, with the reason:
@@ -124,13 +130,13 @@ class Acquirer:
         ones that failed."""
         notes: list[str] = []
         budget = self.settings.max_detail_fetches
-        board = listing.board if listing.strategy in VENDORS else None
+        board: AtsBoard | None = listing.board if listing.strategy in self.vendors else None
         wanted = [posting for posting in new if not posting.description and posting.url]
         if board is not None and len(wanted) > BULK_DETAILS_FROM and budget > 0:
             try:
-                if await describe_many(self.http, board, wanted, self.settings.ats_api_overrides) is not None:
+                if await self.vendors.describe_many(self.http, board, wanted) is not None:
                     budget -= 1
-            except (FetchError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            except FetchError as exc:  # FeedFormatError too
                 notes.append(f"details of {len(wanted)} new postings in one request: {exc}")
         skipped = renders = 0
         failures: dict[str, int] = {}  # per domain: after MAX_DETAIL_FAILURES the domain is left alone
@@ -143,11 +149,11 @@ class Acquirer:
                 continue
             budget -= 1
             try:
-                if board is not None and await describe(self.http, board, posting, self.settings.ats_api_overrides):
+                if board is not None and await self.vendors.describe(self.http, board, posting):
                     continue
                 may_render = listing.strategy == RENDERED and renders < MAX_RENDERED_DETAILS
                 renders += await self._describe_from_page(posting, rendered=may_render)
-            except (FetchError, StrategyError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            except (FetchError, StrategyError) as exc:  # FeedFormatError is a FetchError
                 failures[host] = failures.get(host, 0) + 1
                 notes.append(f"details of {posting.url}: {str(exc).removeprefix(f'{posting.url}: ')}")  # URL once
         if skipped:
@@ -157,7 +163,7 @@ class Acquirer:
             )
         return notes
 
-    async def _read_details(self, html: str, url: str) -> Any:
+    async def _read_details(self, html: str, url: str) -> PostingDetails:
         """A posting page's details, read in a parse worker within the time budget (FetchError if it cannot be)."""
         try:
             read = await parsepool.run(
@@ -174,6 +180,8 @@ class Acquirer:
         """Fill a posting from its page over HTTP; with `rendered`, from Chromium when the plain page has no real
         description (a JavaScript app). Returns how many pages the browser rendered (0 or 1)."""
         details = None
+        if not posting.url:
+            return 0
         try:
             page = await self.http.get_html(posting.url)
             details = await self._read_details(page.text, page.url)

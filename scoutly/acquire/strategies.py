@@ -12,17 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
 from scoutly.acquire import parsepool
-from scoutly.acquire.ats import VENDORS, AtsBoard, board_from_hint, fetch_board
+from scoutly.acquire.ats import VENDORS, AtsBoard, AtsVendors, board_from_hint
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, dedupe
 from scoutly.acquire.page_count import count_disagreement
 from scoutly.acquire.reading import ListingPage, read_listing_page
 from scoutly.errors import InputError, ScoutlyError
+
+if TYPE_CHECKING:
+    from scoutly.acquire.browser import BrowserPool
 
 ATS = "ats"
 STATIC = "static"
@@ -41,11 +44,11 @@ class StrategyError(Exception):
 
 @dataclass
 class ListingContext:
-    """What the strategies need: HTTP, a lazily started browser, ATS feed overrides and bounds."""
+    """What the strategies need: HTTP, a lazily started browser, the ATS vendors (configured) and bounds."""
 
     http: Http
-    browser: Callable[[], Awaitable[Any]]  # returns the shared BrowserPool, starting it on first use
-    ats_overrides: dict[str, str] = field(default_factory=dict)
+    browser: Callable[[], Awaitable[BrowserPool]]  # returns the shared BrowserPool, starting it on first use
+    vendors: AtsVendors = field(default_factory=lambda: VENDORS)  # the Acquirer's: configured from its settings
     max_next_pages: int = 5
     parse_timeout_s: float = parsepool.DEFAULT_TIMEOUT_S  # reading one page, in a parse worker
 
@@ -69,7 +72,7 @@ def strategy_order(remembered: str | None, *, hinted_board: bool) -> list[str]:
     return order
 
 
-async def read_listing(ctx: ListingContext, company: dict) -> Listing:
+async def read_listing(ctx: ListingContext, company: dict[str, Any]) -> Listing:
     """The company's current listing by the cheapest strategy that finds postings (see module doc).
 
     When every strategy that ran found nothing, the empty listing of the most authoritative one is returned
@@ -88,8 +91,8 @@ async def read_listing(ctx: ListingContext, company: dict) -> Listing:
         for board in [b for b in boards if b not in tried]:
             tried.add(board)
             try:
-                listing = await fetch_board(ctx.http, board, ctx.ats_overrides)
-            except (FetchError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                listing = await ctx.vendors.fetch(ctx.http, board)
+            except FetchError as exc:  # FeedFormatError too: a feed of the wrong shape
                 failures.append(f"{board.describe()} feed: {exc}")
                 continue
             if listing.postings:
@@ -137,7 +140,7 @@ async def read_listing(ctx: ListingContext, company: dict) -> Listing:
 
 
 async def static_listing(
-    ctx: ListingContext, url: str, selectors: dict | None, company: str | None = None
+    ctx: ListingContext, url: str, selectors: dict[str, Any] | None, company: str | None = None
 ) -> tuple[Listing, list[AtsBoard]]:
     """The careers page (and its next pages, bounded) over plain HTTP."""
     listing = Listing(strategy=STATIC)
@@ -184,7 +187,7 @@ def check_count(listing: Listing, stated: list[int], url: str) -> None:
 
 
 async def rendered_listing(
-    ctx: ListingContext, url: str, selectors: dict | None, company: str | None = None
+    ctx: ListingContext, url: str, selectors: dict[str, Any] | None, company: str | None = None
 ) -> tuple[Listing, list[AtsBoard]]:
     """The careers page rendered by Chromium (lazy lists, "load more", next pages handled by the pool)."""
     from scoutly.acquire.browser import BrowserError, PartialListing  # playwright: imported only when needed

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, api_base, looks_remote, text_or_none
+from scoutly.acquire.ats.base import RESERVED, UUID, AtsBoard, UrlParts, looks_remote, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import cap, html_to_text, tidy
@@ -12,6 +13,7 @@ from scoutly.acquire.urls import canonical_url
 
 VENDOR = "ashby"
 DEFAULT_API = "https://api.ashbyhq.com"
+BOARD_HOST = "jobs.ashbyhq.com"
 
 
 def parse(data: Any) -> list[PostingFound]:
@@ -21,7 +23,7 @@ def parse(data: Any) -> list[PostingFound]:
     return dedupe([_posting(job) for job in listed])
 
 
-def _posting(job: dict) -> PostingFound:
+def _posting(job: dict[str, Any]) -> PostingFound:
     location = text_or_none(job.get("location"))
     secondary = [text_or_none(s.get("location")) for s in job.get("secondaryLocations") or [] if isinstance(s, dict)]
     if secondary:
@@ -41,7 +43,25 @@ def _posting(job: dict) -> PostingFound:
     )
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    base = api_base(overrides, VENDOR, DEFAULT_API)
-    data = await http.get_json(f"{base}/posting-api/job-board/{board.token}", params={"includeCompensation": "true"})
-    return Listing(strategy=VENDOR, postings=parse(data))
+class Ashby(AtsVendor):
+    """jobs.ashbyhq.com/<org> (or the API's /posting-api/job-board/<org>); a posting's key is its UUID."""
+
+    name = VENDOR
+
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        segments = url.segments
+        if url.host == BOARD_HOST and segments and segments[0].lower() not in RESERVED:
+            return AtsBoard(VENDOR, segments[0])
+        if url.host == "api.ashbyhq.com" and len(segments) >= 3 and segments[:2] == ["posting-api", "job-board"]:
+            return AtsBoard(VENDOR, segments[2])
+        return None
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        if url.host == BOARD_HOST and len(url.segments) >= 2 and UUID.match(url.segments[1]):
+            return f"{VENDOR}:{url.segments[1].lower()}"
+        return None
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        url = f"{self.base(DEFAULT_API)}/posting-api/job-board/{board.token}"
+        data = await http.get_json(url, params={"includeCompensation": "true"})
+        return Listing(strategy=VENDOR, postings=parse(data))

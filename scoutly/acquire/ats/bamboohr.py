@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, api_base, text_or_none
+from scoutly.acquire.ats.base import RESERVED, AtsBoard, UrlParts, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import html_to_text
@@ -28,7 +29,7 @@ def parse(data: Any, company: str) -> list[PostingFound]:
     return dedupe(postings)
 
 
-def _posting(item: dict, company: str) -> PostingFound:
+def _posting(item: dict[str, Any], company: str) -> PostingFound:
     where = item.get("location") or {}
     country = (item.get("atsLocation") or {}).get("country") if isinstance(item.get("atsLocation"), dict) else None
     parts = [where.get("city"), where.get("state"), country] if isinstance(where, dict) else [where]
@@ -46,18 +47,30 @@ def _posting(item: dict, company: str) -> PostingFound:
     )
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    base = api_base(overrides, VENDOR, site(board))
-    data = await http.get_json(f"{base}/careers/list")
-    return Listing(strategy=VENDOR, postings=parse(data, board.token))
+class BambooHR(AtsVendor):
+    """<company>.bamboohr.com; a posting's key is its id (…/careers/<id>)."""
 
+    name = VENDOR
 
-async def describe(
-    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
-) -> PostingFound:
-    """Fill the description from …/careers/<id>/detail (`result.jobOpening.description`)."""
-    base = api_base(overrides, VENDOR, site(board))
-    data = await http.get_json(f"{base}/careers/{posting.key.split(':', 1)[1]}/detail")
-    opening = ((data or {}).get("result") or {}).get("jobOpening") or {}
-    posting.description = html_to_text(opening.get("description")) or posting.description
-    return posting
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        if not url.host.endswith(".bamboohr.com") or url.host.count(".") != 2:
+            return None
+        account = url.host.split(".")[0]
+        return AtsBoard(VENDOR, account) if account not in RESERVED and account != "api" else None
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        segments = url.segments
+        if url.host.endswith(".bamboohr.com") and len(segments) >= 2 and segments[0] == "careers":
+            return f"{VENDOR}:{segments[1]}" if segments[1].isdigit() else None
+        return None
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        data = await http.get_json(f"{self.base(site(board))}/careers/list")
+        return Listing(strategy=VENDOR, postings=parse(data, board.token))
+
+    async def describe(self, http: Http, board: AtsBoard, posting: PostingFound) -> PostingFound:
+        """Fill the description from …/careers/<id>/detail (`result.jobOpening.description`)."""
+        data = await http.get_json(f"{self.base(site(board))}/careers/{posting.key.split(':', 1)[1]}/detail")
+        opening = ((data or {}).get("result") or {}).get("jobOpening") or {}
+        posting.description = html_to_text(opening.get("description")) or posting.description
+        return posting

@@ -1,13 +1,29 @@
-"""What every ATS module shares: the board address (`AtsBoard`) and small parsing helpers."""
+"""What every ATS module shares: the board address (`AtsBoard`), a split URL (`UrlParts`), the error a feed of the
+wrong shape raises (`FeedFormatError`) and small parsing helpers."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from scoutly.acquire.http import FetchError
 from scoutly.acquire.text import cap, clean, html_to_text, tidy
+
+# Path segments and subdomains that name no board ("/embed/…", "www.", "/api/…"): shared by the vendors' URL rules.
+RESERVED = frozenset({"embed", "v1", "api", "j", "jobs", "job", "wday", "en", "www", "apply", "careers", "search", ""})
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+
+
+class FeedFormatError(FetchError):
+    """A feed answered, but not in the shape its vendor's reader expects (broken XML, a list where an object was
+    expected, a field of the wrong type). Like any failed feed, the page strategies are tried next."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,11 @@ def text_or_none(value: Any) -> str | None:
     return cleaned or None
 
 
+def mapping(value: Any) -> dict[str, Any]:
+    """A JSON object field as a dict; {} when it is missing or not an object."""
+    return value if isinstance(value, dict) else {}
+
+
 def join_names(values: Any, key: str = "name") -> str | None:
     """ "A, B" from a list of dicts (or strings), skipping blanks and duplicates."""
     names: list[str] = []
@@ -53,11 +74,6 @@ def looks_remote(*texts: str | None) -> bool | None:
         if text and "remote" in text.lower():
             return True
     return None
-
-
-def api_base(overrides: dict[str, str] | None, vendor: str, default: str) -> str:
-    """The feed's base URL: the configured override for `vendor` (tests, proxies) or the public default."""
-    return (overrides or {}).get(vendor, default).rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -106,14 +122,16 @@ def sections(*pairs: tuple[str | None, str | None]) -> str | None:
     return cap(tidy("\n\n".join(parts))) or None
 
 
-def parse_xml(text: str, vendor: str) -> ET.Element:
-    """The root of a feed's XML; documents with a DTD or entities, or broken XML, are refused (ValueError)."""
+def parse_xml(text: str, vendor: str, url: str | None = None) -> ET.Element:
+    """The root of a feed's XML; documents with a DTD or entities, or broken XML, are refused (FeedFormatError,
+    naming `url` when given)."""
+    where = url or f"{vendor} feed"
     if "<!DOCTYPE" in text[:4096].upper() or "<!ENTITY" in text.upper():
-        raise ValueError(f"{vendor} feed with a DTD or entities refused")
+        raise FeedFormatError(where, f"{vendor} feed with a DTD or entities refused")
     try:
         return ET.fromstring(text)
     except ET.ParseError as exc:
-        raise ValueError(f"{vendor} feed is not valid XML ({exc})") from None
+        raise FeedFormatError(where, f"{vendor} feed is not valid XML ({exc})") from None
 
 
 def child_text(element: ET.Element, name: str) -> str | None:

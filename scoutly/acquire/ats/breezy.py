@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, looks_remote, text_or_none
+from scoutly.acquire.ats.base import AtsBoard, UrlParts, looks_remote, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.urls import canonical_url
@@ -23,14 +24,14 @@ DOMAIN = "breezy.hr"
 _POSITION = re.compile(r"^([0-9a-f]{8,40})(?:-|$)")
 
 
-def detect(url: UrlParts) -> AtsBoard | None:
+def _detect(url: UrlParts) -> AtsBoard | None:
     company = url.subdomain_of(DOMAIN)
     return AtsBoard(VENDOR, company) if company and company not in ("developer", "help", "resources") else None
 
 
-def posting_key(url: UrlParts) -> str | None:
+def _posting_key(url: UrlParts) -> str | None:
     """ "breezy:<id>" for https://<company>.breezy.hr/p/<id>-<slug>."""
-    if detect(url) is None or len(url.segments) < 2 or url.segments[0] != "p":
+    if _detect(url) is None or len(url.segments) < 2 or url.segments[0] != "p":
         return None
     match = _POSITION.match(url.segments[1])
     return f"{VENDOR}:{match.group(1)}" if match else None
@@ -59,7 +60,7 @@ def parse(data: Any) -> list[PostingFound]:
         if not isinstance(position, dict) or not text_or_none(position.get("name")):
             continue
         url = canonical_url(position.get("url"))
-        key = posting_key(UrlParts.of(url)) if url else None
+        key = _posting_key(UrlParts.of(url)) if url else None
         if key is None and position.get("id"):
             key = f"{VENDOR}:{position['id']}"
         if key is None:
@@ -84,6 +85,14 @@ def parse(data: Any) -> list[PostingFound]:
     return dedupe(postings)
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    base = api_base(overrides, VENDOR, site(board))
-    return Listing(strategy=VENDOR, postings=parse(await http.get_json(f"{base}/json")))
+class Breezy(AtsVendor):
+    name = VENDOR
+
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        return _detect(url)
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        return _posting_key(url)
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        return Listing(strategy=VENDOR, postings=parse(await http.get_json(f"{self.base(site(board))}/json")))

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, joined, looks_remote, sections, text_or_none
+from scoutly.acquire.ats.base import AtsBoard, UrlParts, joined, looks_remote, mapping, sections, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.urls import canonical_url
@@ -44,37 +45,6 @@ def board(uid: str, token: str) -> AtsBoard | None:
     return AtsBoard(VENDOR, uid.upper(), secret=token)
 
 
-def from_hint(token: str) -> AtsBoard | None:
-    """A board from a company's `ats_token` hint written "<company uid>:<careers token>"."""
-    uid, _, secret = token.partition(":")
-    return board(uid.strip(), secret.strip())
-
-
-def detect(url: UrlParts) -> AtsBoard | None:
-    """Comeet's URLs name the company but not its token: a board comes from the page's widget (`embedded`)."""
-    return None
-
-
-def posting_key(url: UrlParts) -> str | None:
-    """ "comeet:<position uid>" for …/jobs/<company>/<company uid>/<slug>/<position uid>."""
-    segments = url.segments
-    if url.host in HOSTS and len(segments) >= 5 and segments[0] == "jobs" and _UID.match(segments[4]):
-        return f"{VENDOR}:{segments[4].upper()}"
-    return None
-
-
-def embedded(tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
-    """Boards named by `COMEET.init({...})` calls in the page's inline scripts."""
-    boards = []
-    for script in tree.css("script"):
-        for match in _INIT.finditer(script.text() or ""):
-            uid, token = _field(match["body"], "company-uid"), _field(match["body"], "token")
-            found = board(uid, token) if uid and token else None
-            if found is not None:
-                boards.append(found)
-    return boards
-
-
 def parse(data: Any) -> list[PostingFound]:
     """Postings of a positions answer (a JSON list of positions, or `{"positions": [...]}`)."""
     positions = data.get("positions") if isinstance(data, dict) else data
@@ -83,7 +53,7 @@ def parse(data: Any) -> list[PostingFound]:
         if not isinstance(position, dict) or not text_or_none(position.get("name")) or not position.get("uid"):
             continue
         url = canonical_url(position.get("url_active_page")) or canonical_url(position.get("url_comeet_hosted_page"))
-        place = position.get("location") if isinstance(position.get("location"), dict) else {}
+        place = mapping(position.get("location"))
         location = text_or_none(place.get("name")) or joined(*(place.get(k) for k in ("city", "state", "country")))
         workplace = text_or_none(position.get("workplace_type"))
         remote = True if workplace == "Remote" or place.get("is_remote") is True else None
@@ -113,15 +83,42 @@ def _without_query(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    """All published positions with their details (one request); the token travels only in the query."""
-    if not board.secret:
-        raise FetchError(f"{DEFAULT_API}/company/{board.token}/positions", "no careers token for this board")
-    base = api_base(overrides, VENDOR, DEFAULT_API)
-    url = f"{base}/company/{board.token}/positions"
-    try:
-        data = await http.get_json(url, params={"token": board.secret, "details": "true"})
-    except FetchError as exc:
-        message = str(exc).split(": ", 1)[-1].replace(board.secret, "***")
-        raise FetchError(_without_query(exc.url), message, status=exc.status, retryable=exc.retryable) from None
-    return Listing(strategy=VENDOR, postings=await asyncio.to_thread(parse, data))
+class Comeet(AtsVendor):
+    """Comeet's URLs name the company but not its token: a board comes from the page's widget (`embedded`) or a
+    hint; a position's key is its uid (…/jobs/<company>/<company uid>/<slug>/<position uid>)."""
+
+    name = VENDOR
+
+    def from_hint(self, token: str, careers_url: str | None) -> AtsBoard | None:
+        """A board from a company's `ats_token` hint written "<company uid>:<careers token>"."""
+        uid, _, secret = token.partition(":")
+        return board(uid.strip(), secret.strip())
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        segments = url.segments
+        if url.host in HOSTS and len(segments) >= 5 and segments[0] == "jobs" and _UID.match(segments[4]):
+            return f"{VENDOR}:{segments[4].upper()}"
+        return None
+
+    def embedded(self, tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
+        """Boards named by `COMEET.init({...})` calls in the page's inline scripts."""
+        boards = []
+        for script in tree.css("script"):
+            for match in _INIT.finditer(script.text() or ""):
+                uid, token = _field(match["body"], "company-uid"), _field(match["body"], "token")
+                found = board(uid, token) if uid and token else None
+                if found is not None:
+                    boards.append(found)
+        return boards
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        """All published positions with their details (one request); the token travels only in the query."""
+        if not board.secret:
+            raise FetchError(f"{DEFAULT_API}/company/{board.token}/positions", "no careers token for this board")
+        url = f"{self.base(DEFAULT_API)}/company/{board.token}/positions"
+        try:
+            data = await http.get_json(url, params={"token": board.secret, "details": "true"})
+        except FetchError as exc:
+            message = str(exc).split(": ", 1)[-1].replace(board.secret, "***")
+            raise FetchError(_without_query(exc.url), message, status=exc.status, retryable=exc.retryable) from None
+        return Listing(strategy=VENDOR, postings=await asyncio.to_thread(parse, data))

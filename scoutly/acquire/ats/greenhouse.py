@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, api_base, join_names, looks_remote, text_or_none
+from scoutly.acquire.ats.base import RESERVED, AtsBoard, UrlParts, join_names, looks_remote, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import html_to_text
@@ -20,7 +21,7 @@ def parse(data: Any) -> list[PostingFound]:
     return dedupe([_posting(job, group) for job, group in job_entries(data) if job.get("title") and job.get("id")])
 
 
-def job_entries(data: Any, department: str | None = None) -> list[tuple[dict, str | None]]:
+def job_entries(data: Any, department: str | None = None) -> list[tuple[dict[str, Any], str | None]]:
     """(job, department name of the enclosing departments group) pairs, from any response shape."""
     if isinstance(data, list):
         if data and isinstance(data[0], dict) and "title" in data[0]:
@@ -38,7 +39,7 @@ def job_entries(data: Any, department: str | None = None) -> list[tuple[dict, st
     return jobs
 
 
-def _posting(job: dict, group_department: str | None = None) -> PostingFound:
+def _posting(job: dict[str, Any], group_department: str | None = None) -> PostingFound:
     location = text_or_none((job.get("location") or {}).get("name"))
     if not location:
         location = join_names(job.get("offices"), "location") or join_names(job.get("offices"))
@@ -60,59 +61,78 @@ def _posting(job: dict, group_department: str | None = None) -> PostingFound:
     )
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    """The board's listing without `content` (a big board's descriptions run to megabytes); the descriptions
-    of new postings come from `describe`."""
-    eu = _is_eu(board)
-    base = api_base(overrides, VENDOR, EU_API if eu else DEFAULT_API)
-    try:
-        data = await http.get_json(f"{base}/v1/boards/{board.token}/jobs")
-    except FetchError as exc:  # a board unknown to the global API may live in Greenhouse's EU region
-        if exc.status != 404 or eu or VENDOR in (overrides or {}):
-            raise
-        data = await http.get_json(f"{EU_API}/v1/boards/{board.token}/jobs")
-        board = AtsBoard(VENDOR, board.token, host="boards-api.eu.greenhouse.io")
-    return Listing(strategy=VENDOR, postings=parse(data), board=board)
+class Greenhouse(AtsVendor):
+    """boards.greenhouse.io/<token> (also job-boards[.eu].greenhouse.io, embeds `?for=<token>`, the API itself); a
+    posting's key is its job id, which links on a company's own site carry as `gh_jid`."""
+
+    name = VENDOR
+
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        if not url.host.endswith("greenhouse.io"):
+            return None
+        segments = url.segments
+        token = (url.query.get("for") or [""])[0]
+        if not token and url.host.startswith("boards-api.") and len(segments) >= 3 and segments[:2] == ["v1", "boards"]:
+            token = segments[2]
+        first = segments[0] if segments else ""
+        if not token and first.lower() not in RESERVED:
+            token = first
+        host_hint = url.host if ".eu." in url.host else None  # EU boards are served by the EU API
+        return AtsBoard(VENDOR, token, host=host_hint) if token else None
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        """ "greenhouse:<id>" for a `gh_jid=<id>` query on any host, or …greenhouse.io/…/jobs/<id>."""
+        if "gh_jid" in url.query and url.query["gh_jid"][0].isdigit():
+            return f"{VENDOR}:{url.query['gh_jid'][0]}"
+        if url.host.endswith("greenhouse.io") and "jobs" in url.segments:
+            index = url.segments.index("jobs")
+            if len(url.segments) > index + 1 and url.segments[index + 1].isdigit():
+                return f"{VENDOR}:{url.segments[index + 1]}"
+        return None
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        """The board's listing without `content` (a big board's descriptions run to megabytes); the descriptions
+        of new postings come from `describe`."""
+        eu = _is_eu(board)
+        try:
+            data = await http.get_json(f"{self._api(board)}/v1/boards/{board.token}/jobs")
+        except FetchError as exc:  # a board unknown to the global API may live in Greenhouse's EU region
+            if exc.status != 404 or eu or self.api:
+                raise
+            data = await http.get_json(f"{EU_API}/v1/boards/{board.token}/jobs")
+            board = AtsBoard(VENDOR, board.token, host="boards-api.eu.greenhouse.io")
+        return Listing(strategy=VENDOR, postings=parse(data), board=board)
+
+    def _api(self, board: AtsBoard) -> str:
+        return self.base(EU_API if _is_eu(board) else DEFAULT_API)
+
+    async def describe(self, http: Http, board: AtsBoard, posting: PostingFound) -> PostingFound:
+        """Fill description, department and location of one posting from the job endpoint."""
+        job_id = posting.key.split(":", 1)[1]
+        job = await http.get_json(f"{self._api(board)}/v1/boards/{board.token}/jobs/{job_id}")
+        if isinstance(job, dict) and job.get("title"):
+            full = _posting(job)
+            posting.description = full.description or posting.description
+            posting.department = posting.department or full.department
+            posting.location = posting.location or full.location
+            posting.employment_type = posting.employment_type or full.employment_type
+        return posting
+
+    async def describe_many(self, http: Http, board: AtsBoard, postings: list[PostingFound]) -> int:
+        """Fill many postings at once from the full board (`content=true`: one request instead of one per
+        posting, e.g. on a company's first scrape). Returns how many got a description."""
+        url = f"{self._api(board)}/v1/boards/{board.token}/jobs"
+        full = {posting.key: posting for posting in parse(await http.get_json(url, params={"content": "true"}))}
+        filled = 0
+        for posting in postings:
+            match = full.get(posting.key)
+            if match is not None and match.description:
+                posting.description = match.description
+                posting.department = posting.department or match.department
+                posting.location = posting.location or match.location
+                filled += 1
+        return filled
 
 
 def _is_eu(board: AtsBoard) -> bool:
     return bool(board.host and ".eu." in board.host)
-
-
-def _api(board: AtsBoard, overrides: dict[str, str] | None) -> str:
-    return api_base(overrides, VENDOR, EU_API if _is_eu(board) else DEFAULT_API)
-
-
-async def describe(
-    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
-) -> PostingFound:
-    """Fill description, department and location of one posting from the job endpoint."""
-    base = _api(board, overrides)
-    job_id = posting.key.split(":", 1)[1]
-    job = await http.get_json(f"{base}/v1/boards/{board.token}/jobs/{job_id}")
-    if isinstance(job, dict) and job.get("title"):
-        full = _posting(job)
-        posting.description = full.description or posting.description
-        posting.department = posting.department or full.department
-        posting.location = posting.location or full.location
-        posting.employment_type = posting.employment_type or full.employment_type
-    return posting
-
-
-async def describe_many(
-    http: Http, board: AtsBoard, postings: list[PostingFound], overrides: dict[str, str] | None = None
-) -> int:
-    """Fill many postings at once from the full board (`content=true`: one request instead of one per posting,
-    e.g. on a company's first scrape). Returns how many got a description."""
-    base = _api(board, overrides)
-    data = await http.get_json(f"{base}/v1/boards/{board.token}/jobs", params={"content": "true"})
-    full = {posting.key: posting for posting in parse(data)}
-    filled = 0
-    for posting in postings:
-        match = full.get(posting.key)
-        if match is not None and match.description:
-            posting.description = match.description
-            posting.department = posting.department or match.department
-            posting.location = posting.location or match.location
-            filled += 1
-    return filled

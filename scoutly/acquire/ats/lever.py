@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, api_base, looks_remote, text_or_none
+from scoutly.acquire.ats.base import UUID, AtsBoard, UrlParts, looks_remote, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import cap, html_to_text, tidy
@@ -13,6 +14,8 @@ from scoutly.acquire.urls import canonical_url
 VENDOR = "lever"
 DEFAULT_API = "https://api.lever.co"
 EU_API = "https://api.eu.lever.co"
+BOARD_HOSTS = ("jobs.lever.co", "jobs.eu.lever.co")
+API_HOSTS = ("api.lever.co", "api.eu.lever.co")
 
 
 def parse(data: Any) -> list[PostingFound]:
@@ -26,7 +29,7 @@ def parse(data: Any) -> list[PostingFound]:
     return dedupe(postings)
 
 
-def _posting(item: dict) -> PostingFound:
+def _posting(item: dict[str, Any]) -> PostingFound:
     categories = item.get("categories") or {}
     location = text_or_none(categories.get("location"))
     workplace = (item.get("workplaceType") or "").lower()
@@ -45,7 +48,7 @@ def _posting(item: dict) -> PostingFound:
     )
 
 
-def _description(item: dict) -> str:
+def _description(item: dict[str, Any]) -> str:
     content = item.get("content") or {}
     parts = [item.get("descriptionPlain") or html_to_text(item.get("description") or content.get("descriptionHtml"))]
     for section in item.get("lists") or content.get("lists") or []:
@@ -55,14 +58,32 @@ def _description(item: dict) -> str:
     return cap(tidy("\n\n".join(part for part in parts if part)))
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    """The board's postings; a board unknown to the global API is looked up on the EU one."""
-    eu = bool(board.host and ".eu." in board.host)
-    base = api_base(overrides, VENDOR, EU_API if eu else DEFAULT_API)
-    try:
-        data = await http.get_json(f"{base}/v0/postings/{board.token}", params={"mode": "json"})
-    except FetchError as exc:
-        if exc.status != 404 or eu or VENDOR in (overrides or {}):
-            raise
-        data = await http.get_json(f"{EU_API}/v0/postings/{board.token}", params={"mode": "json"})
-    return Listing(strategy=VENDOR, postings=parse(data))
+class Lever(AtsVendor):
+    """jobs[.eu].lever.co/<token> (or the API's /v0/postings/<token>); a posting's key is its UUID."""
+
+    name = VENDOR
+
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        segments = url.segments
+        if url.host in BOARD_HOSTS and segments:
+            return AtsBoard(VENDOR, segments[0], host=url.host)
+        if url.host in API_HOSTS and len(segments) >= 3 and segments[:2] == ["v0", "postings"]:
+            return AtsBoard(VENDOR, segments[2], host=url.host)
+        return None
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        if url.host in BOARD_HOSTS and len(url.segments) >= 2 and UUID.match(url.segments[1]):
+            return f"{VENDOR}:{url.segments[1].lower()}"
+        return None
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        """The board's postings; a board unknown to the global API is looked up on the EU one."""
+        eu = bool(board.host and ".eu." in board.host)
+        base = self.base(EU_API if eu else DEFAULT_API)
+        try:
+            data = await http.get_json(f"{base}/v0/postings/{board.token}", params={"mode": "json"})
+        except FetchError as exc:
+            if exc.status != 404 or eu or self.api:
+                raise
+            data = await http.get_json(f"{EU_API}/v0/postings/{board.token}", params={"mode": "json"})
+        return Listing(strategy=VENDOR, postings=parse(data))

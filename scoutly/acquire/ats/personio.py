@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import re
 
-from scoutly.acquire.ats.base import AtsBoard, api_base, looks_remote, text_or_none
-from scoutly.acquire.http import FetchError, Http
+from scoutly.acquire.ats.base import AtsBoard, UrlParts, looks_remote, parse_xml, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor
+from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import cap, html_to_text, tidy
 from scoutly.acquire.urls import canonical_url
 
 VENDOR = "personio"
 XML_TYPES = ("xml",)
+_HOST = re.compile(r"[a-z0-9-]+\.jobs\.personio\.(de|com)")
 
 
 def site(board: AtsBoard) -> str:
     return f"https://{board.host or board.token + '.jobs.personio.de'}"
 
 
-def parse(xml_text: str, board: AtsBoard) -> list[PostingFound]:
-    """Postings of a `<workzag-jobs>` document. Documents with a DTD or entities are refused (ValueError)."""
-    head = xml_text[:4096].upper()
-    if "<!DOCTYPE" in head or "<!ENTITY" in xml_text.upper():
-        raise ValueError("Personio feed with a DTD or entities refused")
-    try:
-        root = ET.fromstring(xml_text)
-    except ET.ParseError as exc:
-        raise ValueError(f"Personio feed is not valid XML ({exc})") from None
+def parse(xml_text: str, board: AtsBoard, url: str | None = None) -> list[PostingFound]:
+    """Postings of a `<workzag-jobs>` document. Documents with a DTD or entities, or broken XML, are refused
+    (FeedFormatError)."""
+    root = parse_xml(xml_text, VENDOR, url)
     postings = []
     for position in root.iter("position"):
         job_id, name = text_or_none(position.findtext("id")), text_or_none(position.findtext("name"))
@@ -56,10 +53,20 @@ def parse(xml_text: str, board: AtsBoard) -> list[PostingFound]:
     return dedupe(postings)
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    base = api_base(overrides, VENDOR, site(board))
-    page = await http.request("GET", f"{base}/xml", accept=XML_TYPES)
-    try:
-        return Listing(strategy=VENDOR, postings=parse(page.text, board))
-    except ValueError as exc:
-        raise FetchError(page.url, str(exc)) from None
+class Personio(AtsVendor):
+    """<company>.jobs.personio.de|com; a posting's key is its id (…/job/<id>)."""
+
+    name = VENDOR
+
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        return AtsBoard(VENDOR, url.host.split(".")[0], host=url.host) if _HOST.fullmatch(url.host) else None
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        segments = url.segments
+        if not url.host.endswith((".jobs.personio.de", ".jobs.personio.com")) or len(segments) < 2:
+            return None
+        return f"{VENDOR}:{segments[1]}" if segments[0] == "job" and segments[1].isdigit() else None
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        page = await http.request("GET", f"{self.base(site(board))}/xml", accept=XML_TYPES)
+        return Listing(strategy=VENDOR, postings=parse(page.text, board, page.url))

@@ -14,34 +14,34 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, joined, looks_remote, sections, text_or_none
+from scoutly.acquire.ats.base import UUID, AtsBoard, UrlParts, joined, looks_remote, mapping, sections, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.urls import canonical_url
 
 VENDOR = "pinpoint"
 DOMAIN = "pinpointhq.com"
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _SECTIONS = ("description", "key_responsibilities", "skills_knowledge_expertise", "benefits")
 
 
-def detect(url: UrlParts) -> AtsBoard | None:
+def _detect(url: UrlParts) -> AtsBoard | None:
     company = url.subdomain_of(DOMAIN)
     return AtsBoard(VENDOR, company) if company else None
 
 
-def posting_key(url: UrlParts) -> str | None:
+def _posting_key(url: UrlParts) -> str | None:
     """ "pinpoint:<uuid>" for …pinpointhq.com/[<locale>/]postings/<uuid>."""
     if not url.subdomain_of(DOMAIN) or "postings" not in url.segments:
         return None
     index = url.segments.index("postings")
-    if len(url.segments) > index + 1 and _UUID.match(url.segments[index + 1]):
+    if len(url.segments) > index + 1 and UUID.match(url.segments[index + 1]):
         return f"{VENDOR}:{url.segments[index + 1].lower()}"
     return None
 
 
-def embedded(tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
+def _embedded(tree: LexborHTMLParser) -> list[AtsBoard]:
     """Boards of Pinpoint jobs widgets in a page (`data-pinpoint-subdomain`)."""
     boards = []
     for node in tree.css("[data-pinpoint-subdomain]"):
@@ -63,14 +63,14 @@ def parse(data: Any) -> list[PostingFound]:
         if not isinstance(item, dict) or not text_or_none(item.get("title")):
             continue
         url = canonical_url(item.get("url"))
-        key = posting_key(UrlParts.of(url)) if url else None
+        key = _posting_key(UrlParts.of(url)) if url else None
         if key is None:
             continue
-        place = item.get("location") if isinstance(item.get("location"), dict) else {}
+        place = mapping(item.get("location"))
         location = text_or_none(place.get("name")) or joined(place.get("city"), place.get("province"))
         workplace = text_or_none(item.get("workplace_type_text")) or text_or_none(item.get("workplace_type"))
-        job = item.get("job") if isinstance(item.get("job"), dict) else {}
-        department = job.get("department") if isinstance(job.get("department"), dict) else {}
+        job = mapping(item.get("job"))
+        department = mapping(job.get("department"))
         postings.append(
             PostingFound(
                 key=key,
@@ -88,7 +88,18 @@ def parse(data: Any) -> list[PostingFound]:
     return dedupe(postings)
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    base = api_base(overrides, VENDOR, site(board))
-    data = await http.get_json(f"{base}/postings.json")
-    return Listing(strategy=VENDOR, postings=await asyncio.to_thread(parse, data))
+class Pinpoint(AtsVendor):
+    name = VENDOR
+
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        return _detect(url)
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        return _posting_key(url)
+
+    def embedded(self, tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
+        return _embedded(tree)
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        data = await http.get_json(f"{self.base(site(board))}/postings.json")
+        return Listing(strategy=VENDOR, postings=await asyncio.to_thread(parse, data))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, joined, looks_remote, sections, text_or_none
+from scoutly.acquire.ats.base import AtsBoard, UrlParts, joined, looks_remote, sections, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.urls import canonical_url
@@ -20,13 +21,13 @@ VENDOR = "recruitee"
 DOMAIN = "recruitee.com"
 
 
-def detect(url: UrlParts) -> AtsBoard | None:
+def _detect(url: UrlParts) -> AtsBoard | None:
     """A board on <company>.recruitee.com (careers site, offer page or the API itself)."""
     company = url.subdomain_of(DOMAIN)
     return AtsBoard(VENDOR, company) if company else None
 
 
-def posting_key(url: UrlParts) -> str | None:
+def _posting_key(url: UrlParts) -> str | None:
     """ "recruitee:<company>/<offer slug>" for https://<company>.recruitee.com/o/<slug> (the slug is what both the
     page link and the feed's `careers_url` carry)."""
     company = url.subdomain_of(DOMAIN)
@@ -51,7 +52,7 @@ def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
         url = canonical_url(offer.get("careers_url")) or (
             canonical_url(f"{site(board)}/o/{offer['slug']}") if offer.get("slug") else None
         )
-        key = posting_key(UrlParts.of(url)) if url else None
+        key = _posting_key(UrlParts.of(url)) if url else None
         if key is None and offer.get("id") is not None:
             key = f"{VENDOR}:{board.token}/{offer.get('slug') or offer['id']}"
         if key is None:
@@ -74,7 +75,15 @@ def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
     return dedupe(postings)
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    base = api_base(overrides, VENDOR, site(board))
-    data = await http.get_json(f"{base}/api/offers/")
-    return Listing(strategy=VENDOR, postings=await asyncio.to_thread(parse, data, board))
+class Recruitee(AtsVendor):
+    name = VENDOR
+
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        return _detect(url)
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        return _posting_key(url)
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        data = await http.get_json(f"{self.base(site(board))}/api/offers/")
+        return Listing(strategy=VENDOR, postings=await asyncio.to_thread(parse, data, board))

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, api_base, joined, sections, text_or_none
+from scoutly.acquire.ats.base import UUID, AtsBoard, UrlParts, joined, mapping, sections, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor, Page, paginate
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound
 from scoutly.acquire.urls import canonical_url
@@ -25,7 +26,6 @@ DEFAULT_API = f"https://{HOST}"
 PAGE_SIZE = 100
 MAX_PAGES = 30
 _LOCALE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _WORKPLACE = {"REMOTE": True, "ON_SITE": False, "HYBRID": False}
 
 
@@ -37,7 +37,7 @@ def _board_segments(url: UrlParts) -> list[str]:
     return segments[1:] if segments and _LOCALE.match(segments[0]) else segments
 
 
-def detect(url: UrlParts) -> AtsBoard | None:
+def _detect(url: UrlParts) -> AtsBoard | None:
     segments = _board_segments(url)
     if len(segments) >= 4 and segments[:2] == ["api", "v2"] and segments[2] == "board":
         return AtsBoard(VENDOR, segments[3])
@@ -46,10 +46,10 @@ def detect(url: UrlParts) -> AtsBoard | None:
     return None
 
 
-def posting_key(url: UrlParts) -> str | None:
+def _posting_key(url: UrlParts) -> str | None:
     """ "rippling:<uuid>" for https://ats.rippling.com/[<locale>/]<board>/jobs/<uuid>."""
     segments = _board_segments(url)
-    if len(segments) >= 3 and segments[1] == "jobs" and _UUID.match(segments[2]):
+    if len(segments) >= 3 and segments[1] == "jobs" and UUID.match(segments[2]):
         return f"{VENDOR}:{segments[2].lower()}"
     return None
 
@@ -62,7 +62,7 @@ def parse(data: Any) -> list[PostingFound]:
         if not isinstance(item, dict) or not text_or_none(item.get("name")):
             continue
         url = canonical_url(item.get("url"))
-        key = posting_key(UrlParts.of(url)) if url else None
+        key = _posting_key(UrlParts.of(url)) if url else None
         if key is None and item.get("id"):
             key = f"{VENDOR}:{str(item['id']).lower()}"
         if key is None:
@@ -73,7 +73,7 @@ def parse(data: Any) -> list[PostingFound]:
             for place in places
         ]
         flags = [_WORKPLACE[p["workplaceType"]] for p in places if p.get("workplaceType") in _WORKPLACE]
-        department = item.get("department") if isinstance(item.get("department"), dict) else {}
+        department = mapping(item.get("department"))
         if key in merged:
             posting, seen = merged[key]
             posting.location = joined(posting.location, *names)
@@ -93,31 +93,6 @@ def parse(data: Any) -> list[PostingFound]:
     return [posting for posting, _ in merged.values()]
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    """Every page of the board; a board still offering pages after `MAX_PAGES` is a partial listing."""
-    base = api_base(overrides, VENDOR, DEFAULT_API)
-    listing = Listing(strategy=VENDOR)
-    known: set[str] = set()
-    for page in range(MAX_PAGES):
-        data = await http.get_json(
-            f"{base}/api/v2/board/{board.token}/jobs", params={"page": page, "pageSize": PAGE_SIZE}
-        )
-        for posting in parse(data):
-            if posting.key in known:  # the same job on the previous page (once per location): keep its places
-                first = next(p for p in listing.postings if p.key == posting.key)
-                first.location = joined(first.location, posting.location)
-                continue
-            known.add(posting.key)
-            listing.postings.append(posting)
-        total = data.get("totalPages") if isinstance(data, dict) else None
-        items = data.get("items") if isinstance(data, dict) else None
-        if not items or not isinstance(total, int) or page + 1 >= total:
-            return listing
-    listing.complete = False
-    listing.errors.append(f"{board.describe()}: stopped after {MAX_PAGES} pages (more were offered)")
-    return listing
-
-
 def parse_detail(job: Any) -> tuple[str | None, str | None]:
     """(description, employment type) of one job's answer."""
     if not isinstance(job, dict):
@@ -131,13 +106,38 @@ def parse_detail(job: Any) -> tuple[str | None, str | None]:
     return description, text_or_none(kind.get("id") if isinstance(kind, dict) else kind)
 
 
-async def describe(
-    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
-) -> PostingFound:
-    """Fill a posting's description and employment type from its job answer."""
-    base = api_base(overrides, VENDOR, DEFAULT_API)
-    job_id = posting.key.split(":", 1)[1]
-    description, kind = parse_detail(await http.get_json(f"{base}/api/v2/board/{board.token}/jobs/{job_id}"))
-    posting.description = description or posting.description
-    posting.employment_type = posting.employment_type or kind
-    return posting
+class Rippling(AtsVendor):
+    name = VENDOR
+
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        return _detect(url)
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        return _posting_key(url)
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        """Every page of the board (until `totalPages`), bounded by `MAX_PAGES`; a job listed on two pages (once
+        per location) keeps the places of both."""
+        url = f"{self.base(DEFAULT_API)}/api/v2/board/{board.token}/jobs"
+
+        async def page(number: int) -> Page[int]:
+            data = await http.get_json(url, params={"page": number, "pageSize": PAGE_SIZE})
+            total = data.get("totalPages") if isinstance(data, dict) else None
+            items = data.get("items") if isinstance(data, dict) else None
+            last = not items or not isinstance(total, int) or number + 1 >= total
+            return Page(parse(data), None if last else number + 1)
+
+        return await paginate(board, page, 0, max_pages=MAX_PAGES, merge=_merge)
+
+    async def describe(self, http: Http, board: AtsBoard, posting: PostingFound) -> PostingFound:
+        """Fill a posting's description and employment type from its job answer."""
+        job_id = posting.key.split(":", 1)[1]
+        job = await http.get_json(f"{self.base(DEFAULT_API)}/api/v2/board/{board.token}/jobs/{job_id}")
+        description, kind = parse_detail(job)
+        posting.description = description or posting.description
+        posting.employment_type = posting.employment_type or kind
+        return posting
+
+
+def _merge(first: PostingFound, again: PostingFound) -> None:
+    first.location = joined(first.location, again.location)

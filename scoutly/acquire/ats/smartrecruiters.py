@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, api_base, text_or_none
+from scoutly.acquire.ats.base import AtsBoard, UrlParts, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor, Page, paginate
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import cap, html_to_text, tidy
@@ -13,8 +15,10 @@ from scoutly.acquire.urls import canonical_url
 VENDOR = "smartrecruiters"
 DEFAULT_API = "https://api.smartrecruiters.com"
 PUBLIC_SITE = "https://jobs.smartrecruiters.com"
+BOARD_HOSTS = ("careers.smartrecruiters.com", "jobs.smartrecruiters.com")
 PAGE_SIZE = 100
-MAX_POSTINGS = 2000
+MAX_PAGES = 20  # 2000 postings
+_POSTING_ID = re.compile(r"^(\d{6,})")
 
 
 def parse(data: Any, company: str | None = None) -> list[PostingFound]:
@@ -28,7 +32,7 @@ def parse(data: Any, company: str | None = None) -> list[PostingFound]:
     return dedupe(postings)
 
 
-def _posting(item: dict, company: str | None) -> PostingFound:
+def _posting(item: dict[str, Any], company: str | None) -> PostingFound:
     where = item.get("location") or {}
     location = (
         ", ".join(part for part in (text_or_none(where.get(k)) for k in ("city", "region", "country")) if part) or None
@@ -48,41 +52,48 @@ def _posting(item: dict, company: str | None) -> PostingFound:
     )
 
 
-async def fetch(
-    http: Http, board: AtsBoard, overrides: dict[str, str] | None = None, *, max_postings: int = MAX_POSTINGS
-) -> Listing:
-    base = api_base(overrides, VENDOR, DEFAULT_API)
-    url = f"{base}/v1/companies/{board.token}/postings"
-    listing = Listing(strategy=VENDOR)
-    offset = 0
-    while True:
-        page = await http.get_json(url, params={"offset": offset, "limit": PAGE_SIZE})
-        content = (page or {}).get("content") or []
-        listing.postings.extend(parse(page, board.token))
-        offset += len(content)
-        total = int((page or {}).get("totalFound") or 0)
-        if not content or offset >= total:
-            break
-        if offset >= max_postings:
-            listing.complete = False
-            listing.errors.append(f"{board.describe()}: stopped after {offset} of {total} postings")
-            break
-    listing.postings = dedupe(listing.postings)
-    return listing
+class SmartRecruiters(AtsVendor):
+    """careers|jobs.smartrecruiters.com/<company> (or the API's /v1/companies/<company>); a posting's key is the
+    numeric id its URL starts with."""
 
+    name = VENDOR
 
-async def describe(
-    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
-) -> PostingFound:
-    """Fill the description of one posting from the posting-detail answer (`jobAd.sections`)."""
-    base = api_base(overrides, VENDOR, DEFAULT_API)
-    posting_id = posting.key.split(":", 1)[1]
-    data = await http.get_json(f"{base}/v1/companies/{board.token}/postings/{posting_id}")
-    sections = ((data or {}).get("jobAd") or {}).get("sections") or {}
-    parts = []
-    for section in sections.values():
-        if isinstance(section, dict) and section.get("text"):
-            parts.append(f"{section.get('title') or ''}\n{html_to_text(section['text'])}")
-    if parts:
-        posting.description = cap(tidy("\n\n".join(parts)))
-    return posting
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        segments = url.segments
+        if url.host in BOARD_HOSTS and segments:
+            return AtsBoard(VENDOR, segments[0])
+        if url.host == "api.smartrecruiters.com" and len(segments) >= 3 and segments[:2] == ["v1", "companies"]:
+            return AtsBoard(VENDOR, segments[2])
+        return None
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        if url.host not in BOARD_HOSTS or len(url.segments) < 2:
+            return None
+        digits = _POSTING_ID.match(url.segments[1])
+        return f"{VENDOR}:{digits.group(1)}" if digits else None
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        """Every page (offset/limit, until `totalFound`), bounded by `MAX_PAGES`."""
+        url = f"{self.base(DEFAULT_API)}/v1/companies/{board.token}/postings"
+
+        async def page(offset: int) -> Page[int]:
+            data = await http.get_json(url, params={"offset": offset, "limit": PAGE_SIZE})
+            content = (data or {}).get("content") or []
+            offset += len(content)
+            last = not content or offset >= int((data or {}).get("totalFound") or 0)
+            return Page(parse(data, board.token), None if last else offset)
+
+        return await paginate(board, page, 0, max_pages=MAX_PAGES)
+
+    async def describe(self, http: Http, board: AtsBoard, posting: PostingFound) -> PostingFound:
+        """Fill the description of one posting from the posting-detail answer (`jobAd.sections`)."""
+        posting_id = posting.key.split(":", 1)[1]
+        data = await http.get_json(f"{self.base(DEFAULT_API)}/v1/companies/{board.token}/postings/{posting_id}")
+        sections = ((data or {}).get("jobAd") or {}).get("sections") or {}
+        parts = []
+        for section in sections.values():
+            if isinstance(section, dict) and section.get("text"):
+                parts.append(f"{section.get('title') or ''}\n{html_to_text(section['text'])}")
+        if parts:
+            posting.description = cap(tidy("\n\n".join(parts)))
+        return posting

@@ -20,7 +20,6 @@ from selectolax.lexbor import LexborHTMLParser
 from scoutly.acquire.ats.base import (
     AtsBoard,
     UrlParts,
-    api_base,
     child_text,
     children,
     joined,
@@ -28,7 +27,8 @@ from scoutly.acquire.ats.base import (
     sections,
     text_or_none,
 )
-from scoutly.acquire.http import FetchError, Http
+from scoutly.acquire.ats.vendor import AtsVendor, Page, paginate
+from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.urls import canonical_url
 
@@ -42,16 +42,11 @@ _JOB = re.compile(r"^(\d+)(?:-|$)")
 _REMOTE = {"fully": True, "remote": True, "hybrid": False, "none": False}
 
 
-def detect(url: UrlParts) -> AtsBoard | None:
+def _detect(url: UrlParts) -> AtsBoard | None:
     match = _HOST.match(url.host)
     if not match or match["company"] in _NOT_BOARDS:
         return None
     return AtsBoard(VENDOR, match["company"], host=url.host)
-
-
-def posting_key(url: UrlParts) -> str | None:
-    """The key of a job link on a Teamtailor host (see `_job_key`)."""
-    return _job_key(url) if detect(url) is not None else None
 
 
 def _job_key(url: UrlParts) -> str | None:
@@ -64,7 +59,7 @@ def _job_key(url: UrlParts) -> str | None:
     return f"{VENDOR}:{match.group(1)}" if match else None
 
 
-def embedded(tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
+def _embedded(tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
     """A Teamtailor career site on the company's own domain: the page loads Teamtailor's career-site assets
     (…teamtailor-cdn.com/…careersite…), so its own host serves `jobs.rss`. Teamtailor's jobs widget or images on
     some other site are not enough."""
@@ -82,9 +77,9 @@ def site(board: AtsBoard) -> str:
     return f"https://{board.host or board.token + '.teamtailor.com'}"
 
 
-def parse(xml_text: str) -> list[PostingFound]:
-    """Postings of one `jobs.rss` document (ValueError for a DTD, entities or broken XML)."""
-    root = parse_xml(xml_text, VENDOR)
+def parse(xml_text: str, url: str | None = None) -> list[PostingFound]:
+    """Postings of one `jobs.rss` document (FeedFormatError for a DTD, entities or broken XML)."""
+    root = parse_xml(xml_text, VENDOR, url)
     postings = []
     for item in children(root, "item"):
         title, url = child_text(item, "title"), canonical_url(child_text(item, "link"))
@@ -117,22 +112,30 @@ def _raw(item: ET.Element, name: str) -> list[str]:
     return [child.text for child in item if child.tag.rsplit("}", 1)[-1] == name and child.text]
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    """Every page of the feed; a feed still full after `MAX_PAGES` pages is a partial listing."""
-    base = api_base(overrides, VENDOR, site(board))
-    listing = Listing(strategy=VENDOR)
-    for page in range(MAX_PAGES):
-        params = {"per_page": PAGE_SIZE, "offset": page * PAGE_SIZE}
-        fetched = await http.request("GET", f"{base}/jobs.rss", params=params, accept=XML_TYPES)
-        try:
-            found = await asyncio.to_thread(parse, fetched.text)
-        except ValueError as exc:
-            raise FetchError(fetched.url, str(exc)) from None
-        known = {posting.key for posting in listing.postings}
-        fresh = [posting for posting in found if posting.key not in known]
-        listing.postings.extend(fresh)
-        if len(found) < PAGE_SIZE or not fresh:
-            return listing
-    listing.complete = False
-    listing.errors.append(f"{board.describe()}: stopped after {MAX_PAGES} feed pages (more were offered)")
-    return listing
+class Teamtailor(AtsVendor):
+    name = VENDOR
+
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        return _detect(url)
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        """The key of a job link on a Teamtailor host (see `_job_key`)."""
+        return _job_key(url) if _detect(url) is not None else None
+
+    def embedded(self, tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
+        return _embedded(tree, page_url)
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        """Every page of the feed (until a short page, or one with nothing new), bounded by `MAX_PAGES`."""
+        url = f"{self.base(site(board))}/jobs.rss"
+        seen: set[str] = set()
+
+        async def page(number: int) -> Page[int]:
+            params = {"per_page": PAGE_SIZE, "offset": number * PAGE_SIZE}
+            fetched = await http.request("GET", url, params=params, accept=XML_TYPES)
+            found = await asyncio.to_thread(parse, fetched.text, fetched.url)
+            fresh = {posting.key for posting in found} - seen
+            seen.update(fresh)
+            return Page(found, None if len(found) < PAGE_SIZE or not fresh else number + 1)
+
+        return await paginate(board, page, 0, max_pages=MAX_PAGES)

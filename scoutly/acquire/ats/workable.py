@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, api_base, join_names, text_or_none
+from scoutly.acquire.ats.base import RESERVED, AtsBoard, UrlParts, join_names, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor, Page, paginate
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import cap, html_to_text, tidy
@@ -13,6 +14,7 @@ from scoutly.acquire.urls import canonical_url
 VENDOR = "workable"
 DEFAULT_API = "https://apply.workable.com"
 PUBLIC_SITE = "https://apply.workable.com"
+BOARD_HOST = "apply.workable.com"
 MAX_PAGES = 50
 _SEARCH = {"query": "", "location": [], "department": [], "worktype": [], "remote": []}
 _SECTIONS = (("requirements", "Requirements"), ("benefits", "Benefits"))
@@ -30,7 +32,7 @@ def parse(data: Any, account: str) -> list[PostingFound]:
     return dedupe(postings)
 
 
-def _posting(item: dict, account: str) -> PostingFound:
+def _posting(item: dict[str, Any], account: str) -> PostingFound:
     where = item.get("location") or {}
     location = (
         ", ".join(part for part in (text_or_none(where.get(k)) for k in ("city", "region", "country")) if part) or None
@@ -51,36 +53,49 @@ def _posting(item: dict, account: str) -> PostingFound:
     )
 
 
-async def fetch(http: Http, board: AtsBoard, overrides: dict[str, str] | None = None) -> Listing:
-    base = api_base(overrides, VENDOR, DEFAULT_API)
-    url = f"{base}/api/v3/accounts/{board.token}/jobs"
-    listing = Listing(strategy=VENDOR)
-    body: dict[str, Any] = dict(_SEARCH)
-    for _ in range(MAX_PAGES):
-        page = await http.post_json(url, body)
-        listing.postings.extend(parse(page, board.token))
-        token = (page or {}).get("nextPage")
-        if not token:
-            break
-        body = {**_SEARCH, "token": token}
-    else:
-        listing.complete = False
-        listing.errors.append(f"{board.describe()}: stopped after {MAX_PAGES} pages")
-    listing.postings = dedupe(listing.postings)
-    return listing
+class Workable(AtsVendor):
+    """apply.workable.com/<account> (or its API's /api/…/accounts/<account>), or <account>.workable.com; a
+    posting's key is its shortcode (apply.workable.com/<account>/j/<shortcode>)."""
 
+    name = VENDOR
 
-async def describe(
-    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
-) -> PostingFound:
-    """Fill the description from the job endpoint (description, requirements, benefits); the job page itself is a
-    JavaScript app."""
-    base = api_base(overrides, VENDOR, DEFAULT_API)
-    shortcode = posting.key.split(":", 1)[1]
-    job = await http.get_json(f"{base}/api/v2/accounts/{board.token}/jobs/{shortcode}")
-    job = job if isinstance(job, dict) else {}
-    parts = [job.get("description")]
-    parts += [f"<h3>{title}</h3>{job[name]}" for name, title in _SECTIONS if job.get(name)]
-    text = html_to_text("\n".join(part for part in parts if part))
-    posting.description = cap(tidy(text)) if text else posting.description
-    return posting
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        segments = url.segments
+        first = segments[0] if segments else ""
+        if url.host == BOARD_HOST:
+            if first == "api" and "accounts" in segments:
+                index = segments.index("accounts")
+                return AtsBoard(VENDOR, segments[index + 1]) if len(segments) > index + 1 else None
+            return AtsBoard(VENDOR, first) if first.lower() not in RESERVED else None
+        if url.host.endswith(".workable.com") and url.host.count(".") == 2:
+            account = url.host.split(".")[0]
+            return AtsBoard(VENDOR, account) if account not in RESERVED else None
+        return None
+
+    def posting_key(self, url: UrlParts) -> str | None:
+        if url.host == BOARD_HOST and len(url.segments) >= 3 and url.segments[1] == "j":
+            return f"{VENDOR}:{url.segments[2]}"
+        return None
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        """Every page (a `nextPage` token in each answer), bounded by `MAX_PAGES`."""
+        url = f"{self.base(DEFAULT_API)}/api/v3/accounts/{board.token}/jobs"
+
+        async def page(token: str) -> Page[str]:
+            data = await http.post_json(url, {**_SEARCH, "token": token} if token else dict(_SEARCH))
+            following = (data or {}).get("nextPage")
+            return Page(parse(data, board.token), str(following) if following else None)
+
+        return await paginate(board, page, "", max_pages=MAX_PAGES)
+
+    async def describe(self, http: Http, board: AtsBoard, posting: PostingFound) -> PostingFound:
+        """Fill the description from the job endpoint (description, requirements, benefits); the job page itself
+        is a JavaScript app."""
+        shortcode = posting.key.split(":", 1)[1]
+        job = await http.get_json(f"{self.base(DEFAULT_API)}/api/v2/accounts/{board.token}/jobs/{shortcode}")
+        job = job if isinstance(job, dict) else {}
+        parts = [job.get("description")]
+        parts += [f"<h3>{title}</h3>{job[name]}" for name, title in _SECTIONS if job.get(name)]
+        text = html_to_text("\n".join(part for part in parts if part))
+        posting.description = cap(tidy(text)) if text else posting.description
+        return posting

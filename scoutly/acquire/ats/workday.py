@@ -7,15 +7,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, api_base, looks_remote, text_or_none
-from scoutly.acquire.http import Http
+from scoutly.acquire.ats.base import RESERVED, AtsBoard, FeedFormatError, UrlParts, looks_remote, text_or_none
+from scoutly.acquire.ats.vendor import AtsVendor, Page, paginate
+from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import html_to_text
 from scoutly.acquire.urls import canonical_url, url_key
 
 VENDOR = "workday"
-PAGE_SIZE = 20
-MAX_POSTINGS = 2000  # bound per company (100 requests); beyond it the listing is marked incomplete
+PAGE_SIZE = 20  # the CXS endpoint refuses larger pages
+MAX_PAGES = 100  # 2000 postings per company; beyond it the listing is marked incomplete
+DOMAIN = ".myworkdayjobs.com"
+_LOCALE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
 _REQ_ID = re.compile(r"_([A-Za-z0-9][A-Za-z0-9-]*)$")
 _SEARCH_BODY = {"appliedFacets": {}, "searchText": ""}
 
@@ -27,7 +30,7 @@ def board_url(board: AtsBoard) -> str:
         return f"https://{board.host}{locale}/{board.site}"
     if board.page_url:
         return board.page_url.rstrip("/")
-    raise ValueError(f"{board.describe()}: Workday board without host or page URL")
+    raise FetchError(board.describe(), "Workday board without host or page URL")
 
 
 def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
@@ -41,7 +44,7 @@ def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
     return dedupe(postings)
 
 
-def _posting(item: dict, base: str) -> PostingFound:
+def _posting(item: dict[str, Any], base: str) -> PostingFound:
     url = canonical_url(base + item["externalPath"])
     location = text_or_none(item.get("locationsText"))
     bullets = item.get("bulletFields") or []
@@ -95,7 +98,7 @@ def parse_legacy_widget(data: Any, site_root: str) -> list[PostingFound]:
     return dedupe(postings)
 
 
-def legacy_list_items(node: Any) -> list[dict]:
+def legacy_list_items(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, dict):
         if node.get("widget") == "facetSearchResultList":
             return [item for item in node.get("listItems") or [] if isinstance(item, dict)]
@@ -105,49 +108,81 @@ def legacy_list_items(node: Any) -> list[dict]:
     return []
 
 
-def _api(board: AtsBoard, overrides: dict[str, str] | None) -> str:
-    if not board.host and VENDOR not in (overrides or {}):
-        raise ValueError(f"{board.describe()}: Workday board without host")
-    base = api_base(overrides, VENDOR, f"https://{board.host}")
-    return f"{base}/wday/cxs/{board.token}/{board.site}"
+class Workday(AtsVendor):
+    """<tenant>.wdN.myworkdayjobs.com/[<locale>/]<site> (or the CXS API under /wday/cxs/<tenant>/<site>); a
+    posting's key is the requisition id its URL ends with. `max_pages` bounds the search pages read."""
 
+    name = VENDOR
 
-async def fetch(
-    http: Http, board: AtsBoard, overrides: dict[str, str] | None = None, *, max_postings: int = MAX_POSTINGS
-) -> Listing:
-    """Every page of the search (until `total` or an empty page), bounded by `max_postings`."""
-    url = f"{_api(board, overrides)}/jobs"
-    listing = Listing(strategy=VENDOR)
-    offset, total = 0, None
-    while True:
-        data = await http.post_json(url, {**_SEARCH_BODY, "limit": PAGE_SIZE, "offset": offset})
-        if not isinstance(data, dict):
-            raise ValueError(f"{url}: unexpected Workday answer")
-        page = data.get("jobPostings") or []
-        if total is None or data.get("total"):  # later pages may report total 0
-            total = int(data.get("total") or 0) or total
-        listing.postings.extend(parse(page, board))
-        offset += len(page)
-        if not page or (total is not None and offset >= total):
-            break
-        if offset >= max_postings:
-            listing.complete = False
-            listing.errors.append(f"{board.describe()}: stopped after {offset} of {total} postings")
-            break
-    listing.postings = dedupe(listing.postings)
-    return listing
+    def __init__(self, api: str | None = None, *, max_pages: int = MAX_PAGES) -> None:
+        super().__init__(api)
+        self.max_pages = max_pages
 
+    def detect(self, url: UrlParts) -> AtsBoard | None:
+        if not url.host.endswith(DOMAIN):
+            return None
+        first = url.segments[0] if url.segments else ""
+        locale = first if _LOCALE.match(first) else None
+        rest = url.segments[1:] if locale else url.segments
+        tenant = url.host.split(".")[0]
+        if rest and rest[0] == "wday" and len(rest) >= 4:  # /wday/cxs/<tenant>/<site>/…
+            return AtsBoard(VENDOR, tenant, host=url.host, site=rest[3])
+        if rest and rest[0].lower() not in RESERVED:
+            return AtsBoard(VENDOR, tenant, host=url.host, site=rest[0], locale=locale)
+        return None
 
-async def describe(
-    http: Http, board: AtsBoard, posting: PostingFound, overrides: dict[str, str] | None = None
-) -> PostingFound:
-    """Fill location/description of one posting from the CXS job-detail answer."""
-    if not posting.url or "/job/" not in posting.url:
+    def posting_key(self, url: UrlParts) -> str | None:
+        if not url.host.endswith(DOMAIN) or "job" not in url.segments:
+            return None
+        match = _REQ_ID.search(url.segments[-1])
+        return f"{VENDOR}:{match.group(1)}" if match else None
+
+    def from_hint(self, token: str, careers_url: str | None) -> AtsBoard | None:
+        """A board from a token that is a board URL, "host/site" (e.g. "nvidia.wd5.myworkdayjobs.com/External")
+        or "tenant/site" (the board then lives on the careers page's host, or behind it)."""
+        first = token.split("/", 1)[0]
+        if "://" in token or "." in first:
+            return self.detect(UrlParts.of(token if "://" in token else f"https://{token}"))
+        tenant, _, site = token.partition("/")
+        if not tenant or not site:
+            return None
+        page = self.detect(UrlParts.of(careers_url)) if careers_url else None
+        if page is not None:
+            return AtsBoard(VENDOR, tenant, host=page.host, site=site, locale=page.locale)
+        return AtsBoard(VENDOR, tenant, site=site.strip("/"), page_url=careers_url)
+
+    def _api(self, board: AtsBoard) -> str:
+        if not board.host and not self.api:
+            raise FetchError(board.describe(), "Workday board without host")
+        return f"{self.base(f'https://{board.host}')}/wday/cxs/{board.token}/{board.site}"
+
+    async def fetch(self, http: Http, board: AtsBoard) -> Listing:
+        """Every page of the search (until `total` or an empty page), bounded by `max_pages`."""
+        url = f"{self._api(board)}/jobs"
+
+        async def page(at: tuple[int, int | None]) -> Page[tuple[int, int | None]]:
+            offset, total = at
+            data = await http.post_json(url, {**_SEARCH_BODY, "limit": PAGE_SIZE, "offset": offset})
+            if not isinstance(data, dict):
+                raise FeedFormatError(url, "search answer not in the expected shape (not an object)")
+            items = data.get("jobPostings") or []
+            if total is None or data.get("total"):  # later pages may report total 0
+                total = int(data.get("total") or 0) or total
+            offset += len(items)
+            last = not items or (total is not None and offset >= total)
+            return Page(parse(items, board), None if last else (offset, total))
+
+        start: tuple[int, int | None] = (0, None)  # (offset, total as reported so far)
+        return await paginate(board, page, start, max_pages=self.max_pages)
+
+    async def describe(self, http: Http, board: AtsBoard, posting: PostingFound) -> PostingFound:
+        """Fill location/description of one posting from the CXS job-detail answer."""
+        if not posting.url or "/job/" not in posting.url:
+            return posting
+        path = posting.url[posting.url.index("/job/") :]
+        data = await http.get_json(f"{self._api(board)}{path}")
+        info = (data or {}).get("jobPostingInfo") or {}
+        posting.description = html_to_text(info.get("jobDescription")) or posting.description
+        posting.location = text_or_none(info.get("location")) or posting.location
+        posting.employment_type = text_or_none(info.get("timeType")) or posting.employment_type
         return posting
-    path = posting.url[posting.url.index("/job/") :]
-    data = await http.get_json(f"{_api(board, overrides)}{path}")
-    info = (data or {}).get("jobPostingInfo") or {}
-    posting.description = html_to_text(info.get("jobDescription")) or posting.description
-    posting.location = text_or_none(info.get("location")) or posting.location
-    posting.employment_type = text_or_none(info.get("timeType")) or posting.employment_type
-    return posting
