@@ -20,10 +20,10 @@ def site(board: AtsBoard) -> str:
     return f"https://{board.host or board.token + '.jobs.personio.de'}"
 
 
-def parse(xml_text: str, board: AtsBoard, url: str | None = None) -> list[PostingFound]:
+def parse(xml_text: str, board: AtsBoard, feed_url: str | None = None) -> list[PostingFound]:
     """Postings of a `<workzag-jobs>` document. Documents with a DTD or entities, or broken XML, are refused
     (FeedFormatError)."""
-    root = parse_xml(xml_text, VENDOR, url)
+    root = parse_xml(xml_text, VENDOR, feed_url)
     postings = []
     for position in root.iter("position"):
         job_id, name = text_or_none(position.findtext("id")), text_or_none(position.findtext("name"))

@@ -77,9 +77,9 @@ def site(board: AtsBoard) -> str:
     return f"https://{board.host or board.token + '.teamtailor.com'}"
 
 
-def parse(xml_text: str, url: str | None = None) -> list[PostingFound]:
+def parse(xml_text: str, feed_url: str | None = None) -> list[PostingFound]:
     """Postings of one `jobs.rss` document (FeedFormatError for a DTD, entities or broken XML)."""
-    root = parse_xml(xml_text, VENDOR, url)
+    root = parse_xml(xml_text, VENDOR, feed_url)
     postings = []
     for item in children(root, "item"):
         title, url = child_text(item, "title"), canonical_url(child_text(item, "link"))
