@@ -205,7 +205,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"not valid JSON ({exc.msg} at character {exc.pos})") from None
         return value
 
-    _sources: Any = PrivateAttr(None)  # where each variable came from (set by load_settings)
+    _sources: _Sources | None = PrivateAttr(None)  # where each variable came from (set by load_settings)
 
     def describe(self, field: str) -> str:
         """`SCOUTLY_LOG_ROTATION='banana' (from .env)`: a setting as the user wrote it, for error messages."""
@@ -226,7 +226,7 @@ class Settings(BaseSettings):
 NOT_SETTINGS = frozenset({"SCOUTLY_TEST_MONGODB_URI", "SCOUTLY_MAX_RUNTIME"})
 
 
-def _variable_name(loc: tuple) -> str:
+def _variable_name(loc: tuple[int | str, ...]) -> str:
     field = str(loc[0]) if loc else "?"
     if field.isupper():  # already an alias such as MONGODB_URI
         return field
@@ -303,7 +303,7 @@ def _settings_error_line(exc: SettingsError, sources: _Sources) -> str:
 
 
 def load_settings(
-    env_file: Path | None = None, *, warn: Callable[[str], None] | None = None, **overrides: object
+    env_file: Path | None = None, *, warn: Callable[[str], None] | None = None, **overrides: Any
 ) -> Settings:
     """Build settings from env (+ `env_file`), or raise `ConfigError` with one line per bad variable (saying
     when its value came from the env file). `warn` receives one line per unknown SCOUTLY_* variable."""
@@ -314,7 +314,7 @@ def load_settings(
         for line in sources.unknown():
             warn(line)
     try:
-        settings = Settings(_env_file=env_file or ".env", **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file or ".env", **overrides)
     except ValidationError as exc:
         lines = _validation_lines(exc, sources)
     except SettingsError as exc:

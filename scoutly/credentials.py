@@ -6,8 +6,10 @@ raises `ConfigError` with one line naming them (the processor calls it at start;
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 from urllib.parse import unquote
+
+from pydantic import SecretStr
 
 from scoutly.errors import ConfigError
 
@@ -30,24 +32,34 @@ def uri_password(uri: str) -> str | None:
     return unquote(userinfo.split(":", 1)[1])
 
 
-def _secret(value: Any) -> str | None:
-    if value is None:
-        return None
-    return value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+class PasswordSettings(Protocol):
+    """The settings that hold passwords (`scoutly.config.Settings`; config is a sibling part, not imported)."""
+
+    @property
+    def mongodb_uri(self) -> str: ...
+    @property
+    def mongo_root_password(self) -> SecretStr | None: ...
+    @property
+    def mongo_app_password(self) -> SecretStr | None: ...
 
 
-def placeholder_problems(settings: Any) -> list[str]:
+def _secret(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()
+
+
+def placeholder_problems(settings: PasswordSettings) -> list[str]:
     """The variables of `settings` that still hold a placeholder password."""
     problems = []
     if is_placeholder(uri_password(settings.mongodb_uri)):
         problems.append("MONGODB_URI")
+    passwords = {"mongo_root_password": settings.mongo_root_password, "mongo_app_password": settings.mongo_app_password}
     for variable, field in PASSWORD_SETTINGS:
-        if is_placeholder(_secret(getattr(settings, field, None))):
+        if is_placeholder(_secret(passwords[field])):
             problems.append(variable)
     return problems
 
 
-def refuse_placeholders(settings: Any) -> None:
+def refuse_placeholders(settings: PasswordSettings) -> None:
     """Raise `ConfigError` (one line) when a placeholder password is configured."""
     problems = placeholder_problems(settings)
     if problems:

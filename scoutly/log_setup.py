@@ -11,12 +11,15 @@ import logging as std_logging
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from loguru import logger
 
 from scoutly.errors import ConfigError
 from scoutly.redact import redact
+
+if TYPE_CHECKING:
+    from loguru import Record
 
 LOG_FILE_NAME = "scoutly.log"
 TIME_HUMAN = "<green>{time:YYYY-MM-DD HH:mm:ss}</green> | <level>{level: <7}</level> | "
@@ -24,7 +27,7 @@ TIME_PLAIN = "{time:YYYY-MM-DDTHH:mm:ss.SSSZ} | {level: <7} | "
 DEFAULT_EXTRA = {"run": "-", "company": "-"}  # "-": outside a job (the line then shows neither)
 
 
-def _job_part(record: dict, *, colour: bool) -> str:
+def _job_part(record: Record, *, colour: bool) -> str:
     """`run company | ` for a line inside a job; nothing outside one (no `- -` placeholders)."""
     extra = record["extra"]
     run = extra.get("run") not in (None, "", "-")
@@ -35,12 +38,12 @@ def _job_part(record: dict, *, colour: bool) -> str:
     return f"{shown} | " if shown else ""
 
 
-def human_format(record: dict) -> str:
+def human_format(record: Record) -> str:
     """Loguru format for a terminal: time, level, the job's run id and company when there is one, message."""
     return TIME_HUMAN + _job_part(record, colour=True) + "<level>{message}</level>\n"
 
 
-def plain_format(record: dict) -> str:
+def plain_format(record: Record) -> str:
     """Loguru format for pipes and the log file (same parts, ISO time, no colour)."""
     return TIME_PLAIN + _job_part(record, colour=False) + "{message}\n"
 NOISY_LIBRARIES = ("pymongo", "httpx", "httpcore", "apprise", "asyncio", "google_genai", "urllib3")
@@ -56,7 +59,7 @@ def _redact_value(value: Any) -> Any:
     return value
 
 
-def redact_record(record: dict) -> None:
+def redact_record(record: Record) -> None:
     """Loguru patcher: mask secrets in the message, the bound extras and any traceback.
 
     A traceback is formatted here (without local variables) and appended to the message, so no sink
@@ -143,7 +146,21 @@ def setup_logging(
     return path
 
 
-def setup_from_settings(settings: Any, *, level: str = "INFO", json: bool | None = None) -> Path | None:
+class LogSettings(Protocol):
+    """The logging settings (`scoutly.config.Settings`; config is a sibling part, not imported)."""
+
+    @property
+    def log_dir(self) -> Path | None: ...
+    @property
+    def log_json(self) -> bool: ...
+    @property
+    def log_rotation(self) -> str: ...
+    @property
+    def log_retention(self) -> str: ...
+    def describe(self, field: str) -> str: ...
+
+
+def setup_from_settings(settings: LogSettings, *, level: str = "INFO", json: bool | None = None) -> Path | None:
     """`setup_logging` with the log directory, format and rotation from settings; a directory that cannot hold
     the log file or a rotation/retention Loguru cannot parse is a `ConfigError` naming the variable."""
     try:
@@ -151,12 +168,12 @@ def setup_from_settings(settings: Any, *, level: str = "INFO", json: bool | None
             level=level,
             log_dir=settings.log_dir,
             json=settings.log_json if json is None else json,
-            rotation=getattr(settings, "log_rotation", "10 MB"),
-            retention=getattr(settings, "log_retention", "14 days"),
+            rotation=settings.log_rotation,
+            retention=settings.log_retention,
         )
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ConfigError(f"{_described(settings, 'log_dir')}: cannot write the log file there ({reason})") from None
+        raise ConfigError(f"{settings.describe('log_dir')}: cannot write the log file there ({reason})") from None
     except ValueError as exc:
         text = str(exc).lower()
         if "retention" in text:
@@ -165,9 +182,5 @@ def setup_from_settings(settings: Any, *, level: str = "INFO", json: bool | None
             field, expected = "log_rotation", "a size, duration or time, e.g. '10 MB', '1 day' or 'daily'"
         else:
             raise
-        raise ConfigError(f"{_described(settings, field)}: not {expected}") from None
+        raise ConfigError(f"{settings.describe(field)}: not {expected}") from None
 
-
-def _described(settings: Any, field: str) -> str:
-    describe = getattr(settings, "describe", None)
-    return describe(field) if describe is not None else f"SCOUTLY_{field.upper()}"
