@@ -5,9 +5,9 @@ The field layout of each collection is documented in docs/DATA_MODEL.md.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from scoutly.storage.types import Database
 
 # Collection names (import these rather than spelling strings).
 COMPANIES = "companies"
@@ -86,7 +86,7 @@ INDEXES: dict[str, list[IndexModel]] = {
 }
 
 
-async def ensure_indexes(db: Any) -> None:
+async def ensure_indexes(db: Database) -> None:
     """Create every index that is missing; existing ones with the same spec are left alone."""
     for collection, models in INDEXES.items():
         if models:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,8 +38,10 @@ from mongomock_motor import (
     AsyncMongoMockClient,
     AsyncMongoMockCollection,
 )
+from pymongo import IndexModel
 
 from scoutly.storage.memory_speed import patch_for_speed
+from scoutly.storage.types import Document
 
 _patched = False
 
@@ -95,8 +97,9 @@ class _PendingAggregate:
     async def __anext__(self) -> Any:
         return await (await self._open()).__anext__()
 
-    async def to_list(self, *args: Any, **kwargs: Any) -> list:
-        return await (await self._open()).to_list(*args, **kwargs)
+    async def to_list(self, *args: Any, **kwargs: Any) -> list[Document]:
+        documents: list[Document] = await (await self._open()).to_list(*args, **kwargs)
+        return documents
 
 
 def _patch_interleaving() -> None:
@@ -109,7 +112,13 @@ def _patch_interleaving() -> None:
             seen.add(name)
 
             @functools.wraps(method)
-            async def operation(self: Any, *args: Any, __method=method, __name=name, **kwargs: Any) -> Any:
+            async def operation(
+                self: Any,
+                *args: Any,
+                __method: Callable[..., Awaitable[Any]] = method,
+                __name: str = name,
+                **kwargs: Any,
+            ) -> Any:
                 await _round_trip(*_names(self), __name)
                 return await __method(self, *args, **kwargs)
 
@@ -120,7 +129,7 @@ def _patch_interleaving() -> None:
     def aggregate(self: Any, *args: Any, **kwargs: Any) -> _PendingAggregate:
         return _PendingAggregate(self, lambda: run_aggregate(self, *args, **kwargs))
 
-    AsyncMongoMockCollection.aggregate = aggregate
+    AsyncMongoMockCollection.aggregate = aggregate  # type: ignore[method-assign,assignment]  # PyMongo's shape
 
     next_document, all_documents = AsyncCursor.next, AsyncCursor.to_list
 
@@ -131,13 +140,15 @@ def _patch_interleaving() -> None:
         self.__dict__["_scoutly_served"] = served + 1
         return await next_document(self)
 
-    async def cursor_to_list(self: Any, *args: Any, **kwargs: Any) -> list:
+    async def cursor_to_list(self: Any, *args: Any, **kwargs: Any) -> list[Document]:
         if not self.__dict__.get("_scoutly_served"):
             await _round_trip(*_names(self.collection), "find")
-        return await all_documents(self, *args, **kwargs)
+        documents: list[Document] = await all_documents(self, *args, **kwargs)
+        return documents
 
-    AsyncCursor.next = AsyncCursor.__anext__ = cursor_next  # type: ignore[method-assign]
-    AsyncCursor.to_list = cursor_to_list  # type: ignore[method-assign]
+    # Motor's stubs type these generically; the double's cursors are patched in place.
+    AsyncCursor.next = AsyncCursor.__anext__ = cursor_next  # type: ignore[method-assign,misc]
+    AsyncCursor.to_list = cursor_to_list  # type: ignore[method-assign,assignment]
 
 
 def _patch_double() -> None:
@@ -146,7 +157,7 @@ def _patch_double() -> None:
         return
     _patched = True
 
-    def _await_self(self: Any):  # makes `await collection.aggregate(...)` work
+    def _await_self(self: Any) -> Generator[None, None, Any]:  # makes `await collection.aggregate(...)` work
         if False:  # pragma: no cover - generator marker
             yield
         return self
@@ -159,26 +170,28 @@ def _patch_double() -> None:
         original = getattr(builder, name)
 
         @functools.wraps(original)
-        def without_sort(self: Any, *args: Any, __original=original, sort: Any = None, **kwargs: Any):
+        def without_sort(
+            self: Any, *args: Any, __original: Callable[..., Any] = original, sort: Any = None, **kwargs: Any
+        ) -> Any:
             if sort is not None:
                 raise NotImplementedError("the in-memory double does not support sort= in bulk writes")
             return __original(self, *args, **kwargs)
 
         setattr(builder, name, without_sort)
 
-    def create_indexes(self: Any, indexes: list, session: Any = None) -> list[str]:
+    def create_indexes(self: Any, indexes: list[IndexModel], session: Any = None) -> list[str]:
         names = []
         for model in indexes:
             options = {k: v for k, v in model.document.items() if k != "key"}
             names.append(self.create_index(list(model.document["key"].items()), session=session, **options))
         return names
 
-    mongomock.collection.Collection.create_indexes = create_indexes
+    mongomock.collection.Collection.create_indexes = create_indexes  # type: ignore[method-assign]  # the patch
     _patch_interleaving()
     patch_for_speed()  # equality fast paths, hash-join $lookup, throttled TTL pruning (see memory_speed.py)
 
 
-_clients: dict[str, AsyncMongoMockClient] = {}
+_clients: dict[str, AsyncMongoMockClient[Document]] = {}
 
 
 def memory_database_name(uri: str, default: str = "scoutly") -> str:
@@ -187,7 +200,7 @@ def memory_database_name(uri: str, default: str = "scoutly") -> str:
     return path or default
 
 
-def memory_client(uri: str) -> AsyncMongoMockClient:
+def memory_client(uri: str) -> AsyncMongoMockClient[Document]:
     """One shared in-memory server per process, so every connection of a trial run sees the same data."""
     _patch_double()
     key = urlsplit(uri).netloc or "default"

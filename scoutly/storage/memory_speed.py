@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from typing import Any
 
 import mongomock.aggregate
@@ -30,6 +31,12 @@ import mongomock.store
 from bson import ObjectId
 from mongomock.filtering import filter_applies
 
+from scoutly.storage.types import Document
+
+# mongomock is untyped: its functions this module calls or replaces, with the signatures they have.
+_filter_applies: Callable[[Document, Document], bool] = filter_applies
+IterDocuments = Callable[[Any, Any], list[Document]]
+LookupStage = Callable[[list[Document], Any, Document], list[Document]]
 _FAST_TYPES = (str, int, float, bool, ObjectId)
 _UNSURE = object()
 TTL_PRUNE_INTERVAL = 1.0  # seconds
@@ -65,7 +72,7 @@ def _id_list(spec: Any) -> list[Any] | None:
     condition = spec["_id"]
     if len(condition) != 1 or not isinstance(condition.get("$in"), list) or not condition["$in"]:
         return None
-    keys = condition["$in"]
+    keys: list[Any] = condition["$in"]
     kind = type(keys[0])
     if kind not in (str, int) or any(type(key) is not kind for key in keys):
         return None
@@ -83,22 +90,22 @@ def _same(found: Any, wanted: Any) -> Any:
     return type(found) is type(wanted) and found == wanted
 
 
-def _matches(doc: dict, pairs: list[tuple[str, Any]], spec: dict) -> bool:
+def _matches(doc: Document, pairs: list[tuple[str, Any]], spec: Document) -> bool:
     for key, wanted in pairs:
         if key not in doc:
             return False
         same = _same(doc[key], wanted)
         if same is _UNSURE:
-            return filter_applies(spec, doc)
+            return _filter_applies(spec, doc)
         if not same:
             return False
     return True
 
 
 def _patch_iter_documents() -> None:
-    original = mongomock.collection.Collection._iter_documents
+    original: IterDocuments = mongomock.collection.Collection._iter_documents
 
-    def _iter_documents(self: Any, filter: Any) -> Any:
+    def _iter_documents(self: Any, filter: Any) -> list[Document]:
         keys = _id_list(filter)
         if keys is not None:
             store = self._store
@@ -127,7 +134,7 @@ def _patch_iter_documents() -> None:
         ]
         return [doc for doc in survivors if _matches(doc, pairs, filter)]
 
-    mongomock.collection.Collection._iter_documents = _iter_documents
+    mongomock.collection.Collection._iter_documents = _iter_documents  # type: ignore[method-assign]  # the patch
 
 
 def _hash_key(value: Any) -> Any:
@@ -139,9 +146,9 @@ def _hash_key(value: Any) -> Any:
 
 
 def _patch_lookup() -> None:
-    original = mongomock.aggregate._handle_lookup_stage
+    original: LookupStage = mongomock.aggregate._handle_lookup_stage
 
-    def _handle_lookup_stage(in_collection: list, database: Any, options: dict) -> list:
+    def _handle_lookup_stage(in_collection: list[Document], database: Any, options: Document) -> list[Document]:
         fields = ("from", "localField", "foreignField", "as")
         if "let" in options or "pipeline" in options or not all(isinstance(options.get(k), str) for k in fields):
             return original(in_collection, database, options)
@@ -149,7 +156,7 @@ def _patch_lookup() -> None:
         if any(name.startswith("$") or "." in name for name in (local_field, foreign_field, as_name)):
             return original(in_collection, database, options)
         foreign = database.get_collection(options["from"])
-        table: dict[Any, list[dict]] = {}
+        table: dict[Any, list[Document]] = {}
         for doc in foreign._store.documents:
             value = doc.get(foreign_field)
             if value is None:
@@ -171,7 +178,7 @@ def _patch_lookup() -> None:
 
 
 def _patch_ttl() -> None:
-    original = mongomock.store.CollectionStore._remove_expired_documents
+    original: Callable[[Any], None] = mongomock.store.CollectionStore._remove_expired_documents
 
     def _remove_expired_documents(self: Any) -> None:
         if not self._ttl_indexes:
@@ -182,7 +189,9 @@ def _patch_ttl() -> None:
         self._scoutly_pruned_at = now
         original(self)
 
-    mongomock.store.CollectionStore._remove_expired_documents = _remove_expired_documents
+    mongomock.store.CollectionStore._remove_expired_documents = (  # type: ignore[method-assign]  # the patch
+        _remove_expired_documents
+    )
 
 
 def patch_for_speed() -> None:

@@ -4,7 +4,7 @@ double for `mongomock://` URIs. Everything above this module sees the same async
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from pymongo import AsyncMongoClient
 from pymongo.errors import ConfigurationError, PyMongoError
@@ -12,6 +12,7 @@ from pymongo.errors import ConfigurationError, PyMongoError
 from scoutly.errors import DatabaseUnavailable
 from scoutly.redact import redact
 from scoutly.storage.indexes import ensure_indexes
+from scoutly.storage.types import Database, Document
 from scoutly.storage.unreachable import unreachable_message
 
 DEFAULT_DATABASE = "scoutly"
@@ -21,8 +22,8 @@ DEFAULT_DATABASE = "scoutly"
 class Mongo:
     """An open connection: `client` plus the database named by the URI."""
 
-    client: Any
-    db: Any
+    client: AsyncMongoClient[Document]
+    db: Database
     uri: str
 
     @property
@@ -45,11 +46,12 @@ async def connect(
     if uri.startswith("mongomock://"):
         from scoutly.storage.memory import memory_client, memory_database_name  # the double: only when asked for
 
-        client = memory_client(uri)
+        # The double is Motor-shaped, patched to behave as PyMongo's async client (see memory.py): typed as that.
+        client = cast("AsyncMongoClient[Document]", memory_client(uri))
         db = client[memory_database_name(uri)]
     else:
         try:
-            client = AsyncMongoClient(
+            client = AsyncMongoClient[Document](
                 uri,
                 tz_aware=True,
                 appname=appname,
