@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import time
-from types import SimpleNamespace
 
 import psutil
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from scoutly.acquire import browser_procs
 from scoutly.acquire.browser import BrowserPool, BrowserUnavailable, chromium_executable
 from scoutly.acquire.browser_session import _append_before_body_end, reason
+from scoutly.config import Settings
 from scoutly.errors import ConfigError
 
 
@@ -30,22 +30,22 @@ def test_reason_is_the_first_line_without_the_api_name() -> None:
 
 def test_chromium_executable_names_the_setting_when_missing(tmp_path, monkeypatch) -> None:
     with pytest.raises(BrowserUnavailable, match=r"^SCOUTLY_CHROMIUM_PATH: .* does not exist$") as raised:
-        chromium_executable(SimpleNamespace(chromium_path=str(tmp_path / "nope")))
+        chromium_executable(Settings(_env_file=None, chromium_path=str(tmp_path / "nope")))
     assert isinstance(raised.value, ConfigError)
     fake = tmp_path / "chromium"
     fake.write_text("#!/bin/sh\n")
     fake.chmod(0o755)
-    assert chromium_executable(SimpleNamespace(chromium_path=str(fake))) == str(fake)
+    assert chromium_executable(Settings(_env_file=None, chromium_path=str(fake))) == str(fake)
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert chromium_executable(SimpleNamespace(chromium_path=None)) == str(fake)
+    assert chromium_executable(Settings(_env_file=None, chromium_path=None)) == str(fake)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(BrowserUnavailable, match="not found on PATH"):
-        chromium_executable(SimpleNamespace(chromium_path=None))
+        chromium_executable(Settings(_env_file=None, chromium_path=None))
 
 
 def test_pool_rejects_a_non_positive_budget() -> None:
     with pytest.raises(ValueError, match="positive"):
-        BrowserPool(SimpleNamespace(), max_pages=0)
+        BrowserPool(Settings(_env_file=None), max_pages=0)
 
 
 def test_marker_names_its_owner_and_is_found_in_a_command_line() -> None:

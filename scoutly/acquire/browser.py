@@ -26,11 +26,10 @@ import shutil
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import psutil
 from loguru import logger
-from playwright.async_api import Browser, Playwright, async_playwright
+from playwright.async_api import Browser, Playwright, ViewportSize, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from scoutly.acquire import browser_procs, chromium_sandbox
@@ -46,6 +45,8 @@ from scoutly.acquire.browser_session import (
 from scoutly.acquire.egress import EgressPolicy
 from scoutly.acquire.egress_net import Egress, checked_client
 from scoutly.acquire.http import Http, HttpLimits
+from scoutly.acquire.models import Selectors
+from scoutly.config import Settings
 
 __all__ = [
     "BrowserError",
@@ -77,19 +78,16 @@ LAUNCH_ARGS = (
     "--mute-audio",
     "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
 )
-VIEWPORT = {"width": 1366, "height": 900}
-DEFAULT_RESTART_AFTER_PAGES = 50
-DEFAULT_MEMORY_LIMIT_MB = 1000  # Chromium tree (PSS); 5 pages at once stay well below it, a runaway page does not
+VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
 HARD_LIMIT_RATIO = 1.25  # the watchdog kills a renderer at 1.25× the limit: 1250 MB, well below the unit's 2 GB
-DEFAULT_PAGE_BYTES = 5 * 1024 * 1024  # a rendered document's byte budget when settings give none (as over HTTP)
 PAGE_LOADS_RATIO = 4  # everything one page loads together (scripts, fetched JSON) may be 4× that (like a feed)
 WATCHDOG_S = 2.0  # how often the memory watchdog reads Chromium's memory while pages render
 MEMORY_CHECK_S = 1.0  # at most one memory reading per second (reading PSS of ~10 processes takes ~20 ms)
 
 
-def chromium_executable(settings: Any) -> str:
+def chromium_executable(settings: Settings) -> str:
     """SCOUTLY_CHROMIUM_PATH when set (must exist), else `chromium`/`chromium-browser` on PATH."""
-    configured = getattr(settings, "chromium_path", None)
+    configured = settings.chromium_path
     if configured:
         if not Path(configured).is_file():
             raise BrowserUnavailable(f"SCOUTLY_CHROMIUM_PATH: {configured} does not exist")
@@ -106,7 +104,7 @@ class BrowserPool:
 
     def __init__(
         self,
-        settings: Any,
+        settings: Settings,
         *,
         max_pages: int = 5,
         restart_after_pages: int | None = None,
@@ -119,9 +117,9 @@ class BrowserPool:
     ) -> None:
         # restart budget: the arguments, else SCOUTLY_BROWSER_RESTART_AFTER_PAGES / SCOUTLY_BROWSER_MEMORY_LIMIT_MB
         if restart_after_pages is None:
-            restart_after_pages = getattr(settings, "browser_restart_after_pages", DEFAULT_RESTART_AFTER_PAGES)
+            restart_after_pages = settings.browser_restart_after_pages
         if memory_limit_mb is None:
-            memory_limit_mb = getattr(settings, "browser_memory_limit_mb", DEFAULT_MEMORY_LIMIT_MB)
+            memory_limit_mb = settings.browser_memory_limit_mb
         if max_pages < 1 or restart_after_pages < 1 or memory_limit_mb < 1:
             raise ValueError("max_pages, restart_after_pages and memory_limit_mb must be positive")
         self._settings = settings
@@ -133,7 +131,7 @@ class BrowserPool:
         # above this, checked every WATCHDOG_S while pages render, the biggest renderer is killed at once
         self.memory_hard_limit_mb = int(memory_hard_limit_mb or self.memory_limit_mb * HARD_LIMIT_RATIO)
         # byte budget of one rendered page (browser_budget): the document as over HTTP, all it loads 4× that
-        self.document_byte_limit = int(getattr(settings, "max_page_bytes", DEFAULT_PAGE_BYTES))
+        self.document_byte_limit = settings.max_page_bytes
         self._fetcher: Http | None = None  # sends Chromium's GET requests (see egress_route)
         self.page_byte_limit = self.document_byte_limit * PAGE_LOADS_RATIO
         self.settle_cap_s = settle_cap_s
@@ -156,8 +154,8 @@ class BrowserPool:
         self.peak_browser_mb = 0.0  # highest Chromium tree memory seen (PSS)
         self.renderers_killed = 0  # runaway pages stopped by the memory watchdog
         self._memory_checked = float("-inf")
-        self._watchdog: asyncio.Task | None = None
-        self._sandbox_mode: chromium_sandbox.SandboxMode = getattr(settings, "chromium_sandbox", "auto")
+        self._watchdog: asyncio.Task[None] | None = None
+        self._sandbox_mode: chromium_sandbox.SandboxMode = settings.chromium_sandbox
         self.sandbox: chromium_sandbox.SandboxDecision | None = None  # how Chromium was launched (after the first)
 
     async def __aenter__(self) -> BrowserPool:
@@ -171,7 +169,7 @@ class BrowserPool:
         self,
         url: str,
         *,
-        selectors: dict | None = None,
+        selectors: Selectors | None = None,
         max_next_pages: int = 5,
         max_scrolls: int = 10,
         timeout_s: float = 30.0,

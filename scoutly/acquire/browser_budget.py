@@ -37,7 +37,7 @@ class ByteBudget:
         self._session.on("Network.dataReceived", self._data)
         await self._session.send("Network.enable")
 
-    def _response(self, event: dict) -> None:
+    def _response(self, event: dict[str, Any]) -> None:
         if event.get("type") != "Document":
             return
         self._documents[event["requestId"]] = 0
@@ -46,7 +46,7 @@ class ByteBudget:
         if declared.isdigit() and not headers.get("content-encoding") and int(declared) > self.document_limit:
             self._exceed(f"document of {int(declared)} bytes exceeds the {self.document_limit} byte limit")
 
-    def _data(self, event: dict) -> None:
+    def _data(self, event: dict[str, Any]) -> None:
         size = int(event.get("dataLength") or 0)
         self.received += size
         request = event.get("requestId")

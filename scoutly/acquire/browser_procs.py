@@ -29,7 +29,7 @@ def _marker_of(proc: psutil.Process) -> str | None:
     try:
         for arg in proc.cmdline():
             if arg.startswith(MARKER_SWITCH + "="):
-                return arg.split("=", 1)[1]
+                return str(arg).split("=", 1)[1]
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         return None
     return None
@@ -104,7 +104,7 @@ def _owner_alive(marker: str, started: float) -> bool:
     try:
         owner = psutil.Process(int(pid_text))
         # pid reuse: a process that started after the browser cannot be its owner
-        return owner.create_time() <= started + 1.0 and owner.status() != psutil.STATUS_ZOMBIE
+        return bool(owner.create_time() <= started + 1.0 and owner.status() != psutil.STATUS_ZOMBIE)
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         return False
 
@@ -132,6 +132,6 @@ def marked_processes(marker: str) -> list[psutil.Process]:
 
 def _living(proc: psutil.Process) -> bool:
     try:
-        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+        return bool(proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE)
     except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         return False

@@ -26,6 +26,7 @@ from scoutly.acquire.browser_models import BrowserError, PartialListing, Rendere
 from scoutly.acquire.egress import EgressRefused
 from scoutly.acquire.egress_net import Egress
 from scoutly.acquire.http import MAX_REDIRECTS, Answer, FetchError, Http
+from scoutly.acquire.models import Selectors
 
 if TYPE_CHECKING:
     from scoutly.acquire.browser import BrowserPool
@@ -250,7 +251,7 @@ class BrowserSession:
         self.pages = 0  # documents rendered (for the pool's restart budget)
         self.suspect = False  # a page did not close: restart the browser when this session ends
         self._budget: ByteBudget | None = None  # bytes of the page being rendered (one at a time)
-        self._closing: set[asyncio.Task] = set()
+        self._closing: set[asyncio.Task[bool]] = set()
 
     # --- public ----------------------------------------------------------------------------------------------
     async def render_page(self, url: str, *, timeout_s: float = 30.0) -> RenderedPage:
@@ -268,7 +269,7 @@ class BrowserSession:
         self,
         url: str,
         *,
-        selectors: dict | None = None,
+        selectors: Selectors | None = None,
         max_next_pages: int = 5,
         max_scrolls: int = 10,
         timeout_s: float = 30.0,
@@ -307,7 +308,7 @@ class BrowserSession:
     async def _follow_pages(
         self,
         page: Page,
-        selectors: dict,
+        selectors: Selectors,
         rendered: list[RenderedPage],
         visited: set[str],
         max_next_pages: int,
@@ -368,7 +369,7 @@ class BrowserSession:
                 navigations, commits = watch.navigations, watch.commits
 
     async def _expand(
-        self, page: Page, selectors: dict, max_scrolls: int, max_load_more: int, deadline: _Deadline
+        self, page: Page, selectors: Selectors, max_scrolls: int, max_load_more: int, deadline: _Deadline
     ) -> bool:
         """Scroll and click "load more" until the list stops growing; True when a bound stopped us first."""
         job_link = selectors.get("job_link") or None
@@ -394,7 +395,7 @@ class BrowserSession:
                 return False  # the button did nothing more
             await self._settle(page, None, deadline, cap=self._pool.scroll_wait_s)
 
-    async def _scroll(self, page: Page, job_link: str | None, before: dict, deadline: _Deadline) -> bool:
+    async def _scroll(self, page: Page, job_link: str | None, before: dict[str, Any], deadline: _Deadline) -> bool:
         """Scroll to the bottom; True when the list grew. Without growth, scroll up a screen and down again once
         before concluding (a sentinel that never left the viewport triggers no new IntersectionObserver call)."""
         for script, quick in ((browser_js.SCROLL_TO_BOTTOM, self._pool.scroll_wait_s), (browser_js.JIGGLE, 0.2)):
@@ -410,7 +411,7 @@ class BrowserSession:
         self,
         page: Page,
         job_link: str | None,
-        before: dict,
+        before: dict[str, Any],
         requests_before: int,
         deadline: _Deadline,
         *,
@@ -471,7 +472,7 @@ class BrowserSession:
         with contextlib.suppress(PlaywrightTimeoutError):
             await page.wait_for_load_state("domcontentloaded", timeout=deadline.ms())
 
-    async def _check_selectors(self, page: Page, selectors: dict, deadline: _Deadline) -> None:
+    async def _check_selectors(self, page: Page, selectors: Selectors, deadline: _Deadline) -> None:
         """A company's CSS override that is not valid CSS: one clear error naming the field."""
         given = {name: css for name, css in selectors.items() if name in SELECTOR_NAMES and css}
         if not given:
@@ -479,7 +480,9 @@ class BrowserSession:
         for name in await self._eval(page, browser_js.INVALID_SELECTORS, given, deadline):
             raise BrowserError(f"selectors.{name}: {given[name]!r} is not a valid CSS selector")
 
-    async def _find_control(self, page: Page, kind: str, selector: str | None, deadline: _Deadline) -> dict | None:
+    async def _find_control(
+        self, page: Page, kind: str, selector: str | None, deadline: _Deadline
+    ) -> dict[str, Any] | None:
         mark = f"{kind}-{next(self._marks)}"
         arg = {
             "kind": kind,
@@ -488,7 +491,7 @@ class BrowserSession:
             "nextWords": browser_js.NEXT_WORDS,
             "moreWords": browser_js.MORE_WORDS,
         }
-        found = await self._eval(page, browser_js.FIND_CONTROL, arg, deadline)
+        found: dict[str, Any] | None = await self._eval(page, browser_js.FIND_CONTROL, arg, deadline)
         if found and found.get("click"):
             found["mark"] = mark
         return found

@@ -18,7 +18,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from scoutly.config import Settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -211,6 +215,6 @@ class EgressPolicy:
         self.target(url)
 
     @classmethod
-    def from_settings(cls, settings: object) -> EgressPolicy:
+    def from_settings(cls, settings: Settings) -> EgressPolicy:
         """The policy with the settings' allow list (`SCOUTLY_ALLOW_NETWORKS`); none when they give none."""
-        return cls(tuple(getattr(settings, "allow_networks", None) or ()))
+        return cls(settings.allow_networks)

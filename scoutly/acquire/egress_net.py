@@ -14,12 +14,15 @@ import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpcore
 import httpx
 
 from scoutly.acquire.egress import EgressPolicy, EgressRefused, IPAddress, Target, parse_ip
+
+if TYPE_CHECKING:
+    from scoutly.config import Settings
 
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 CACHE_SECONDS = 30.0  # a checked answer is reused this long (we connect to it, so reuse opens no rebinding window)
@@ -148,7 +151,7 @@ class EgressTransport(httpx.AsyncHTTPTransport):
         )
 
 
-def checked_client(settings: Any, egress: Egress, *, keep_cookies: bool = True) -> httpx.AsyncClient:
+def checked_client(settings: Settings, egress: Egress, *, keep_cookies: bool = True) -> httpx.AsyncClient:
     """Acquisition's httpx client: connects only to addresses `egress` allows, uses no environment proxy (it would
     resolve names itself, unchecked) and follows no redirect (`Http` follows them hop by hop, checking each).
     Without `keep_cookies` it stores none (the browser's documents carry the browser context's own)."""

@@ -47,7 +47,7 @@ class EmbeddedPosting:
 
 def embedded_postings(tree: LexborHTMLParser, base: str) -> list[EmbeddedPosting]:
     """Postings from the page's script data (see module doc); [] when none looks like a listing."""
-    best: list[dict] = []
+    best: list[dict[str, Any]] = []
     best_score = 0.0
     for data in _script_values(tree):
         for array in _arrays(data, 0):
@@ -65,7 +65,7 @@ def embedded_postings(tree: LexborHTMLParser, base: str) -> list[EmbeddedPosting
     return found
 
 
-def _closed(item: dict) -> bool:
+def _closed(item: dict[str, Any]) -> bool:
     """An item the data marks as not open (closed, archived, draft, filled, expired, unpublished)."""
     for key in ("status", "state", "jobStatus", "postingStatus"):
         value = item.get(key)
@@ -115,7 +115,7 @@ def _literals(text: str) -> Iterator[Any]:
             yield value
 
 
-def _arrays(value: Any, depth: int) -> Iterator[list[dict]]:
+def _arrays(value: Any, depth: int) -> Iterator[list[dict[str, Any]]]:
     if depth > MAX_DEPTH:
         return
     if isinstance(value, list):
@@ -131,7 +131,7 @@ def _arrays(value: Any, depth: int) -> Iterator[list[dict]]:
                 yield from _arrays(item, depth + 1)
 
 
-def _score(array: list[dict]) -> float:
+def _score(array: list[dict[str, Any]]) -> float:
     """How much an array looks like a listing: titled items with a URL or id, role-like titles, size."""
     titles = [_text(item, TITLE_KEYS) for item in array]
     titled = [t for t in titles if t and len(t) <= 300]
@@ -149,7 +149,7 @@ def _score(array: list[dict]) -> float:
     return roles * len(titled)
 
 
-def _text(item: dict, keys: tuple[str, ...]) -> str | None:
+def _text(item: dict[str, Any], keys: tuple[str, ...]) -> str | None:
     for key in keys:
         value = item.get(key)
         if isinstance(value, str) and value.strip():
@@ -157,7 +157,7 @@ def _text(item: dict, keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _named(item: dict, keys: tuple[str, ...]) -> str | None:
+def _named(item: dict[str, Any], keys: tuple[str, ...]) -> str | None:
     for key in keys:
         value = item.get(key)
         if isinstance(value, str) and value.strip():
@@ -169,7 +169,7 @@ def _named(item: dict, keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _place(item: dict) -> str | None:
+def _place(item: dict[str, Any]) -> str | None:
     value = item.get("locations")
     if isinstance(value, list) and value:
         names = [v if isinstance(v, str) else _named({"x": v}, ("x",)) for v in value]

@@ -26,7 +26,7 @@ from scoutly.acquire.headed import HeadedRecord, headed_records
 from scoutly.acquire.jsonld import jsonld_postings
 from scoutly.acquire.keys import posting_key
 from scoutly.acquire.links import LINK_SELECTOR, candidate_links
-from scoutly.acquire.models import PostingFound
+from scoutly.acquire.models import PostingFound, Selectors
 from scoutly.acquire.page_count import stated_count
 from scoutly.acquire.record_fields import anchor_title, location_in, record_title, tidy_title
 from scoutly.acquire.records import Record, link_records
@@ -48,13 +48,13 @@ class PageExtraction:
     stated_count: int | None = None
 
 
-def extract_postings(html: str, base_url: str, *, selectors: dict | None = None) -> list[PostingFound]:
+def extract_postings(html: str, base_url: str, *, selectors: Selectors | None = None) -> list[PostingFound]:
     """Every posting a careers page lists: (title, URL) plus what JSON-LD and the records tell. Pure function."""
     return extract_page(html, base_url, selectors=selectors).postings
 
 
 def extract_page(
-    html: str, page_url: str, company: str | None = None, *, selectors: dict | None = None
+    html: str, page_url: str, company: str | None = None, *, selectors: Selectors | None = None
 ) -> PageExtraction:
     """The postings of one listing page and the count it states. Pure function of its arguments; `company` (the
     company's id or name) is part of the key of postings shown without a link of their own."""

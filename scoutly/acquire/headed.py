@@ -77,6 +77,8 @@ def _outline(body: LexborNode) -> list[_Heading]:
             if current is not None:
                 current.after += len((node.text_content or "").strip())
             continue
+        if tag is None:
+            continue
         level = _LEVELS.get(tag) or _toggle_level(node, tag)
         if level:
             text = text_of(node)
@@ -138,7 +140,8 @@ def _postings(members: list[_Heading]) -> list[_Heading]:
 
 
 def _fields(heading: _Heading, title: str) -> RecordFields:
-    container = heading.node.parent
-    if container is not None and container.tag not in ("body", "main") and len(container.css(heading.node.tag)) == 1:
+    container, tag = heading.node.parent, heading.node.tag
+    if container is not None and tag is not None and container.tag not in ("body", "main") \
+            and len(container.css(tag)) == 1:
         return fields_of(container, title)
     return RecordFields(title=title)

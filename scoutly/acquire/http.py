@@ -146,7 +146,7 @@ class Http:
             error = state.outcome.exception() if state.outcome else None
             if isinstance(error, FetchError) and error.retry_after is not None:
                 return min(error.retry_after, limits.max_retry_after_s)
-            return limits.backoff_s * 2 ** (state.attempt_number - 1)
+            return float(limits.backoff_s * 2 ** (state.attempt_number - 1))
 
         retrying = AsyncRetrying(
             stop=stop_after_attempt(max(1, limits.attempts)),

@@ -16,7 +16,7 @@ from scoutly.jsonsafe import loads as json_loads
 SOURCE = "static"
 
 
-def jsonld_objects(tree: LexborHTMLParser) -> Iterator[dict]:
+def jsonld_objects(tree: LexborHTMLParser) -> Iterator[dict[str, Any]]:
     """Every JSON-LD object of the page, flattened out of lists, @graph and ItemList elements."""
     for script in tree.css('script[type="application/ld+json"]'):
         try:
@@ -26,7 +26,7 @@ def jsonld_objects(tree: LexborHTMLParser) -> Iterator[dict]:
         yield from _flatten(data)
 
 
-def _flatten(data: Any) -> Iterator[dict]:
+def _flatten(data: Any) -> Iterator[dict[str, Any]]:
     if isinstance(data, list):
         for item in data:
             yield from _flatten(item)
@@ -37,13 +37,13 @@ def _flatten(data: Any) -> Iterator[dict]:
                 yield from _flatten(data[key])
 
 
-def is_job_posting(obj: dict) -> bool:
+def is_job_posting(obj: dict[str, Any]) -> bool:
     kind = obj.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     return any(isinstance(k, str) and k.lower() == "jobposting" for k in kinds)
 
 
-def jsonld_location(obj: dict) -> str | None:
+def jsonld_location(obj: dict[str, Any]) -> str | None:
     """ "City, Region, Country" of a JobPosting's jobLocation(s); "Remote" for TELECOMMUTE."""
     places = obj.get("jobLocation")
     places = places if isinstance(places, list) else [places]
@@ -53,7 +53,7 @@ def jsonld_location(obj: dict) -> str | None:
             continue
         address = place.get("address") or {}
         if isinstance(address, str):
-            parts = [address]
+            parts: list[Any] = [address]
         else:
             country = address.get("addressCountry")
             if isinstance(country, dict):

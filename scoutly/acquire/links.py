@@ -185,7 +185,7 @@ def excluded_url(url: str) -> bool:
 
 
 def is_document(url: str | None) -> bool:
-    return bool(url) and urlsplit(url).path.lower().endswith(DOCUMENT_SUFFIXES)
+    return url is not None and urlsplit(url).path.lower().endswith(DOCUMENT_SUFFIXES)
 
 
 def url_strength(url: str, page_path: str = "") -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_DEPTH = 512  # Chromium's own limit on nesting (HTMLParser's kMaxElementDepth)
 MAX_ELEMENTS = 300_000  # a long real careers page has < 20k; 300k bounds extraction to seconds on a Pi
@@ -69,7 +70,7 @@ def cap_markup(html: str, *, max_depth: int = MAX_DEPTH, max_elements: int = MAX
     if html.count("<") <= max_depth:  # too few tags to break either bound: nothing to do
         return MarkupBounds(html)
     out: list[str] = []
-    stack: list[list] = []  # [tag name, still open in the output?]; closed-early entries wait for their end tag
+    stack: list[list[Any]] = []  # [tag name, still open in the output?]; closed-early entries wait for their end tag
     depth = position = elements = deepest = flattened = 0
     truncated = False
     for match in _TOKEN.finditer(html):

@@ -3,8 +3,12 @@ strategy run, and whether the listing is complete enough to close postings that 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
+
+# A company's CSS overrides for a custom careers page, as stored: `job_link`, `next_page`, `load_more` (all optional).
+Selectors: TypeAlias = Mapping[str, str | None]
 
 
 @dataclass

@@ -6,6 +6,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
+from scoutly.acquire.models import Selectors
 from scoutly.acquire.text import clean
 from scoutly.acquire.urls import canonical_url, document_base, url_key
 from scoutly.errors import InputError
@@ -13,7 +14,7 @@ from scoutly.errors import InputError
 _NEXT_TEXT = re.compile(r"^(next|next page|weiter|nächste( seite)?|nästa|suivant|siguiente|›|»|>|→)\s*[›»>→]?$", re.I)
 
 
-def next_page_url(html: str, base_url: str, *, selectors: dict | None = None) -> str | None:
+def next_page_url(html: str, base_url: str, *, selectors: Selectors | None = None) -> str | None:
     """The listing's next page: the company's `next_page` selector, else `rel="next"`, else a "Next" link."""
     tree = LexborHTMLParser(html or "")
     base = document_base(tree, base_url)

@@ -51,7 +51,7 @@ def _get_pool() -> ProcessPool:
         return _pool
 
 
-def _schedule(function: Callable[..., Any], args: tuple, kwargs: dict, timeout_s: float) -> Any:
+def _schedule(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], timeout_s: float) -> Any:
     return _get_pool().schedule(function, args=args, kwargs=kwargs, timeout=timeout_s)
 
 
@@ -61,7 +61,7 @@ def shutdown() -> None:
     with _lock:
         pool, _pool = _pool, None
     if pool is not None:
-        pool.stop()
+        pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves stop() unannotated
         pool.join(timeout=5)
 
 

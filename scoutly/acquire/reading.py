@@ -14,7 +14,7 @@ from scoutly.acquire.ats import AtsBoard, boards_in_page
 from scoutly.acquire.details import PostingDetails, extract_details
 from scoutly.acquire.extract import extract_page
 from scoutly.acquire.markup import cap_markup
-from scoutly.acquire.models import PostingFound
+from scoutly.acquire.models import PostingFound, Selectors
 from scoutly.acquire.pagination import next_page_url
 
 
@@ -44,7 +44,7 @@ def read_listing_page(
     url: str,
     *,
     company: str | None = None,
-    selectors: dict | None = None,
+    selectors: Selectors | None = None,
     frame_urls: Sequence[str] = (),
     want_next: bool = True,
 ) -> ListingPage:

@@ -76,7 +76,7 @@ def title_class_in(node: LexborNode) -> str:
     return ""
 
 
-def _class_text(node: LexborNode, pattern: re.Pattern) -> str | None:
+def _class_text(node: LexborNode, pattern: re.Pattern[str]) -> str | None:
     for child in node.css("[class]"):
         if any(pattern.search(c) for c in (child.attributes.get("class") or "").split()):
             text = text_of(child).strip(",;·|–- ")

@@ -76,7 +76,7 @@ def link_records(links: list[LinkCandidate]) -> list[Record]:
         if record.title_rank == 0:
             record.title, from_heading = record_title(record.node)
             record.title_rank = 2 if from_heading else 1
-        if not record.title and is_document(record.url):
+        if not record.title and record.url is not None and is_document(record.url):
             record.title, record.title_rank = title_from_document(record.url), 1
         record.title, employment = tidy_title(record.title)
         record.fields = fields_of(record.node, record.title)
@@ -124,7 +124,7 @@ def _top(chain: list[LexborNode], owners: dict[int, set[str]]) -> int:
     return top
 
 
-def _record_node(chain: list[LexborNode], top: int, shared: Counter, signature: _Signatures) -> LexborNode:
+def _record_node(chain: list[LexborNode], top: int, shared: Counter[str], signature: _Signatures) -> LexborNode:
     """The record element: the largest single-item ancestor, unless that one is unique on the page while a smaller
     one has the signature of other records (a department list holding one posting)."""
     if shared[signature.path(chain[top])] >= 2:
@@ -136,7 +136,11 @@ def _record_node(chain: list[LexborNode], top: int, shared: Counter, signature: 
 
 
 def _widened(
-    chain: list[LexborNode], node: LexborNode, shared: Counter, signature: _Signatures, job_owners: dict[int, set[str]]
+    chain: list[LexborNode],
+    node: LexborNode,
+    shared: Counter[str],
+    signature: _Signatures,
+    job_owners: dict[int, set[str]],
 ) -> LexborNode:
     """A job link whose card also holds unrelated links (a description linking to the blog) stops below the card;
     the card is the largest ancestor (a few levels up) with the signature of other records and no other job link."""
@@ -161,7 +165,7 @@ class _Signatures:
         key = node.mem_id
         if key not in self._own:
             classes = [c for c in (node.attributes.get("class") or "").split() if not _DIGITS.search(c)]
-            self._own[key] = node.tag + (f".{classes[0]}" if classes else "")
+            self._own[key] = (node.tag or "") + (f".{classes[0]}" if classes else "")
         return self._own[key]
 
     def path(self, node: LexborNode) -> str:
@@ -249,13 +253,15 @@ class _SectionHeadings:
                 found = self._cache[key]
                 break
             visited.append(key)
-            found = self._before(current)
-            if found is not None:
+            before = self._before(current)
+            if before is not None:
+                found = before
                 break
-            current = current.parent
-            if current is None or current.tag in _STOP:
+            parent = current.parent
+            if parent is None or parent.tag in _STOP:
                 found = ""
                 break
+            current = parent
         else:
             found = ""
         for key in visited:
