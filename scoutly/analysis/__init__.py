@@ -9,13 +9,15 @@ import importlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from scoutly.analysis.limiter import RateLimiter
+from scoutly.analysis.limiter import BudgetRow, RateLimiter
 from scoutly.clock import utcnow
 from scoutly.config import Settings
 from scoutly.storage.indexes import ANALYSES, GEMINI_CALLS
+from scoutly.storage.types import Database
 
 if TYPE_CHECKING:
-    from scoutly.analysis.pipeline import AnalysisOutcome, analyse_new_postings, resume_parked
+    from scoutly.analysis.outcome import AnalysisOutcome
+    from scoutly.analysis.pipeline import analyse_new_postings, resume_parked
 
 # The pipeline (and with it google-genai) is imported on first use, so `budget_snapshot` for `scoutly status`
 # stays light.
@@ -28,7 +30,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'scoutly.analysis' has no attribute {name!r}")
 
 
-async def budget_snapshot(db: Any, settings: Settings, *, now: datetime | None = None) -> list[dict]:
+async def budget_snapshot(db: Database, settings: Settings, *, now: datetime | None = None) -> list[BudgetRow]:
     """Per configured model: requests used/limit today and this minute, tokens this minute, whether the day is
     spent and when it resets (midnight Pacific), today's tokens from `gemini_calls`, and the parked work."""
     at = now or utcnow()

@@ -19,6 +19,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, TypeVar
 
 import httpx
@@ -37,6 +38,7 @@ from scoutly.config import Settings
 from scoutly.errors import ConfigError
 from scoutly.redact import redact
 from scoutly.storage.indexes import GEMINI_CALLS
+from scoutly.storage.types import Database, Document
 
 try:  # google-genai may talk through httpx2 (a drop-in fork) when it is installed
     import httpx2
@@ -137,16 +139,24 @@ def make_client(settings: Settings) -> genai.Client:
     return genai.Client(api_key=key, http_options=options)
 
 
+def _first_candidate(response: types.GenerateContentResponse) -> types.Candidate | None:
+    return response.candidates[0] if response.candidates else None
+
+
 def _answer_text(response: types.GenerateContentResponse) -> str:
-    candidate = (response.candidates or [None])[0]
+    candidate = _first_candidate(response)
     parts = candidate.content.parts if candidate and candidate.content and candidate.content.parts else []
-    return "".join(part.text or "" for part in parts if not getattr(part, "thought", False))
+    return "".join(part.text or "" for part in parts if not part.thought)
+
+
+def _value(reason: Enum | str | None) -> str | None:
+    """An enum's wire value (google-genai's finish and block reasons), else the value itself."""
+    return str(reason.value) if isinstance(reason, Enum) else reason
 
 
 def _finish_reason(response: types.GenerateContentResponse) -> str | None:
-    candidate = (response.candidates or [None])[0]
-    reason = getattr(candidate, "finish_reason", None)
-    return getattr(reason, "value", reason)
+    candidate = _first_candidate(response)
+    return _value(candidate.finish_reason if candidate else None)
 
 
 class GeminiGateway:
@@ -154,7 +164,7 @@ class GeminiGateway:
 
     def __init__(
         self,
-        db: Any,
+        db: Database,
         settings: Settings,
         *,
         client: genai.Client | None = None,
@@ -261,7 +271,7 @@ class GeminiGateway:
         contents, config = self._request(model, prompt, schema)
         reservation = await self.limiter.acquire(model, estimate_tokens(contents))
         started = time.monotonic()
-        record = {"model": model, "stage": stage, "users": users, "company": company, "day": reservation.day}
+        record: Document = {"model": model, "stage": stage, "users": users, "company": company, "day": reservation.day}
         record["at"] = self.clock()  # when the request was sent (inside the reserved windows)
         if len(users) == 1:
             record["user"] = users[0]
@@ -285,20 +295,20 @@ class GeminiGateway:
         self.tokens += total_tokens
         tokens = {"prompt_tokens": prompt_tokens, "output_tokens": output_tokens, "total_tokens": total_tokens}
 
-        block = getattr(getattr(response, "prompt_feedback", None), "block_reason", None)
+        block = _value(response.prompt_feedback.block_reason if response.prompt_feedback else None)
         finish = _finish_reason(response)
         if block or finish in BLOCKED_FINISH:
-            reason = f"blocked: {getattr(block, 'value', block) or finish}"
-            await self._account(record, started, outcome="blocked", error=reason, **tokens)
+            reason = f"blocked: {block or finish}"
+            await self._account(record, started, outcome="blocked", error=reason, tokens=tokens)
             raise GeminiFailure(f"{model}: answer {reason}", park=False)
         text = _CODE_FENCE.sub("", _answer_text(response))
         try:
             answer = schema.model_validate_json(text)
         except (ValidationError, ValueError) as exc:
             detail = f"finish {finish}; {str(exc).splitlines()[0][:200]}"
-            await self._account(record, started, outcome="malformed", error=detail, **tokens)
+            await self._account(record, started, outcome="malformed", error=detail, tokens=tokens)
             raise _Malformed(detail) from exc
-        await self._account(record, started, outcome="ok", **tokens)
+        await self._account(record, started, outcome="ok", tokens=tokens)
         return CallResult(answer, model, prompt_tokens, output_tokens, total_tokens)
 
     async def _raise_for_api_error(self, model: str, exc: genai_errors.APIError, reservation: Reservation) -> None:
@@ -318,9 +328,16 @@ class GeminiGateway:
         raise GeminiFailure(f"{model}: HTTP {code}: {message}", park=False) from exc
 
     async def _account(
-        self, record: dict, started: float, *, outcome: str, error: str | None = None, **tokens: int
+        self,
+        record: Document,
+        started: float,
+        *,
+        outcome: str,
+        error: str | None = None,
+        tokens: dict[str, int] | None = None,
     ) -> None:
         """One `gemini_calls` document per request sent (tokens are 0 when the server refused it)."""
+        tokens = tokens or {}
         doc = {
             **record,
             "prompt_tokens": tokens.get("prompt_tokens", 0),

@@ -24,7 +24,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 from pymongo import ReturnDocument
@@ -33,6 +33,7 @@ from pymongo.errors import DuplicateKeyError
 from scoutly.clock import as_utc, utcnow
 from scoutly.config import Settings
 from scoutly.storage.indexes import GEMINI_BUDGET
+from scoutly.storage.types import Database, Document
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
@@ -105,16 +106,35 @@ def _ids(model: str, day: str, minute: datetime) -> tuple[str, str, str]:
     return f"{model}:rpd:{day}", f"{model}:rpm:{stamp}", f"{model}:tpm:{stamp}"
 
 
+class BudgetRow(TypedDict):
+    """One model's usage and limits now (`RateLimiter.snapshot`); `budget_snapshot` adds the last three."""
+
+    model: str
+    day: str  # the quota day (America/Los_Angeles), YYYY-MM-DD
+    requests_today: int
+    rpd: int
+    requests_this_minute: int
+    rpm: int
+    tokens_this_minute: int
+    tpm: int
+    exhausted: bool
+    exhausted_at: datetime | None
+    resets_at: datetime
+    calls_today: NotRequired[int]
+    tokens_today: NotRequired[int]
+    parked: NotRequired[int]
+
+
 class RateLimiter:
     """Reserve-before-call against the shared counters; waits out full minutes, raises for full days."""
 
-    def __init__(self, db: Any, settings: Settings, *, clock: Clock = utcnow, sleep: Sleep = asyncio.sleep):
+    def __init__(self, db: Database, settings: Settings, *, clock: Clock = utcnow, sleep: Sleep = asyncio.sleep):
         self.collection = db[GEMINI_BUDGET]
         self.settings = settings
         self.clock = clock
         self.sleep = sleep
 
-    async def _take(self, doc_id: str, field: str, amount: int, limit: int, fields: dict, **extra: Any) -> bool:
+    async def _take(self, doc_id: str, field: str, amount: int, limit: int, fields: Document, **extra: Any) -> bool:
         """Atomically add `amount` to a window counter if it stays within `limit`; False when full.
 
         A DuplicateKeyError means the counter exists — full, or created by another process between our match and
@@ -224,11 +244,11 @@ class RateLimiter:
             upsert=True,
         )
 
-    async def snapshot(self) -> list[dict]:
+    async def snapshot(self) -> list[BudgetRow]:
         """Usage and limits of every configured model now: for `status`."""
         now = self.clock()
         day, minute = quota_day(now), minute_start(now)
-        rows = []
+        rows: list[BudgetRow] = []
         for model in configured_models(self.settings):
             limits = limits_for(self.settings, model)
             day_id, rpm_id, tpm_id = _ids(model, day, minute)

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -82,7 +83,7 @@ class PostingRef:
     """A posting as the prompt knows it: alias + the posting document."""
 
     alias: str
-    posting: dict
+    posting: dict[str, Any]
 
 
 def candidate_block(candidate: Candidate, *, cv_tokens: int, consider: Sequence[str] | None = None) -> str:

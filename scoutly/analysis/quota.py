@@ -31,7 +31,7 @@ def parse_duration(value: Any) -> float | None:
     return float(match[1]) if match else None
 
 
-def _details(body: Any) -> list[dict]:
+def _details(body: Any) -> list[dict[str, Any]]:
     if isinstance(body, list) and len(body) == 1:
         body = body[0]
     if not isinstance(body, dict):

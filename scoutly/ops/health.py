@@ -193,7 +193,7 @@ async def gather_operations(
     if settings is not None:
         for row in await budget_snapshot(db, settings, now=now):
             parked = int(row.get("parked") or 0)
-            gemini.append(ModelBudget.model_validate({k: row[k] for k in ModelBudget.model_fields if k in row}))
+            gemini.append(ModelBudget.model_validate({k: v for k, v in row.items() if k in ModelBudget.model_fields}))
 
     per_user: dict[str, UserMatches] = {}
     cursor = await db[MATCHES].aggregate(
