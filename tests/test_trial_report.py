@@ -95,6 +95,7 @@ def test_the_report_fits_80_columns_and_keeps_urls_whole() -> None:
         assert company.slug in text
     assert "Staff Data Engineer — northwind-robotics" in text and "Technical Recruiter — northwind-robotics" in text
     assert "keywords: data engineer, kafka" in text
+    assert "1 closed, 1 match." in " ".join(line.strip() for line in lines)  # the header counts, the list lists
 
 
 def test_the_report_is_short_and_says_what_gemini_would_add() -> None:

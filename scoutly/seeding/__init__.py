@@ -25,6 +25,7 @@ from scoutly.seeding.readers import Row, check_file, iter_rows, parse_json
 from scoutly.seeding.validate import NoProgress, Progress, RowSource, Validated
 from scoutly.seeding.validate import validate as validation_pass
 from scoutly.seeding.writer import Counts, SeedReport, write_companies, write_trackings, write_users
+from scoutly.storage.types import Database
 
 if TYPE_CHECKING:
     from scoutly.acquire.egress import EgressPolicy
@@ -54,7 +55,7 @@ BATCH = 1000  # rows per write: memory stays bounded however large the file
 
 
 async def validate_sources(
-    db: Any,
+    db: Database,
     *,
     companies: RowSource | None = None,
     users: RowSource | None = None,
@@ -78,7 +79,7 @@ def check_files(*, companies: Path | None = None, users: Path | None = None) -> 
 
 
 async def validate_files(
-    db: Any,
+    db: Database,
     *,
     companies: Path | None = None,
     users: Path | None = None,
@@ -99,7 +100,7 @@ async def validate_files(
 
 
 async def seed_validated(
-    db: Any, validated: Validated, *, now: datetime | None = None, progress: Progress | None = None
+    db: Database, validated: Validated, *, now: datetime | None = None, progress: Progress | None = None
 ) -> SeedReport:
     """The writing pass: read the validated sources again and write them in batches of `BATCH` rows."""
     now = now or utcnow()
@@ -151,7 +152,7 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
 
 
 async def seed_rows(
-    db: Any, *, companies: list[Row] | None = None, users: list[Row] | None = None, now: datetime | None = None
+    db: Database, *, companies: list[Row] | None = None, users: list[Row] | None = None, now: datetime | None = None
 ) -> SeedReport:
     """Validate companies and users rows together, then write them (companies first). Raises `SeedError`."""
     validated = await validate_sources(
@@ -163,7 +164,7 @@ async def seed_rows(
 
 
 async def seed_files(
-    db: Any,
+    db: Database,
     *,
     companies: Path | None = None,
     users: Path | None = None,
@@ -190,7 +191,7 @@ def sample_rows() -> tuple[list[Row], list[Row]]:
     return companies, users
 
 
-async def seed_sample(db: Any, *, now: datetime | None = None) -> SeedReport:
+async def seed_sample(db: Database, *, now: datetime | None = None) -> SeedReport:
     """Seed the bundled sample data (idempotent)."""
     companies, users = sample_rows()
     return await seed_rows(db, companies=companies, users=users, now=now)

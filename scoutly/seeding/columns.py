@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic_core import ErrorDetails
+
 from scoutly.errors import InputError
 
 
@@ -121,7 +123,7 @@ SLUG_WORDS = "must be lowercase letters, digits and dashes (at most 64, not star
 _PATTERN_WORDS = {"slug": SLUG_WORDS}
 
 
-def plain_message(field: str, error: dict[str, Any]) -> str:
+def plain_message(field: str, error: ErrorDetails) -> str:
     """One pydantic error as a sentence about `field` (without the field name)."""
     kind, context = error["type"], error.get("ctx") or {}
     if kind.endswith("_type") and error.get("input", "") is None:  # an empty CSV cell where a value is needed

@@ -15,6 +15,7 @@ from scoutly.seeding.models import UserSeed, company_of, user_of
 from scoutly.seeding.problems import Problems
 from scoutly.seeding.readers import Row
 from scoutly.storage.indexes import COMPANIES
+from scoutly.storage.types import Database
 
 if TYPE_CHECKING:
     from scoutly.acquire.egress import EgressPolicy
@@ -63,7 +64,7 @@ class Validated:
 class _CompanyLookup:
     """Which tracked slugs exist: those in the companies file, else MongoDB, asked `LOOKUP_BATCH` slugs at a time."""
 
-    def __init__(self, db: Any, in_file: set[str], problems: Problems) -> None:
+    def __init__(self, db: Database, in_file: set[str], problems: Problems) -> None:
         self.db, self.known, self.problems = db, in_file, problems
         self.missing: set[str] = set()
         self.pending: list[tuple[str, Row, str]] = []
@@ -88,7 +89,7 @@ class _CompanyLookup:
 
 
 async def validate(
-    db: Any,
+    db: Database,
     companies: RowSource | None,
     users: RowSource | None,
     problems: Problems,
@@ -127,11 +128,11 @@ async def validate(
         for row in users():
             validated.user_rows += 1
             progress.advance(1)
-            record = user_of(row, problems)
-            if record is None or not _merge(validated.users_by_email, row, record, problems):
+            user = user_of(row, problems)
+            if user is None or not _merge(validated.users_by_email, row, user, problems):
                 continue
-            for slug, rank in record.track.items():
-                key = (record.email, slug)
+            for slug, rank in user.track.items():
+                key = (user.email, slug)
                 if key in ranks and ranks[key] != rank:
                     problems.add(row, "rank", f"{slug} already ranked {ranks[key]} for this user")
                     continue

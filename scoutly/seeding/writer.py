@@ -11,6 +11,7 @@ from pymongo import UpdateOne
 from scoutly.analysis.profile import Profile
 from scoutly.seeding.models import CompanySeed, UserSeed, cv_text
 from scoutly.storage.indexes import COMPANIES, TRACKINGS, USERS
+from scoutly.storage.types import Database
 
 
 @dataclass
@@ -53,7 +54,7 @@ def _changes(existing: dict[str, Any] | None, wanted: dict[str, Any]) -> dict[st
     return {key: value for key, value in wanted.items() if existing.get(key) != value}
 
 
-async def write_companies(db: Any, records: list[CompanySeed], now: datetime) -> Counts:
+async def write_companies(db: Database, records: list[CompanySeed], now: datetime) -> Counts:
     """Upsert companies by slug; `updated_at` only moves when a field really changed."""
     counts = Counts()
     if not records:
@@ -85,7 +86,7 @@ async def write_companies(db: Any, records: list[CompanySeed], now: datetime) ->
     return counts
 
 
-async def write_users(db: Any, records: list[UserSeed], now: datetime) -> tuple[Counts, Counts]:
+async def write_users(db: Database, records: list[UserSeed], now: datetime) -> tuple[Counts, Counts]:
     """Upsert users by email (name, active, and the profile fields the record gives); the second count is of the
     profiles a record gave. `profile_version` goes up only when the profile really changed."""
     users, profiles = Counts(), Counts()
@@ -145,7 +146,7 @@ def _profile_change(record: UserSeed, doc: dict[str, Any] | None, counts: Counts
     return wanted.model_dump()
 
 
-async def write_trackings(db: Any, pairs: dict[tuple[str, str], int], now: datetime) -> Counts:
+async def write_trackings(db: Database, pairs: dict[tuple[str, str], int], now: datetime) -> Counts:
     """Upsert (user, company) → rank. Trackings are only added or re-ranked here, never removed
     (`scoutly untrack` removes one)."""
     counts = Counts()

@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from scoutly.storage.types import Document
 from scoutly.trial.catalog import Catalog
 from scoutly.trial.run import FAST_FORWARD, TRIAL_URI, PassResult, TrialResult
 
@@ -84,7 +85,7 @@ def _companies_table(result: TrialResult) -> Table:
     runs = [{str(doc.get("company")): doc for doc in one.runs} for one in result.passes]
     for company in result.companies:
         docs = [by_company.get(company.slug, {}) for by_company in runs]
-        last = next((doc for doc in reversed(docs) if doc), {})
+        last: Document = next((doc for doc in reversed(docs) if doc), {})
         cells = [company.slug, str(last.get("strategy") or "–")]
         cells.append(_number(docs[0].get("found")) if docs else "–")
         if len(docs) > 1:
@@ -106,7 +107,7 @@ def _number(value: object) -> str:
     return "–" if value is None else str(value)
 
 
-def _postings(console: Console, heading: str, postings: list[dict]) -> None:
+def _postings(console: Console, heading: str, postings: list[Document]) -> None:
     console.print(f"\n[bold]{heading}[/bold] ({len(postings)})")
     for posting in postings[:MAX_LISTED]:
         console.print(f"  • {escape(str(posting.get('title')))} — {posting.get('company')}", highlight=False)
@@ -114,7 +115,7 @@ def _postings(console: Console, heading: str, postings: list[dict]) -> None:
         console.print(f"  … and {len(postings) - MAX_LISTED} more", style="dim")
 
 
-def _why(match: dict) -> str:
+def _why(match: Document) -> str:
     analysis = match.get("analysis") or {}
     if isinstance(analysis, dict) and analysis.get("verdict"):
         return str(analysis["verdict"])[:160]
@@ -122,7 +123,7 @@ def _why(match: dict) -> str:
     return f"keywords: {', '.join(hits)}" if hits else ""
 
 
-def _match_lines(console: Console, match: dict) -> None:
+def _match_lines(console: Console, match: Document) -> None:
     score = match.get("score")
     where = " · ".join(str(part) for part in (match.get("company"), match.get("location")) if part)
     grid = Table.grid(padding=(0, 1))
@@ -165,10 +166,10 @@ def render(result: TrialResult, console: Console) -> None:
     closed = [posting for one in result.passes for posting in one.closed]
     seconds = sum(one.seconds for one in result.passes)
     looks = "once" if len(result.passes) == 1 else f"{len(result.passes)} times"
-    matches = _count(result.match_count(), "match")
+    match_count = _count(result.match_count(), "match")
     console.print(
         f"\n[bold]Trial report[/bold]  {len(result.companies)} companies looked at {looks} in {seconds:.0f} s: "
-        f"{result.postings_open} postings open, {result.postings_closed} closed, {matches}."
+        f"{result.postings_open} postings open, {result.postings_closed} closed, {match_count}."
     )
     if result.interrupted:
         console.print("[bold]Interrupted[/bold]: the trial stopped early; this is what it had done.")

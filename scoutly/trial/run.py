@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from ipaddress import ip_address, ip_network
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,13 +21,14 @@ from pymongo import ASCENDING, DESCENDING
 from scoutly import queue
 from scoutly.clock import utcnow
 from scoutly.config import Settings
-from scoutly.ops.status import gather_status
+from scoutly.ops.status import StatusReport, gather_status
 from scoutly.processor import ProcessorReport, run_processor
 from scoutly.seeding import SeedReport, seed_rows
 from scoutly.seeding.readers import Row
 from scoutly.storage import connect
 from scoutly.storage.indexes import COMPANIES, MATCHES, POSTINGS, RUNS
 from scoutly.storage.memory import forget_memory_client
+from scoutly.storage.types import Database, Document
 from scoutly.trial.catalog import CATALOG_FILE, SampleCompany, SampleUser, load_catalog
 from scoutly.trial.server import SampleSiteServer
 
@@ -45,10 +46,10 @@ class PassResult:
     site_version: int
     enqueued: int
     report: ProcessorReport
-    runs: list[dict]
+    runs: list[Document]
     seconds: float
-    appeared: list[dict] = field(default_factory=list)  # postings first seen in this pass (not a baseline)
-    closed: list[dict] = field(default_factory=list)  # postings this pass found gone
+    appeared: list[Document] = field(default_factory=list)  # postings first seen in this pass (not a baseline)
+    closed: list[Document] = field(default_factory=list)  # postings this pass found gone
 
 
 @dataclass
@@ -62,10 +63,10 @@ class TrialResult:
     users: list[SampleUser]
     seeded: SeedReport
     passes: list[PassResult] = field(default_factory=list)
-    matches: dict[str, list[dict]] = field(default_factory=dict)  # user email → match documents
+    matches: dict[str, list[Document]] = field(default_factory=dict)  # user email → match documents
     postings_open: int = 0
     postings_closed: int = 0
-    status: Any = None  # the `scoutly status` data of the trial database
+    status: StatusReport | None = None  # the `scoutly status` data of the trial database
     interrupted: bool = False  # stopped by a signal before every pass ran
     chromium: str = ""  # the Chromium executable used, or why there is none
     chromium_found: bool = True
@@ -109,15 +110,15 @@ def _user_row(user: SampleUser) -> dict[str, Any]:
             "summary": user.profile.get("cv_text")}
 
 
-async def _pass_runs(db: Any, since: Any) -> list[dict]:
+async def _pass_runs(db: Database, since: datetime) -> list[Document]:
     cursor = db[RUNS].find({"started_at": {"$gte": since}}).sort([("company", ASCENDING), ("started_at", ASCENDING)])
-    runs: dict[str, dict] = {}
+    runs: dict[str, Document] = {}
     async for run in cursor:
         runs[run["company"]] = run  # the last attempt of each company in this pass
     return list(runs.values())
 
 
-async def _fast_forward(db: Any, delta: timedelta) -> None:
+async def _fast_forward(db: Database, delta: timedelta) -> None:
     """Pretend `delta` went by: move every company's scrape times back (only the trial's in-memory data)."""
     async for company in db[COMPANIES].find({}, {"last_scraped_at": 1, "last_success_at": 1}):
         changes = {key: company[key] - delta for key in ("last_scraped_at", "last_success_at") if company.get(key)}
@@ -135,21 +136,21 @@ def chromium_status(settings: Settings) -> tuple[str, bool]:
         return str(exc), False
 
 
-async def _matches_by_user(db: Any, users: list[SampleUser]) -> dict[str, list[dict]]:
-    result = {}
+async def _matches_by_user(db: Database, users: list[SampleUser]) -> dict[str, list[Document]]:
+    result: dict[str, list[Document]] = {}
     for user in users:
         cursor = db[MATCHES].find({"user": user.email}).sort([("score", DESCENDING), ("company", ASCENDING)])
         result[user.email] = [match async for match in cursor]
     return result
 
 
-async def _status_data(db: Any, settings: Settings) -> Any:
+async def _status_data(db: Database, settings: Settings) -> StatusReport:
     """The `scoutly status` data of the trial database."""
     return await gather_status(db, settings=settings)
 
 
 async def _run_pass(
-    db: Any, settings: Settings, number: int, label: str, version: int, *, display: bool | None, signals: bool
+    db: Database, settings: Settings, number: int, label: str, version: int, *, display: bool | None, signals: bool
 ) -> PassResult:
     """enqueue → process in drain mode (the real processor, five companies at once) → what each company gave."""
     started_at = utcnow()

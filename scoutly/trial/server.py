@@ -420,8 +420,8 @@ class SampleSiteServer:
             return self
         self._httpd = _Server((self._host, self._port), _Handler)
         self._httpd.sites = self
-        host, port = self._httpd.server_address[:2]
-        self.router.base_url = f"http://{host}:{port}"
+        host = self._httpd.server_address[0]
+        self.router.base_url = f"http://{host.decode() if isinstance(host, bytes) else host}:{self._httpd.server_port}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="scoutly-sample-sites", daemon=True
         )
