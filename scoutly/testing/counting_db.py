@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from pymongo.asynchronous.collection import AsyncCollection
+
+from scoutly.storage.types import Database, Document
+
 
 class CountingCollection:
     """Delegates to a collection and counts every method call (each is one client→server request)."""
 
-    def __init__(self, real: Any, name: str, calls: Counter) -> None:
+    def __init__(self, real: AsyncCollection[Document], name: str, calls: Counter[str]) -> None:
         self._real, self._name, self._calls = real, name, calls
 
     def __getattr__(self, attr: str) -> Any:
@@ -28,9 +32,11 @@ class CountingCollection:
 
 
 class CountingDb:
-    def __init__(self, real: Any) -> None:
+    """A database whose collections count their calls (`calls`: "collection.method" → how many)."""
+
+    def __init__(self, real: Database) -> None:
         self._real = real
-        self.calls: Counter = Counter()
+        self.calls: Counter[str] = Counter()
 
     def __getitem__(self, name: str) -> CountingCollection:
         return CountingCollection(self._real[name], name, self.calls)

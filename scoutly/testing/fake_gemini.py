@@ -36,6 +36,7 @@ from bson import ObjectId
 from scoutly.analysis.profile import Profile
 from scoutly.clock import utcnow
 from scoutly.config import Settings, load_settings
+from scoutly.storage.types import Database, Document
 
 QUOTA_FAILURE = "type.googleapis.com/google.rpc.QuotaFailure"
 RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo"
@@ -59,7 +60,7 @@ class Received:
 
     model: str
     path: str
-    body: dict
+    body: dict[str, Any]
     prompt: str
     stage: str | None
     status: int = 200
@@ -71,15 +72,15 @@ class Scripted:
     """A canned answer: HTTP status + JSON body, or a transform of the default answer."""
 
     status: int = 200
-    body: dict | None = None
-    transform: Callable[[dict, str], dict] | None = None
+    body: dict[str, Any] | None = None
+    transform: Callable[[dict[str, Any], str], dict[str, Any]] | None = None
     name: str = ""
 
 
-def parse_blocks(prompt: str) -> tuple[dict[str, dict], dict[str, dict]]:
+def parse_blocks(prompt: str) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     """The CANDIDATE and POSTING blocks of a Scoutly prompt: id → {field: value, 'text': whole body}."""
-    candidates: dict[str, dict] = {}
-    postings: dict[str, dict] = {}
+    candidates: dict[str, dict[str, str]] = {}
+    postings: dict[str, dict[str, str]] = {}
     for match in _BLOCK.finditer(prompt):
         fields: dict[str, str] = {"text": match["body"]}
         for line in match["body"].splitlines():
@@ -90,7 +91,7 @@ def parse_blocks(prompt: str) -> tuple[dict[str, dict], dict[str, dict]]:
     return candidates, postings
 
 
-def skill_words(candidate: dict) -> list[str]:
+def skill_words(candidate: dict[str, str]) -> list[str]:
     words = []
     for skill in (candidate.get("skills") or "").split(","):
         for word in re.findall(r"[A-Za-z][A-Za-z0-9+#.]{2,}", skill):
@@ -104,7 +105,7 @@ def _hits(words: list[str], text: str) -> list[str]:
     return [word for word in words if re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", low)]
 
 
-def screen_answer(prompt: str) -> dict:
+def screen_answer(prompt: str) -> dict[str, Any]:
     """Shortlist postings whose title mentions one of the candidate's skill words."""
     candidates, postings = parse_blocks(prompt)
     result = []
@@ -119,7 +120,7 @@ def screen_answer(prompt: str) -> dict:
     return {"candidates": result}
 
 
-def deep_answer(prompt: str) -> dict:
+def deep_answer(prompt: str) -> dict[str, Any]:
     """Score each posting by how many of the candidate's skill words its title and description mention."""
     candidates, postings = parse_blocks(prompt)
     words = skill_words(next(iter(candidates.values()), {}))
@@ -157,7 +158,7 @@ def deep_answer(prompt: str) -> dict:
     return {"analyses": analyses}
 
 
-def prompt_of(body: dict) -> str:
+def prompt_of(body: dict[str, Any]) -> str:
     parts = [part.get("text", "") for content in body.get("contents", []) for part in content.get("parts", [])]
     return "\n".join(parts)
 
@@ -166,7 +167,7 @@ def stage_of(prompt: str) -> str | None:
     return "screen" if "TASK: SCREEN" in prompt else "deep" if "TASK: DEEP" in prompt else None
 
 
-def ok_body(model: str, text: str, prompt: str, finish: str = "STOP") -> dict:
+def ok_body(model: str, text: str, prompt: str, finish: str = "STOP") -> dict[str, Any]:
     candidate: dict[str, Any] = {"finishReason": finish, "index": 0}
     if text:
         candidate["content"] = {"role": "model", "parts": [{"text": text}]}
@@ -178,8 +179,8 @@ def ok_body(model: str, text: str, prompt: str, finish: str = "STOP") -> dict:
     return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": model, "responseId": "fake"}
 
 
-def quota_error(model: str, quota_id: str, delay: str | None) -> dict:
-    details: list[dict] = [
+def quota_error(model: str, quota_id: str, delay: str | None) -> dict[str, Any]:
+    details: list[dict[str, Any]] = [
         {
             "@type": QUOTA_FAILURE,
             "violations": [
@@ -318,7 +319,7 @@ class FakeGemini:
 
     @staticmethod
     def invent_id(fake_id: str = "P999") -> Scripted:
-        def add(answer: dict, _prompt: str) -> dict:
+        def add(answer: dict[str, Any], _prompt: str) -> dict[str, Any]:
             if "analyses" in answer:
                 extra = dict(answer["analyses"][0]) if answer["analyses"] else {"score": 90, "verdict": "strong_fit"}
                 answer["analyses"].append({**extra, "posting_id": fake_id, "score": 99, "verdict": "strong_fit"})
@@ -347,7 +348,7 @@ class FakeGemini:
                 return queue.popleft()
         return None
 
-    def _handle(self, path: str, raw: bytes, had_key: bool) -> tuple[int, dict]:
+    def _handle(self, path: str, raw: bytes, had_key: bool) -> tuple[int, dict[str, Any]]:
         match = _PATH.match(path.split("?")[0])
         if not match:
             return 404, {"error": {"code": 404, "message": f"no route {path}", "status": "NOT_FOUND"}}
@@ -372,7 +373,7 @@ class FakeGemini:
                 self._served[model] = self._served.get(model, 0) + 1
         return status, answer
 
-    def _answer(self, model: str, prompt: str, script: Scripted | None) -> tuple[int, dict]:
+    def _answer(self, model: str, prompt: str, script: Scripted | None) -> tuple[int, dict[str, Any]]:
         if script is not None and script.status != 200:
             if script.name in ("minute", "day"):
                 assert script.body is not None
@@ -437,7 +438,9 @@ def gemini_settings(base_url: str | None, **overrides: Any) -> Settings:
     return load_settings(**values)
 
 
-async def add_user(db: Any, email: str, profile: Profile, *, companies: tuple[str, ...] = ("acme",), version: int = 1):
+async def add_user(
+    db: Database, email: str, profile: Profile, *, companies: tuple[str, ...] = ("acme",), version: int = 1
+) -> None:
     now = utcnow()
     await db.users.insert_one(
         {
@@ -454,7 +457,7 @@ async def add_user(db: Any, email: str, profile: Profile, *, companies: tuple[st
         await db.trackings.insert_one({"user": email, "company": company, "rank": 50, "created_at": now})
 
 
-async def add_postings(db: Any, company: str, specs: list[tuple[str, str]], **fields: Any) -> list[dict]:
+async def add_postings(db: Database, company: str, specs: list[tuple[str, str]], **fields: Any) -> list[Document]:
     """Insert postings (title, location) for `company`; returns the docs with their `_id`."""
     now = utcnow()
     docs = []

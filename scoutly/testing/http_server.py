@@ -70,8 +70,8 @@ class Response:
     delay: float = 0.0  # seconds to wait before sending anything
     chunk_delay: float = 0.0  # seconds to wait between chunks of an iterable body
 
-    def encoded(self) -> tuple[str, bytes | Iterable[bytes], int | None]:
-        """(content type, body, content length or None when streamed)."""
+    def encoded(self) -> tuple[str, bytes | Iterable[bytes]]:
+        """(content type, body): bytes with a known length, or an iterable of chunks (streamed)."""
         body = self.body
         content_type = self.content_type
         if isinstance(body, dict | list):
@@ -80,8 +80,8 @@ class Response:
         elif isinstance(body, str):
             body = body.encode("utf-8")
         if isinstance(body, bytes):
-            return (HTML if content_type is None else content_type), body, len(body)
-        return ("application/octet-stream" if content_type is None else content_type), body, None
+            return (HTML if content_type is None else content_type), body
+        return ("application/octet-stream" if content_type is None else content_type), body
 
 
 Handler = Callable[[Request], Response]
@@ -134,23 +134,23 @@ class LocalServer:
                 response = server._dispatch(request)
                 if response.delay:
                     time.sleep(response.delay)
-                content_type, payload, size = response.encoded()
+                content_type, payload = response.encoded()
                 try:
                     self.send_response(response.status)
                     if content_type:  # "" sends no Content-Type header at all
                         self.send_header("Content-Type", content_type)
                     for name, value in response.headers.items():
                         self.send_header(name, value)
-                    if size is not None:
-                        self.send_header("Content-Length", str(size))
+                    if isinstance(payload, bytes):  # a known length (streamed bodies are iterables of chunks)
+                        self.send_header("Content-Length", str(len(payload)))
                         self.end_headers()
                         if self.command != "HEAD":
-                            self.wfile.write(payload)  # type: ignore[arg-type]
+                            self.wfile.write(payload)
                     else:
                         self.send_header("Transfer-Encoding", "chunked")
                         self.end_headers()
                         if self.command != "HEAD":
-                            for piece in payload:  # type: ignore[union-attr]
+                            for piece in payload:
                                 if response.chunk_delay:
                                     time.sleep(response.chunk_delay)
                                 self.wfile.write(f"{len(piece):X}\r\n".encode() + piece + b"\r\n")
