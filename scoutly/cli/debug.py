@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from bson import ObjectId
@@ -19,8 +19,12 @@ from scoutly.companies import find_company, mark_scraped
 from scoutly.config import get_settings
 from scoutly.errors import InputError
 from scoutly.log_setup import setup_from_settings
-from scoutly.ops.repair import requeue_dead, reset_stuck
+from scoutly.ops.repair import RepairResult, requeue_dead, reset_stuck
 from scoutly.processor.runs import job_history
+from scoutly.storage.types import Document
+
+if TYPE_CHECKING:
+    from scoutly.processor.pipeline import PipelineResult
 
 debug_app = typer.Typer(
     help="Diagnose and repair: doctor, stuck and dead jobs, one job's history, one company.", no_args_is_help=True
@@ -80,7 +84,7 @@ def requeue_dead_command(
 ) -> None:
     """Give dead jobs a fresh set of attempts (after fixing what killed them)."""
 
-    async def _requeue():
+    async def _requeue() -> RepairResult:
         async with open_db() as mongo:
             return await requeue_dead(mongo.db, company=company, dry_run=dry_run)
 
@@ -101,7 +105,7 @@ def job(job_id: Annotated[str, typer.Argument(help="The job's id (see `scoutly s
     except (InvalidId, TypeError):
         raise InputError(f"job id {job_id!r}: not a valid id (24 hex characters)") from None
 
-    async def _load():
+    async def _load() -> tuple[Document | None, list[Document]]:
         async with open_db() as mongo:
             return await queue.find_job(mongo.db, oid), await job_history(mongo.db, oid)
 
@@ -147,7 +151,7 @@ def run_company(
     settings = get_settings()
     setup_from_settings(settings, level="DEBUG")
 
-    async def _run():
+    async def _run() -> PipelineResult:
         from scoutly.acquire import Acquirer
 
         async with open_db(settings) as mongo:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import difflib
 import importlib
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:  # Typer vendors Click as `typer._click`: the Context and Command its group methods take
+    from typer._click import Command, Context
 
 HELP_OPTIONS = ["-h", "--help"]
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": HELP_OPTIONS}
@@ -44,7 +47,7 @@ class ScoutlyGroup(TyperGroup):
     """A command group that, called with no arguments at all, prints its help on stdout and exits 0 (like
     docker or a Typer app's `--help`) instead of running its callback or failing with a usage error."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if not args and not ctx.resilient_parsing:
             typer.echo(ctx.get_help(), color=ctx.color)
             ctx.exit(0)
@@ -52,7 +55,7 @@ class ScoutlyGroup(TyperGroup):
             args = hoist_global_options(args)
         return super().parse_args(ctx, args)
 
-    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:
+    def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Command | None, list[str]]:
         """A mistyped command says which one was probably meant (`No such command 'stauts'. Did you mean
         'status'?`)."""
         name = args[0] if args else ""
@@ -79,10 +82,10 @@ class LazyGroup(ScoutlyGroup):
 
     lazy_commands: ClassVar[dict[str, str]] = {}
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: Context) -> list[str]:
         return [*self.lazy_commands, *(name for name in super().list_commands(ctx) if name not in self.lazy_commands)]
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> TyperCommand | TyperGroup | None:
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         module = self.lazy_commands.get(cmd_name)
         if module is None:
             return super().get_command(ctx, cmd_name)
@@ -90,7 +93,7 @@ class LazyGroup(ScoutlyGroup):
 
 
 @cache
-def _commands_of(module: str) -> dict[str, TyperCommand | TyperGroup]:
+def _commands_of(module: str) -> dict[str, Command]:
     """The Click commands that `scoutly.cli.<module>.register` defines, with the group conventions applied."""
     holder = typer.Typer(rich_markup_mode="rich")
     importlib.import_module(f"scoutly.cli.{module}").register(holder)

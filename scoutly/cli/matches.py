@@ -11,6 +11,7 @@ from rich.table import Table
 from scoutly.analysis.matches import STATUSES, list_matches, mark
 from scoutly.cli.common import console, interactive, open_db, run
 from scoutly.errors import InputError
+from scoutly.storage.types import Document
 
 
 def matches(
@@ -41,7 +42,7 @@ def matches(
         raise InputError(f"unexpected arguments: {' '.join(args[1:])} (usage: scoutly matches [USER])")
     user = args[0] if args else None
 
-    async def go() -> list[dict]:
+    async def go() -> list[Document]:
         async with open_db() as mongo:
             return await list_matches(mongo.db, user=user, status=status, min_score=min_score, limit=limit)
 
@@ -81,7 +82,7 @@ def matches(
 
 
 def _mark(match_id: str, status: str) -> None:
-    async def go() -> dict:
+    async def go() -> Document:
         async with open_db() as mongo:
             return await mark(mongo.db, match_id, status)
 

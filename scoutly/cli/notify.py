@@ -16,6 +16,7 @@ from scoutly.notify.message import Message
 from scoutly.notify.sender import send
 from scoutly.notify.subscriptions import add_url, find_user, remove_url, set_mode, subscribers
 from scoutly.redact import redact
+from scoutly.storage.types import Document
 
 notify_app = typer.Typer(
     help="Notifications via Apprise (email, ntfy, Telegram, ...). `notify send` sends; bare `notify` shows this help."
@@ -108,7 +109,7 @@ def mode(
 def list_urls() -> None:
     """Users, their notification mode and URLs (secrets masked)."""
 
-    async def _list() -> list[dict]:
+    async def _list() -> list[Document]:
         async with open_db() as mongo:
             return await subscribers(mongo.db)
 

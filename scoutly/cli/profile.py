@@ -12,6 +12,7 @@ from rich.table import Table
 from scoutly.analysis.profile import Profile, get_user, profile_of, read_cv, split_terms, update_profile
 from scoutly.cli.common import console, open_db, run
 from scoutly.errors import InputError
+from scoutly.storage.types import Document
 
 profile_app = typer.Typer(help="Show or change a user's profile (CV, skills, preferences).", no_args_is_help=True)
 
@@ -89,7 +90,7 @@ def show_profile(
 ) -> None:
     """Show USER's profile and its version."""
 
-    async def go() -> dict:
+    async def go() -> Document:
         async with open_db() as mongo:
             return await get_user(mongo.db, user)
 

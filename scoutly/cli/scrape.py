@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from scoutly.cli.common import console, open_db, run, wide_console
-from scoutly.config import get_settings
+from scoutly.config import Settings, get_settings
 from scoutly.errors import InputError
 from scoutly.log_setup import setup_from_settings
+
+if TYPE_CHECKING:
+    from scoutly.postings.observe import ScrapeOutcome
 
 
 def scrape_command(
@@ -33,10 +36,12 @@ def scrape_command(
         raise InputError(f"--url: {url!r} is not an http(s) URL")
     settings = get_settings()
     setup_from_settings(settings, level="WARNING")  # what INFO lines would say, the report below says once
+    removed: list[str] = []
     if url is not None:
-        outcome, removed, name = run(_scrape_url(settings, url)), [], url
+        outcome, name = run(_scrape_url(settings, url)), url
         dry_run = True
     else:
+        assert company is not None  # one of the two (checked above)
         (outcome, removed), name = run(_scrape_company(settings, company.strip().lower(), dry_run=dry_run)), company
     if as_json:
         console.print_json(json.dumps(_as_dict(outcome, dry_run=dry_run), default=str))
@@ -44,7 +49,7 @@ def scrape_command(
         _print(name, outcome, removed, dry_run=dry_run, limit=limit, wide=wide)
 
 
-async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[Any, list[str]]:
+async def _scrape_company(settings: Settings, slug: str, *, dry_run: bool) -> tuple[ScrapeOutcome, list[str]]:
     """The scrape outcome and the titles of the postings it closes (or would close)."""
     from scoutly.acquire import Acquirer, AcquisitionFailed
     from scoutly.companies import find_company, mark_scraped
@@ -74,7 +79,7 @@ async def _scrape_company(settings: Any, slug: str, *, dry_run: bool) -> tuple[A
         return outcome, removed
 
 
-async def _scrape_url(settings: Any, url: str) -> Any:
+async def _scrape_url(settings: Settings, url: str) -> ScrapeOutcome:
     """An ad-hoc page: read with no database at all (everything is new, nothing is written)."""
     from scoutly.acquire import Acquirer
     from scoutly.postings.observe import observe
@@ -85,7 +90,7 @@ async def _scrape_url(settings: Any, url: str) -> Any:
         )
 
 
-def _as_dict(outcome: Any, *, dry_run: bool) -> dict:
+def _as_dict(outcome: ScrapeOutcome, *, dry_run: bool) -> dict[str, Any]:
     new_keys = {doc["key"] for doc in outcome.new}
     return {
         "strategy": outcome.strategy,
@@ -118,7 +123,9 @@ def _note_line(note: str) -> str:
     return f"note: no details ({reason}): {match['url']}"
 
 
-def _print(name: str, outcome: Any, removed: list[str], *, dry_run: bool, limit: int, wide: bool = False) -> None:
+def _print(
+    name: str, outcome: ScrapeOutcome, removed: list[str], *, dry_run: bool, limit: int, wide: bool = False
+) -> None:
     new_keys = {doc["key"] for doc in outcome.new}
     table = Table("", "title", "location", title=f"{name}: postings found", title_justify="left")
     table.add_column("url", no_wrap=wide, overflow="fold")  # never an ellipsis: a cut URL is useless

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from scoutly.cli.common import err_console, open_db, run
 from scoutly.seeding import SeedReport, check_files, seed_files, seed_sample
@@ -39,7 +39,8 @@ class TerminalProgress:
     STEP = 2000  # rows between screen updates: a large file is not slowed by redrawing
 
     def __init__(self, progress: Progress) -> None:
-        self.progress, self.task, self.pending = progress, None, 0
+        self.progress, self.pending = progress, 0
+        self.task: TaskID | None = None
 
     def start(self, label: str, total: int | None) -> None:
         self._flush()
@@ -58,8 +59,8 @@ class TerminalProgress:
         self.pending = 0
 
 
-def _seed_files(**files: Path) -> SeedReport:
-    check_files(**files)  # a wrong file is said before MongoDB is even asked
+def _seed_files(*, companies: Path | None = None, users: Path | None = None) -> SeedReport:
+    check_files(companies=companies, users=users)  # a wrong file is said before MongoDB is even asked
 
     async def go(progress: TerminalProgress | None) -> SeedReport:
         from scoutly.acquire.egress import EgressPolicy
@@ -67,7 +68,7 @@ def _seed_files(**files: Path) -> SeedReport:
 
         egress = EgressPolicy.from_settings(get_settings())
         async with open_db() as mongo:
-            return await seed_files(mongo.db, progress=progress, egress=egress, **files)
+            return await seed_files(mongo.db, companies=companies, users=users, progress=progress, egress=egress)
 
     if not err_console.is_terminal:
         return run(go(None))

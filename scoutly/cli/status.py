@@ -97,10 +97,10 @@ def render_operations(ops: Operations, now: datetime, out: Console | Sections | 
         problems = Table(title=title, show_header=True)
         for column in ("company", "job", "attempts", "next retry" if jobs is ops.failing else "died", "last error"):
             problems.add_column(column)
-        for job in jobs:
-            when = _when(job.next_retry_at, now) if jobs is ops.failing else _when(job.finished_at, now)
-            problems.add_row(job.company, job.job, f"{job.attempts}/{job.max_attempts}", when,
-                             escape((job.last_error or "")[:100]))
+        for problem in jobs:
+            when = _when(problem.next_retry_at if jobs is ops.failing else problem.finished_at, now)
+            problems.add_row(problem.company, problem.job, f"{problem.attempts}/{problem.max_attempts}", when,
+                             escape((problem.last_error or "")[:100]))
         out.print(problems)
 
     companies = Table(title="Companies (least recently successful first)", show_header=True)

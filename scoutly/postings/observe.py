@@ -71,7 +71,7 @@ def completeness(listing: Listing, company: Document, *, still_open: int) -> tup
 
 
 async def observe(
-    db: Database,
+    db: Database | None,
     source: ListingSource,
     company: Document,
     *,
