@@ -120,7 +120,7 @@ def setup_logging(
     if json:
         logger.add(sink, level=level, serialize=True, backtrace=False, diagnose=False)
     else:
-        use_colour = colorize if colorize is not None else bool(getattr(sink, "isatty", lambda: False)())
+        use_colour = colorize if colorize is not None else sink.isatty()
         fmt = human_format if use_colour else plain_format
         logger.add(sink, level=level, format=fmt, colorize=use_colour, backtrace=False, diagnose=False)
     path: Path | None = None

@@ -120,7 +120,7 @@ async def check_chromium(settings: Settings, *, launch: bool = True) -> Check:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
-    sandbox = await asyncio.to_thread(chromium_sandbox.current, getattr(settings, "chromium_sandbox", "auto"))
+    sandbox = await asyncio.to_thread(chromium_sandbox.current, settings.chromium_sandbox)
     try:
         async with async_playwright() as playwright:
             try:
@@ -150,7 +150,7 @@ async def check_chromium(settings: Settings, *, launch: bool = True) -> Check:
 
 def check_chromium_sandbox(settings: Settings) -> Check:
     """Whether Chromium gets its sandbox in this process (✓), or runs without it and why (–)."""
-    sandbox = chromium_sandbox.current(getattr(settings, "chromium_sandbox", "auto"))
+    sandbox = chromium_sandbox.current(settings.chromium_sandbox)
     if sandbox.sandbox:
         return Check("Chromium sandbox", True, sandbox.reason)
     fix = "" if sandbox.mode == "off" else "run Scoutly as a normal user on a kernel with user namespaces"

@@ -147,7 +147,7 @@ async def gather_operations(
 ) -> Operations:
     """Every operational section of the status report."""
     now = now or utcnow()
-    stale = timedelta(seconds=max(float(getattr(settings, "heartbeat_seconds", 30)) * 3, 5))
+    stale = timedelta(seconds=max(settings.heartbeat_seconds * 3, 5))
     in_flight = []
     for doc in await queue.jobs_in(db, queue.PROCESSING, oldest_first_by="started_at"):
         lease_until = as_utc(doc.get("lease_until"))

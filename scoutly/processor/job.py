@@ -19,6 +19,7 @@ from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.companies import find_company, mark_scraped
 from scoutly.config import Settings
 from scoutly.errors import ConfigError, InputError
+from scoutly.postings.observe import ListingSource
 from scoutly.processor.pipeline import PipelineResult, run_pipeline
 from scoutly.processor.runs import LEASE_LOST, RUN_FAILED, RunRecorder
 from scoutly.redact import redact
@@ -63,7 +64,7 @@ async def process_job(
     settings: Settings,
     job: queue.Job,
     worker_id: str,
-    acquirer: Any,
+    acquirer: ListingSource,
     run: RunRecorder,
     *,
     lease: timedelta,

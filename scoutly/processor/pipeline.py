@@ -16,7 +16,7 @@ from scoutly.analysis.judgements import DryJudgements
 from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.config import Settings
 from scoutly.notify import notify_new_matches
-from scoutly.postings.observe import observe
+from scoutly.postings.observe import ListingSource, observe
 from scoutly.processor.runs import RunRecorder, classify_outcome
 from scoutly.storage.types import Database, Document
 
@@ -63,18 +63,17 @@ class PipelineResult:
 
 
 def _merge_stage_times(
-    run: RunRecorder | None, outcome: Any, *, fallback: str, measured: float, parts: tuple[str, ...] = ()
+    run: RunRecorder | None, stages: dict[str, float], *, fallback: str, measured: float, parts: tuple[str, ...] = ()
 ) -> None:
     """Record a step's time. When the step reports its own sub-stages (the acquirer: listing, details, diff;
     analysis: screening, deep), they are recorded too; `fallback` gets the measured time minus the sub-stages
     that are not `parts` of it (so acquire = listing + details + overhead, and diff is separate)."""
     if run is None:
         return
-    sub = getattr(outcome, "stages", None) or getattr(outcome, "timings", None) or {}
     booked = 0.0
-    for name, seconds in sub.items() if isinstance(sub, dict) else ():
-        if isinstance(seconds, int | float) and seconds >= 0:
-            run.add_stage(str(name), float(seconds))
+    for name, seconds in stages.items():
+        if seconds >= 0:
+            run.add_stage(name, float(seconds))
             if name not in parts:
                 booked += float(seconds)
     run.add_stage(fallback, max(measured - booked, 0.0))
@@ -84,7 +83,7 @@ async def run_pipeline(
     db: Database,
     settings: Settings,
     company: Document,
-    acquirer: Any,
+    acquirer: ListingSource,
     *,
     dry_run: bool = False,
     run: RunRecorder | None = None,
@@ -107,10 +106,10 @@ async def run_pipeline(
         now=clock.now(),
         clock=clock,
     )
-    _merge_stage_times(run, scrape, fallback="acquire", measured=monotonic() - t0, parts=("listing", "details"))
+    _merge_stage_times(run, scrape.stages, fallback="acquire", measured=monotonic() - t0, parts=("listing", "details"))
     result.strategy = scrape.strategy
     result.complete = bool(scrape.complete)
-    result.baseline = bool(getattr(scrape, "baseline", False))
+    result.baseline = scrape.baseline
     result.found = int(scrape.found)
     result.new = len(scrape.new)
     result.removed = int(scrape.removed)
@@ -131,12 +130,12 @@ async def run_pipeline(
         t0 = monotonic()
         judgements = DryJudgements() if dry_run else None  # the dry run's seam: judge, record nothing
         analysis = await analyse_new_postings(db, settings, company, scrape.new, judgements=judgements)
-        _merge_stage_times(run, analysis, fallback="analysis", measured=monotonic() - t0)
+        _merge_stage_times(run, analysis.stages, fallback="analysis", measured=monotonic() - t0)
         result.matches = list(analysis.matches or [])
-        result.requests = int(getattr(analysis, "requests", 0) or 0)
-        result.tokens = int(getattr(analysis, "tokens", 0) or 0)
-        result.parked = int(getattr(analysis, "parked", 0) or 0)
-        result.skipped_reason = getattr(analysis, "skipped_reason", None)
+        result.requests = analysis.requests
+        result.tokens = analysis.tokens
+        result.parked = analysis.parked
+        result.skipped_reason = analysis.skipped_reason
         logger.info(
             "{} new matches ({} Gemini requests, {} tokens{}{})",
             len(result.matches),

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from scoutly import queue
 from scoutly.processor.runs import RunRecorder
 
 
@@ -13,7 +14,7 @@ from scoutly.processor.runs import RunRecorder
 class InFlight:
     """A job being worked on (the display and the heartbeat document show these)."""
 
-    job: Any
+    job: queue.Job
     run: RunRecorder
 
     @property

@@ -26,6 +26,7 @@ from scoutly.config import Settings
 from scoutly.credentials import refuse_placeholders
 from scoutly.errors import DatabaseUnavailable
 from scoutly.notify import notify_new_matches
+from scoutly.postings.observe import ListingSource
 from scoutly.processor.display import progress_display
 from scoutly.processor.job import error_text, process_job
 from scoutly.processor.lock import (
@@ -55,7 +56,11 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-def _default_acquirer(settings: Settings) -> AbstractAsyncContextManager[Any]:
+# Opens the listing source for a processor's run (the `Acquirer`; tests give scripted ones).
+AcquirerFactory = Callable[[Settings], AbstractAsyncContextManager[ListingSource]]
+
+
+def _default_acquirer(settings: Settings) -> AbstractAsyncContextManager[ListingSource]:
     from scoutly.acquire import Acquirer
 
     return Acquirer(settings)
@@ -76,7 +81,7 @@ class Processor:
         host_lock: bool = True,
         signals: bool = True,
         db: Database | None = None,
-        acquirer_factory: Callable[[Any], AbstractAsyncContextManager[Any]] | None = None,
+        acquirer_factory: AcquirerFactory | None = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.settings = settings
@@ -141,7 +146,7 @@ class Processor:
         while True:
             try:
                 return await connect(
-                    self.settings.mongodb_uri, timeout_ms=int(getattr(self.settings, "mongodb_timeout_ms", 5000))
+                    self.settings.mongodb_uri, timeout_ms=self.settings.mongodb_timeout_ms
                 )
             except DatabaseUnavailable as exc:
                 if self.drain:
@@ -218,7 +223,7 @@ class Processor:
                 raise
         await acquire_host_lock(db, self.host, self.worker_id, self.lock_lease, pid=os.getpid(), now=self.clock.now())
 
-    async def _loop(self, db: Database, acquirer: Any) -> None:
+    async def _loop(self, db: Database, acquirer: ListingSource) -> None:
         idle = IDLE_START_SECONDS
         db_delay = 1.0
         while not self.stop_event.is_set():
@@ -259,7 +264,7 @@ class Processor:
                     idle = min(idle * 2, float(self.settings.idle_max_seconds))
             await self._wait(timeout)
 
-    def _start(self, db: Database, acquirer: Any, job: queue.Job) -> None:
+    def _start(self, db: Database, acquirer: ListingSource, job: queue.Job) -> None:
         self.report.claimed += 1
         run = RunRecorder(
             db, job_id=job.id, company=job.company, worker=self.worker_id, attempt=job.attempts, clock=self.clock
@@ -275,7 +280,7 @@ class Processor:
         if item is not None:
             self.state.in_flight.pop(item.job.id, None)
 
-    async def _work(self, db: Database, acquirer: Any, item: InFlight) -> None:
+    async def _work(self, db: Database, acquirer: ListingSource, item: InFlight) -> None:
         try:
             outcome, result = await process_job(
                 db,
@@ -461,7 +466,7 @@ async def run_processor(
     host_lock: bool = True,
     signals: bool = True,
     db: Database | None = None,
-    acquirer_factory: Callable[[Any], AbstractAsyncContextManager[Any]] | None = None,
+    acquirer_factory: AcquirerFactory | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> ProcessorReport:
     """Run a processor until drained (`drain`), `max_runtime` seconds, or SIGTERM/SIGINT.
