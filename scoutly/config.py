@@ -207,7 +207,7 @@ class Settings(BaseSettings):
 
     _sources: _Sources | None = PrivateAttr(None)  # where each variable came from (set by load_settings)
 
-    def describe(self, field: str) -> str:
+    def variable_text(self, field: str) -> str:
         """`SCOUTLY_LOG_ROTATION='banana' (from .env)`: a setting as the user wrote it, for error messages."""
         variable = _variable_name((field,))
         origin = self._sources.origin(variable) if self._sources is not None else ""

@@ -157,7 +157,7 @@ class LogSettings(Protocol):
     def log_rotation(self) -> str: ...
     @property
     def log_retention(self) -> str: ...
-    def describe(self, field: str) -> str: ...
+    def variable_text(self, field: str) -> str: ...
 
 
 def setup_from_settings(settings: LogSettings, *, level: str = "INFO", json: bool | None = None) -> Path | None:
@@ -173,7 +173,7 @@ def setup_from_settings(settings: LogSettings, *, level: str = "INFO", json: boo
         )
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ConfigError(f"{settings.describe('log_dir')}: cannot write the log file there ({reason})") from None
+        raise ConfigError(f"{settings.variable_text('log_dir')}: cannot write the log file there ({reason})") from None
     except ValueError as exc:
         text = str(exc).lower()
         if "retention" in text:
@@ -182,5 +182,5 @@ def setup_from_settings(settings: LogSettings, *, level: str = "INFO", json: boo
             field, expected = "log_rotation", "a size, duration or time, e.g. '10 MB', '1 day' or 'daily'"
         else:
             raise
-        raise ConfigError(f"{settings.describe(field)}: not {expected}") from None
+        raise ConfigError(f"{settings.variable_text(field)}: not {expected}") from None
 

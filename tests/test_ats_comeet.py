@@ -89,7 +89,7 @@ def test_parse_documented_positions() -> None:
 def test_widget_names_the_board_and_the_token_stays_hidden() -> None:
     boards = boards_in_page(f"<html><body>{WIDGET}</body></html>", "https://acme.example.com/careers/")
     assert boards == [AtsBoard("comeet", UID, secret=TOKEN)]
-    assert TOKEN not in repr(boards[0]) and TOKEN not in boards[0].describe()
+    assert TOKEN not in repr(boards[0]) and TOKEN not in boards[0].label()
     assert redact(f"GET https://example.net/x?t={TOKEN}") == "GET https://example.net/x?t=***"
     assert board_from_hint("comeet", f"{UID}:{TOKEN}", None) == boards[0]
     assert board_from_hint("comeet", "not-a-uid:short", None) is None

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from scoutly.acquire.ats.base import AtsBoard
 
 # A company's CSS overrides for a custom careers page, as stored: `job_link`, `next_page`, `load_more` (all optional).
 Selectors: TypeAlias = Mapping[str, str | None]
@@ -44,7 +47,7 @@ class Listing:
     errors: list[str] = field(default_factory=list)  # why the listing is incomplete
     notes: list[str] = field(default_factory=list)  # what failed on the way (e.g. a cheaper strategy before this one)
     final_url: str | None = None
-    board: Any = None  # the ATS board a feed listing came from (an `AtsBoard`), for its detail API
+    board: AtsBoard | None = None  # the ATS board a feed listing came from, for its detail API
 
 
 def dedupe(postings: list[PostingFound]) -> list[PostingFound]:

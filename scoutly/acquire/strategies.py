@@ -93,12 +93,12 @@ async def read_listing(ctx: ListingContext, company: dict[str, Any]) -> Listing:
             try:
                 listing = await ctx.vendors.fetch(ctx.http, board)
             except FetchError as exc:  # FeedFormatError too: a feed of the wrong shape
-                failures.append(f"{board.describe()} feed: {exc}")
+                failures.append(f"{board.label()} feed: {exc}")
                 continue
             if listing.postings:
                 return listing
             empty.append(listing)
-            logger.info("{}: {} feed lists no postings", slug, board.describe())
+            logger.info("{}: {} feed lists no postings", slug, board.label())
         return None
 
     for strategy in strategy_order(company.get("strategy"), hinted_board=hinted is not None):

@@ -17,7 +17,7 @@ from scoutly.seeding.problems import Problems
 from scoutly.seeding.readers import Row
 
 # ATS vendors Scoutly has a feed reader for (see scoutly/acquire/ats); anything else is scraped as a page.
-AtsVendor = Literal[
+AtsVendorName = Literal[
     "greenhouse",
     "lever",
     "ashby",
@@ -33,7 +33,7 @@ AtsVendor = Literal[
     "breezy",
     "rippling",
 ]
-ATS_VENDORS: tuple[str, ...] = get_args(AtsVendor)
+ATS_VENDORS: tuple[str, ...] = get_args(AtsVendorName)
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TRUE = {"true", "yes", "1", "y"}
@@ -68,7 +68,7 @@ class CompanySeed(BaseModel):
     slug: str = Field(pattern=SLUG_PATTERN)
     name: str = Field(min_length=1, max_length=200)
     careers_url: str
-    ats: AtsVendor | None = None
+    ats: AtsVendorName | None = None
     ats_token: str | None = Field(None, min_length=1, max_length=500)
     selectors: Selectors | None = None
     active: bool = True

@@ -41,7 +41,7 @@ class AtsBoard:
     page_url: str | None = None
     secret: str | None = field(default=None, repr=False)
 
-    def describe(self) -> str:
+    def label(self) -> str:
         return f"{self.vendor}:{self.token}" + (f"/{self.site}" if self.site else "")
 
 

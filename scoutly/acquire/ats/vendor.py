@@ -107,5 +107,5 @@ async def paginate(
             return listing
         cursor = page.next
     listing.complete = False
-    listing.errors.append(f"{board.describe()}: stopped after {max_pages} feed pages (more were offered)")
+    listing.errors.append(f"{board.label()}: stopped after {max_pages} feed pages (more were offered)")
     return listing

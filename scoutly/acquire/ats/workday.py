@@ -30,7 +30,7 @@ def board_url(board: AtsBoard) -> str:
         return f"https://{board.host}{locale}/{board.site}"
     if board.page_url:
         return board.page_url.rstrip("/")
-    raise FetchError(board.describe(), "Workday board without host or page URL")
+    raise FetchError(board.label(), "Workday board without host or page URL")
 
 
 def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
@@ -153,7 +153,7 @@ class Workday(AtsVendor):
 
     def _api(self, board: AtsBoard) -> str:
         if not board.host and not self.api:
-            raise FetchError(board.describe(), "Workday board without host")
+            raise FetchError(board.label(), "Workday board without host")
         return f"{self.base(f'https://{board.host}')}/wday/cxs/{board.token}/{board.site}"
 
     async def fetch(self, http: Http, board: AtsBoard) -> Listing:
