@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from helpers.clock import SkipClock
 
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.testing.http_server import LocalServer, Response
@@ -53,27 +54,45 @@ async def test_persistent_500_gives_up(server: LocalServer, http: Http) -> None:
     assert caught.value.retryable and len(server.hits("/down")) == 3
 
 
-async def test_429_honours_retry_after(server: LocalServer, http: Http) -> None:
+@pytest.fixture
+def clock() -> SkipClock:
+    return SkipClock()
+
+
+@pytest.fixture
+async def skipping_http(clock: SkipClock) -> AsyncIterator[Http]:
+    """The `http` fixture's client, with waits asked of `clock` (recorded, not spent)."""
+    async with httpx.AsyncClient(follow_redirects=True, headers={"User-Agent": "scoutly-test/1"}) as client:
+        yield Http(client, HttpLimits(delay_s=0, timeout_s=2, backoff_s=0.01, max_bytes=1_000_000), clock=clock)
+
+
+async def test_429_honours_retry_after(server: LocalServer, skipping_http: Http, clock: SkipClock) -> None:
     server.sequence("/limited", [Response(429, headers={"Retry-After": "1"}), Response(200, "ok")])
-    started = time.monotonic()
-    assert (await http.get_html(server.url("/limited"))).text == "ok"
-    assert time.monotonic() - started >= 0.9
+    started = clock.monotonic()
+    assert (await skipping_http.get_html(server.url("/limited"))).text == "ok"
+    assert clock.sleeps == [1.0]  # the Retry-After, not the 10 ms backoff
+    assert clock.monotonic() - started >= 0.9
 
 
-async def test_retry_after_as_http_date(server: LocalServer, http: Http) -> None:
+async def test_retry_after_as_http_date(server: LocalServer, skipping_http: Http, clock: SkipClock) -> None:
     from email.utils import formatdate
 
     soon = formatdate(time.time() + 2, usegmt=True)  # whole seconds: between 1 and 2 s from now
     server.sequence("/later", [Response(503, headers={"Retry-After": soon}), Response(200, "ok")])
-    started = time.monotonic()
-    assert (await http.get_html(server.url("/later"))).text == "ok"
-    assert time.monotonic() - started >= 0.9  # waited for the date rather than the 10 ms backoff
+    started = clock.monotonic()
+    assert (await skipping_http.get_html(server.url("/later"))).text == "ok"
+    assert len(clock.sleeps) == 1 and 0.9 <= clock.sleeps[0] <= 2.0, clock.sleeps
+    assert clock.monotonic() - started >= 0.9  # waited for the date rather than the 10 ms backoff
 
 
-async def test_timeout(server: LocalServer, http: Http) -> None:
-    server.route("/slow", "late", delay=3)
-    with pytest.raises(FetchError, match=r"within 2s|timed out"):
-        await http.get_html(server.url("/slow"))
+async def test_timeout(server: LocalServer) -> None:
+    server.route("/slow", "late", delay=2)
+    async with httpx.AsyncClient() as client:
+        http = Http(client, HttpLimits(delay_s=0, timeout_s=0.3, backoff_s=0.01))
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"within 0.3s|timed out"):
+            await http.get_html(server.url("/slow"))
+    assert time.monotonic() - started < 1.5  # cut at the limit, not at the answer 2 s later
     assert len(server.hits("/slow")) == 1  # a slow site is not hammered
 
 
@@ -123,14 +142,15 @@ async def test_charset_from_meta(server: LocalServer, http: Http) -> None:
     assert "München" in (await http.get_html(server.url("/de"))).text
 
 
-async def test_politeness_delay_per_domain(server: LocalServer) -> None:
+async def test_politeness_delay_per_domain(server: LocalServer, clock: SkipClock) -> None:
     server.route("/a", "a")
     async with httpx.AsyncClient() as client:
-        http = Http(client, HttpLimits(delay_s=0.5))
-        started = time.monotonic()
+        http = Http(client, HttpLimits(delay_s=0.5), clock=clock)
+        started = clock.monotonic()
         for _ in range(3):
             await http.get_html(server.url("/a"))
-    assert time.monotonic() - started >= 1.0
+    assert len(clock.sleeps) == 2 and all(0 < wait <= 0.5 for wait in clock.sleeps), clock.sleeps
+    assert clock.monotonic() - started >= 1.0
 
 
 async def test_connection_refused_is_a_fetch_error(http: Http) -> None:

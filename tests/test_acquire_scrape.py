@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.clock import SkipClock
 from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer, AcquisitionFailed
@@ -340,16 +341,18 @@ async def test_change_of_source_closes_nothing_until_confirmed(server: LocalServ
 
 async def test_concurrent_scrapes_share_politeness_per_domain(server: LocalServer, db) -> None:
     import asyncio
-    import time
 
     slugs = [f"co{n}" for n in range(5)]
-    async with Acquirer(settings_for(server, politeness_delay_s=0.2, max_detail_fetches=0)) as acquirer:
-        started = time.monotonic()
+    clock = SkipClock()  # the politeness waits are asked of it, and skipped
+    settings = settings_for(server, politeness_delay_s=0.2, max_detail_fetches=0)
+    async with Acquirer(settings, clock=clock) as acquirer:
+        started = clock.monotonic()
         outcomes = await asyncio.gather(
             *(scrape(db, acquirer, company(_id=slug, careers_url=server.url("/acme/careers/"))) for slug in slugs)
         )
-        elapsed = time.monotonic() - started
+        elapsed = clock.monotonic() - started
     assert [o.found for o in outcomes] == [5] * 5 and all(o.baseline for o in outcomes)
     assert await db[POSTINGS].count_documents({}) == 25
-    # 10 page requests to one host, one at a time, 0.2 s apart
+    # 10 page requests to one host, one at a time, 0.2 s apart: a wait before each after the first
+    assert len(clock.sleeps) == 9 and all(0 < wait <= 0.2 for wait in clock.sleeps), clock.sleeps
     assert elapsed >= 9 * 0.2

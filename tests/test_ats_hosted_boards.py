@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from helpers.clock import SkipClock
 from helpers.scrape import scrape
 from test_ats_breezy import POSITIONS as BREEZY_POSITIONS
 from test_ats_comeet import POSITIONS as COMEET_POSITIONS
@@ -93,7 +94,7 @@ async def test_page_pointing_at_a_hosted_board_is_read_from_its_feed(server: Loc
     server.route(path, feed, content_type="application/rss+xml" if isinstance(feed, str) else None)
     server.route("/careers/", f"<!doctype html><html>{html}</html>")
     settings = load_settings(politeness_delay_s=0, ats_api_overrides={vendor: server.url(f"/{vendor}")})
-    async with Acquirer(settings) as acquirer:
+    async with Acquirer(settings, clock=SkipClock()) as acquirer:  # retry waits (vendor host offline) skipped
         outcome = await scrape(db, acquirer, {"_id": "acme", "careers_url": server.url("/careers/")})
     assert outcome.strategy == vendor
     assert outcome.found == count

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from helpers.clock import SkipClock
 from helpers.scrape import scrape
 
 from scoutly.acquire import Acquirer
@@ -75,7 +76,7 @@ async def test_page_linking_to_personio_is_read_from_the_feed(server: LocalServe
     )
     server.route("/karriere/", f"<main><ul>{links}</ul></main>")
     settings = load_settings(politeness_delay_s=0, ats_api_overrides={"personio": server.url("/personio")})
-    async with Acquirer(settings) as acquirer:
+    async with Acquirer(settings, clock=SkipClock()) as acquirer:  # retry waits (vendor host offline) skipped
         outcome = await scrape(db, acquirer, {"_id": "muster", "careers_url": server.url("/karriere/")})
     assert outcome.strategy == "personio" and outcome.found == 2
     assert outcome.new[0]["description"].startswith("Aufgaben")

@@ -32,6 +32,7 @@ from scoutly.acquire.strategies import (
     read_listing,
 )
 from scoutly.acquire.urls import domain
+from scoutly.clock import SYSTEM_CLOCK, Clock
 
 if TYPE_CHECKING:
     from scoutly.acquire.browser import BrowserPool
@@ -49,9 +50,10 @@ BULK_DETAILS_FROM = 5  # more new postings than this: a vendor's bulk detail req
 class Acquirer:
     """Async context manager owning the httpx client and a lazily started, shared `BrowserPool`."""
 
-    def __init__(self, settings: Settings, *, max_pages: int = 5) -> None:
+    def __init__(self, settings: Settings, *, max_pages: int = 5, clock: Clock = SYSTEM_CLOCK) -> None:
         self.settings = settings
         self.max_pages = max_pages
+        self.clock = clock  # politeness and retry waits of its HTTP client (tests: waits asked for, not spent)
         self._client: httpx.AsyncClient | None = None
         self._http: Http | None = None
         self._browser: BrowserPool | None = None
@@ -70,6 +72,7 @@ class Acquirer:
                 timeout_s=self.settings.fetch_timeout_s,
             ),
             policy=self.egress.policy,
+            clock=self.clock,
         )
         return self
 

@@ -9,6 +9,9 @@
   held whole) and bounded total time;
 - content type checked (an HTML fetch refuses PDFs, images, …);
 - tenacity retries on 429/5xx and connection errors, honouring `Retry-After`; never on other 4xx or timeouts.
+
+Politeness and retry waits go through a `scoutly.clock.Clock` (its monotonic reading and its sleep), so tests can
+see the waits asked for without spending them.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from scoutly.acquire import parsepool
 from scoutly.acquire.decoding import BodyTooLarge, BoundedDecoder, DecodingFailed
 from scoutly.acquire.egress import EgressPolicy, EgressRefused, parse_networks
 from scoutly.acquire.urls import domain
+from scoutly.clock import SYSTEM_CLOCK, Clock
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 OFFLOAD_JSON_CHARS = 1_000_000  # larger JSON documents are parsed in a parse worker, off the event loop
@@ -110,11 +114,17 @@ class Http:
     `egress_net.EgressTransport`, so resolved addresses are checked at connect time too)."""
 
     def __init__(
-        self, client: httpx.AsyncClient, limits: HttpLimits | None = None, *, policy: EgressPolicy | None = None
+        self,
+        client: httpx.AsyncClient,
+        limits: HttpLimits | None = None,
+        *,
+        policy: EgressPolicy | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.client = client
         self.limits = limits or HttpLimits()
         self.policy = policy if policy is not None else policy_from_environment()
+        self.clock = clock  # politeness and retry waits (the time limit of a request is the event loop's)
         self._locks: dict[str, asyncio.Lock] = {}
         self._last: dict[str, float] = {}
 
@@ -151,6 +161,7 @@ class Http:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(max(1, limits.attempts)),
             wait=_wait,
+            sleep=self.clock.sleep,
             retry=retry_if_exception(lambda exc: isinstance(exc, FetchError) and exc.retryable),
             reraise=True,
         )
@@ -184,9 +195,9 @@ class Http:
         host = domain(url)
         lock = self._locks.setdefault(host, asyncio.Lock()) if polite else contextlib.nullcontext()
         async with lock:
-            wait = self._last.get(host, 0.0) + self.limits.delay_s - time.monotonic() if polite else 0
+            wait = self._last.get(host, 0.0) + self.limits.delay_s - self.clock.monotonic() if polite else 0
             if wait > 0:
-                await asyncio.sleep(wait)
+                await self.clock.sleep(wait)
             try:
                 async with asyncio.timeout(self.limits.timeout_s):
                     return await work()  # started here, after the wait: nothing left unawaited if cancelled
@@ -200,7 +211,7 @@ class Http:
                 raise FetchError(url, f"connection failed ({type(exc).__name__})", retryable=True) from None
             finally:
                 if polite:
-                    self._last[host] = time.monotonic()
+                    self._last[host] = self.clock.monotonic()
 
     def _check(self, url: str, *, redirected_from: str | None = None) -> None:
         try:
