@@ -100,7 +100,7 @@ def test_unreachable_mongodb_is_one_readable_line(scoutly, monkeypatch) -> None:
 async def test_doctor_fix_names_the_compose_service() -> None:
     from scoutly.ops.doctor import check_mongodb
 
-    settings = SimpleNamespace(mongodb_uri=f"mongodb://127.0.0.1:{closed_port()}/scoutly")
+    settings = SimpleNamespace(mongodb_uri=f"mongodb://127.0.0.1:{closed_port()}/scoutly", mongodb_timeout_ms=200)
     checks, mongo = await check_mongodb(settings)
     assert mongo is None and checks[0].ok is False
     assert f"docker compose up -d {COMPOSE_SERVICE} " in checks[0].fix
@@ -219,7 +219,8 @@ LONG = "senior-platform-engineer-with-a-long-slug-so-that-the-url-is-wider-than-
 
 
 @pytest.fixture
-def broken_details():
+def broken_details(monkeypatch):
+    monkeypatch.setenv("SCOUTLY_POLITENESS_DELAY_S", "0")  # one local host: no second's pause between its pages
     links = "".join(f"<li><a href='/jobs/{i}-{LONG}'>Platform Engineer {i}</a></li>" for i in range(2))
     with LocalServer() as server:
         server.route("/careers", f"<html><body><h1>Jobs</h1><ul>{links}</ul></body></html>")

@@ -22,6 +22,7 @@ from scoutly.storage.unreachable import COMPOSE_SERVICE
 MIN_FREE_BYTES = 1 << 30  # 1 GiB
 MAX_CLOCK_SKEW_SECONDS = 60
 SKIPPED = "skipped"
+DOCTOR_MONGODB_TIMEOUT_MS = 3000  # the doctor asks quickly; a lower SCOUTLY_MONGODB_TIMEOUT_MS wins
 
 
 @dataclass
@@ -50,9 +51,11 @@ def check_passwords(settings: Settings) -> Check:
 
 
 async def check_mongodb(settings: Settings, *, create_indexes: bool = False) -> tuple[list[Check], Mongo | None]:
-    """Reachable, and every index of scoutly/storage/indexes.py present (created first if asked)."""
+    """Reachable, and every index of scoutly/storage/indexes.py present (created first if asked). Waits at most
+    3 s for an answer, less if SCOUTLY_MONGODB_TIMEOUT_MS says so."""
     try:
-        mongo = await connect(settings.mongodb_uri, create_indexes=create_indexes, timeout_ms=3000)
+        timeout_ms = min(DOCTOR_MONGODB_TIMEOUT_MS, settings.mongodb_timeout_ms)
+        mongo = await connect(settings.mongodb_uri, create_indexes=create_indexes, timeout_ms=timeout_ms)
     except ScoutlyError as exc:
         return [
             Check(
