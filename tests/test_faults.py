@@ -15,8 +15,9 @@ from typing import Any
 
 import psutil
 import pytest
-from helpers.clock import LoopClock
+from helpers.clock import AheadClock, LoopClock
 from helpers.processor import ScriptedAcquirer, fast_settings, seed_jobs
+from loguru import logger
 from pymongo.errors import ServerSelectionTimeoutError
 
 from scoutly import queue
@@ -109,8 +110,10 @@ async def test_worker_dying_mid_run_is_reclaimed_and_finished_once(db, db_uri, s
         settings = real_settings(db_uri, sites, gemini)
         await seed_sample(db, sites, ["fjord-analytics"], hook=f"json://127.0.0.1:{receiver.port}/hook")
         original_complete = queue.complete
+        completing = asyncio.Event()
 
         async def frozen(*_args: Any, **_kwargs: Any) -> None:  # the worker dies right before completing
+            completing.set()
             await asyncio.Event().wait()
 
         monkeypatch.setattr(queue, "complete", frozen)
@@ -124,7 +127,7 @@ async def test_worker_dying_mid_run_is_reclaimed_and_finished_once(db, db_uri, s
             return await db[MATCHES].count_documents({"notified_at": {"$ne": None}}) > 0
 
         await eventually(announced)
-        await asyncio.sleep(0.3)
+        await asyncio.wait_for(completing.wait(), 20)
         doomed.cancel()  # dies: no release, no completion
         await asyncio.gather(doomed, return_exceptions=True)
         monkeypatch.setattr(queue, "complete", original_complete)
@@ -136,9 +139,9 @@ async def test_worker_dying_mid_run_is_reclaimed_and_finished_once(db, db_uri, s
         gemini_before = gemini.count()
         assert matches_before > 0 and hits_before >= 1
 
-        await asyncio.sleep(settings.lease_seconds + 0.2)  # the lease runs out
+        later = AheadClock(settings.lease_seconds + 0.2)  # the heir starts when the lease has run out
         report = await run_processor(
-            settings, drain=True, worker_id="heir", db=db, display=False, signals=False, host_lock=False
+            settings, drain=True, worker_id="heir", db=db, display=False, signals=False, host_lock=False, clock=later
         )
         assert (report.claimed, report.succeeded + report.partial, report.failed) == (1, 1, 0)
         job = await db[QUEUE].find_one({"company": "fjord-analytics"})
@@ -407,9 +410,16 @@ def test_sigterm_to_a_real_process_exits_zero_after_a_clean_stop(tmp_path):
 async def test_daemon_waits_for_a_mongodb_that_is_not_there_yet_and_drain_fails_fast():
     uri = "mongodb://127.0.0.1:9/scoutly_test_absent"  # nothing listens on the discard port
     settings = fast_settings(uri, mongodb_timeout_ms=100)
+    warnings: list[str] = []
+    logger.add(lambda message: warnings.append(str(message)), level="WARNING", format="{message}")
     processor = Processor(settings, drain=False, display=False, signals=False, acquirer_factory=ScriptedAcquirer())
     task = asyncio.create_task(processor.run())
-    await asyncio.sleep(1.5)
+
+    async def first_attempt_failed() -> bool:
+        return task.done() or any("retrying in 1s" in line for line in warnings)
+
+    await eventually(first_attempt_failed, timeout=10)
+    await asyncio.sleep(0.1)
     assert not task.done()  # still waiting, not crashed
     processor.request_stop("test")
     report = await asyncio.wait_for(task, 10)

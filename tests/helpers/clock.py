@@ -55,3 +55,20 @@ class SkipClock:
         end = self.monotonic() + seconds
         await asyncio.sleep(0)  # tasks ready at this same moment may ask to sleep too: their waits overlap
         self._ahead = max(self._ahead, end - time.monotonic())
+
+
+class AheadClock:
+    """The real clock, `seconds` ahead in wall time: a worker that starts when others' leases have run out."""
+
+    def __init__(self, seconds: float) -> None:
+        self.ahead = timedelta(seconds=seconds)
+
+    def now(self) -> datetime:
+        moment = utcnow() + self.ahead
+        return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
