@@ -6,8 +6,8 @@ memory; none is stored in the repository.
 
 from __future__ import annotations
 
-import gzip
-import io
+import struct
+import zlib
 
 POSTINGS = """
 <h2>Open positions</h2>
@@ -46,12 +46,23 @@ def many_links(count: int = 100_000) -> str:
 
 
 def gzip_bomb(expanded_bytes: int) -> bytes:
-    """A gzip stream of `expanded_bytes` of HTML-ish filler that compresses ~1000:1."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9) as stream:
-        stream.write(page("").encode()[:-14])
-        chunk = b" " * (1024 * 1024)
-        for _ in range(expanded_bytes // len(chunk)):
-            stream.write(chunk)
-        stream.write(b"</body></html>")
-    return buffer.getvalue()
+    """A gzip stream of `expanded_bytes` of HTML-ish filler that compresses ~1000:1.
+
+    Built without compressing the filler over and over: after a full flush the compressor starts afresh, so every
+    megabyte of spaces compresses to the same bytes, which are repeated (a tenth of a second instead of two for a
+    gigabyte); the trailer's CRC-32 and length are those of the whole expanded page."""
+    head, tail = page("").encode()[:-14], b"</body></html>"
+    chunk = b" " * (1024 * 1024)
+    count = expanded_bytes // len(chunk)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate; the gzip wrapper is written below
+    parts = [deflate.compress(head), deflate.flush(zlib.Z_FULL_FLUSH)]
+    block = deflate.compress(chunk) + deflate.flush(zlib.Z_FULL_FLUSH) if count else b""
+    parts.append(block * count)
+    parts += [deflate.compress(tail), deflate.flush(zlib.Z_FINISH)]
+    crc = zlib.crc32(head)
+    for _ in range(count):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(tail, crc)
+    size = len(head) + count * len(chunk) + len(tail)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # gzip, deflate, no name, no time, best compression
+    return header + b"".join(parts) + struct.pack("<II", crc, size & 0xFFFFFFFF)
