@@ -84,9 +84,9 @@ async def test_each_hostile_kind_is_bounded_and_a_harmless_company_keeps_its_lea
     settings = fast_settings(
         db_uri,
         allow_networks=SITE_ONLY,
-        lease_seconds=2,  # shorter than the slowest hostile page: only heartbeats keep the leases
-        heartbeat_seconds=0.2,
-        fetch_timeout_s=3,
+        lease_seconds=1.5,  # shorter than the slowest hostile page: only heartbeats keep the leases
+        heartbeat_seconds=0.2,  # (a beat late by the loop-lag bound below, 1 s, still lands inside the lease)
+        fetch_timeout_s=2,
         max_page_bytes=4 * 1024 * 1024,  # the 2.2 MB nested page is read, the 6.6 MB 100k-link page is not
         politeness_delay_s=0,
         chromium_path="/nonexistent/chromium",
