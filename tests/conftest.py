@@ -65,6 +65,18 @@ def _egress_allowance_for_shared_fixtures() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_server_selection_rounds() -> Iterator[None]:
+    """PyMongo looks again for a server it could not reach at most every 0.5 s (`MIN_HEARTBEAT_INTERVAL`), so a
+    connection refused at once still failed only after 0.5 s, whatever the short `serverSelectionTimeoutMS` the
+    unreachable-MongoDB tests set. Rounds of 20 ms let those tests end at their own timeout (100-300 ms)."""
+    import pymongo.common
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pymongo.common, "MIN_HEARTBEAT_INTERVAL", 0.02)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _egress_allowance(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Production refuses loopback fetches; the suite's sites and fakes live on 127.0.0.1, so every test may reach

@@ -83,9 +83,9 @@ def test_run_all_only_and_timeout(tmp_path: Path) -> None:
     _bench(bench, "enqueue", "import time\ntime.sleep(30)\n")
     _bench(bench, "tokens", 'print(\'{"requests": 1}\')\n')
     out = tmp_path / "R.md"
-    done = _run("--bench-dir", str(bench), "--out", str(out), "--only", "enqueue", "--timeout", "1")
+    done = _run("--bench-dir", str(bench), "--out", str(out), "--only", "enqueue", "--timeout", "0.3")
     assert done.returncode == 1
     report = out.read_text(encoding="utf-8")
-    assert "| enqueue | timed out – stopped after 1 s |" in report
+    assert "| enqueue | timed out – stopped after 0.3 s |" in report
     assert "tokens" not in report.split("## Figures")[0]
     assert _run("--only", "nonsense").returncode == 2
