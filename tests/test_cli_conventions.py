@@ -119,6 +119,7 @@ def _heavy(modules: set[str]) -> list[str]:
     return sorted(m for m in modules if m.startswith(HEAVY))
 
 
+@pytest.mark.slow(reason="five fresh interpreters importing the CLI: ~2 s of CPU by nature")
 def test_version_and_help_do_not_import_the_heavy_parts() -> None:
     version = _modules_loaded_by("--version")
     assert _heavy(version) == [] and "pymongo" not in version and "scoutly.config" not in version

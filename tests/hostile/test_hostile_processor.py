@@ -24,6 +24,7 @@ def server() -> Iterator[LocalServer]:
         yield running
 
 
+@pytest.mark.slow(reason="the bomb keeps a parse worker busy for its whole 2 s deadline: CPU by nature")
 async def test_a_parse_bomb_does_not_cost_a_harmless_company_its_lease(db, db_uri, server: LocalServer):
     await seed_jobs(db, ["bomb", "harmless"])
     for slug in ("bomb", "harmless"):
