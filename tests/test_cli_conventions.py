@@ -43,7 +43,7 @@ def scoutly(monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)
     # Nothing here may reach a database: a command that tried would fail fast on this closed port.
     monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:9/scoutly")
-    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "300")
+    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "100")
 
     def call(*args: str) -> tuple[int, str, str]:
         return run_cli(monkeypatch, capsys, *args)

@@ -148,7 +148,7 @@ def _closed_port() -> int:
 def test_enqueue_with_mongodb_unreachable_fails_with_one_line(monkeypatch, capsys) -> None:
     uri = f"mongodb://scout:s3cretpw@127.0.0.1:{_closed_port()}/scoutly_test_unreachable"
     runner = Scoutly(monkeypatch, capsys, uri)
-    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "300")
+    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "100")
     code, out, err = runner("enqueue")
     assert code != 0 and out == ""
     lines = err.strip().splitlines()

@@ -56,7 +56,7 @@ async def test_doctor_all_green(mongo, db_uri):
 async def test_doctor_names_the_fix_for_each_problem(db_uri, tmp_path):
     settings = Settings(
         mongodb_uri="mongodb://127.0.0.1:1/scoutly_test_doctor",  # refused at once; the doctor waits out the timeout
-        mongodb_timeout_ms=200,
+        mongodb_timeout_ms=100,
         chromium_path=str(tmp_path / "nope"),
     )
     checks, mongo = await check_mongodb(settings)

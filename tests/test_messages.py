@@ -87,7 +87,7 @@ def test_the_hint_names_a_compose_service_that_exists() -> None:
 def test_unreachable_mongodb_is_one_readable_line(scoutly, monkeypatch) -> None:
     port = closed_port()
     monkeypatch.setenv("MONGODB_URI", f"mongodb://u:pw@127.0.0.1:{port}/scoutly")
-    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "300")
+    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "100")
     code, out, err = scoutly("status")
     assert code == 2 and out == ""
     assert err.strip() == (
@@ -100,7 +100,7 @@ def test_unreachable_mongodb_is_one_readable_line(scoutly, monkeypatch) -> None:
 async def test_doctor_fix_names_the_compose_service() -> None:
     from scoutly.ops.doctor import check_mongodb
 
-    settings = SimpleNamespace(mongodb_uri=f"mongodb://127.0.0.1:{closed_port()}/scoutly", mongodb_timeout_ms=200)
+    settings = SimpleNamespace(mongodb_uri=f"mongodb://127.0.0.1:{closed_port()}/scoutly", mongodb_timeout_ms=100)
     checks, mongo = await check_mongodb(settings)
     assert mongo is None and checks[0].ok is False
     assert f"docker compose up -d {COMPOSE_SERVICE} " in checks[0].fix
@@ -185,7 +185,7 @@ def test_an_unknown_scoutly_variable_gets_a_warning_with_the_closest_name(clean_
 def test_the_cli_prints_unknown_variable_warnings(clean_env, scoutly, monkeypatch) -> None:
     monkeypatch.setenv("SCOUTLY_CONCURENCY", "3")
     monkeypatch.setenv("MONGODB_URI", f"mongodb://127.0.0.1:{closed_port()}/x")
-    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "200")
+    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "100")
     _, _, err = scoutly("status")
     assert err.splitlines()[0] == (
         "scoutly: warning: SCOUTLY_CONCURENCY is not a Scoutly setting, ignored; did you mean SCOUTLY_CONCURRENCY?"

@@ -125,7 +125,7 @@ def test_a_wrong_file_is_reported_before_mongodb_is_asked(monkeypatch, capsys, t
     from tests.helpers.cli import run_cli
 
     monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:9/nothing-listens-here")
-    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "200")
+    monkeypatch.setenv("SCOUTLY_MONGODB_TIMEOUT_MS", "100")
     path = tmp_path / "companies.csv"
     path.write_text("slug;name;careers_url\na;A;https://a.example\n")
     code, _, err = run_cli(monkeypatch, capsys, "seed", "companies", str(path))

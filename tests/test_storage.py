@@ -41,7 +41,7 @@ async def test_pymongo_async_api_shape(db):
 
 async def test_unreachable_server_is_one_line_without_password():
     with pytest.raises(DatabaseUnavailable) as err:
-        await connect("mongodb://scout:hunter2@127.0.0.1:9/scoutly", timeout_ms=300)
+        await connect("mongodb://scout:hunter2@127.0.0.1:9/scoutly", timeout_ms=100)
     message = str(err.value)
     assert "unreachable" in message
     assert "hunter2" not in message
