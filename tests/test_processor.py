@@ -7,6 +7,7 @@ import os
 import signal
 
 import pytest
+from helpers.clock import LoopClock
 from helpers.processor import ScriptedAcquirer, fast_settings, run_in_virtual_time, seed_jobs
 
 from scoutly import queue
@@ -80,12 +81,19 @@ async def test_max_runtime_releases_unfinished_jobs_without_counting_the_attempt
     assert acquirer.closed
 
 
+@pytest.mark.looptime
 async def test_sigterm_lets_in_flight_jobs_finish_then_exits(db, db_uri):
     await seed_jobs(db, ["a", "b", "c"])
     acquirer = ScriptedAcquirer(default_seconds=0.4)
     task = asyncio.create_task(
         run_processor(
-            fast_settings(db_uri), drain=False, concurrency=2, display=False, db=db, acquirer_factory=acquirer
+            fast_settings(db_uri),
+            drain=False,
+            concurrency=2,
+            display=False,
+            db=db,
+            acquirer_factory=acquirer,
+            clock=LoopClock(),
         )
     )
     await asyncio.wait_for(acquirer.started.wait(), 5)
@@ -96,13 +104,13 @@ async def test_sigterm_lets_in_flight_jobs_finish_then_exits(db, db_uri):
     assert await db[QUEUE].count_documents({"status": "pending", "company": "c"}) == 1
 
 
+@pytest.mark.looptime
 async def test_sigterm_after_grace_releases_and_a_second_signal_exits_at_once(db, db_uri):
     await seed_jobs(db, ["stuck"])
     acquirer = ScriptedAcquirer(behaviour={"stuck": 60.0})
     exits: list[int] = []
-    processor = Processor(
-        fast_settings(db_uri, shutdown_grace_seconds=0.3), drain=False, display=False, db=db, acquirer_factory=acquirer
-    )
+    settings = fast_settings(db_uri, shutdown_grace_seconds=0.3)
+    processor = Processor(settings, drain=False, display=False, db=db, acquirer_factory=acquirer, clock=LoopClock())
     task = asyncio.create_task(processor.run())
     await asyncio.wait_for(acquirer.started.wait(), 5)
     os.kill(os.getpid(), signal.SIGINT)
