@@ -14,6 +14,7 @@ import pytest
 
 from scoutly.storage import Mongo, connect
 from scoutly.storage.memory import forget_memory_client
+from tests.helpers.loopback_only import LOOPBACK_NETWORKS, mongodb_hosts, refuse_other_names
 
 REAL_URI = os.environ.get("SCOUTLY_TEST_MONGODB_URI", "").strip()
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -55,6 +56,24 @@ async def drop_database(uri: str, mongo: Mongo) -> None:
 
 
 TEST_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-socket: connects only to loopback (and a real test MongoDB's hosts); an explicit `--allow-hosts` wins."""
+    if not config.option.allow_hosts:
+        config.option.allow_hosts = ",".join([*LOOPBACK_NETWORKS, *mongodb_hosts(REAL_URI)])
+    config.option.allow_unix_socket = True  # the event loop's and the process pools' own pipes
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_name_lookups_beyond_loopback() -> Iterator[None]:
+    """No test looks up a real host name (see tests/helpers/loopback_only.py)."""
+    import socket
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", refuse_other_names(mongodb_hosts(REAL_URI)))
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
