@@ -12,17 +12,17 @@ from tests.helpers.loopback_only import mongodb_hosts
 
 
 def test_a_connect_beyond_loopback_is_refused() -> None:
-    with pytest.raises(SocketConnectBlockedError), pytest.warns(UserWarning, match="192.0.2.1"):
+    with pytest.raises(SocketConnectBlockedError), pytest.warns(UserWarning, match=r"192\.0\.2\.1"):
         socket.create_connection(("192.0.2.1", 80), timeout=0.2)  # TEST-NET-1: never routed anyway
 
 
 async def test_an_asyncio_connect_beyond_loopback_is_refused() -> None:
-    with pytest.raises(SocketConnectBlockedError), pytest.warns(UserWarning, match="192.0.2.1"):
+    with pytest.raises(SocketConnectBlockedError), pytest.warns(UserWarning, match=r"192\.0\.2\.1"):
         await asyncio.wait_for(asyncio.open_connection("192.0.2.1", 80), timeout=1)
 
 
 def test_a_real_host_name_is_not_looked_up() -> None:
-    with pytest.raises(socket.gaierror, match="tests talk only to loopback: jobs.example.com"):
+    with pytest.raises(socket.gaierror, match=r"tests talk only to loopback: jobs\.example\.com"):
         socket.getaddrinfo("jobs.example.com", 443)
 
 
