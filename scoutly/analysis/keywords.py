@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from scoutly.analysis.profile import Profile
-from scoutly.storage.types import Document
+from scoutly.storage.records import PostingRecord
 
 _REMOTE = re.compile(r"\b(remote|anywhere|work from home|wfh|distributed)\b", re.IGNORECASE)
 
@@ -48,20 +48,20 @@ def find_terms(terms: list[str], text: str) -> list[str]:
     return [term for term in terms if term.strip() and _term_pattern(term.strip()).search(text)]
 
 
-def posting_text(posting: Document) -> str:
+def posting_text(posting: PostingRecord) -> str:
     """Title, location, department and description of a posting, as one searchable text."""
     parts = [posting.get(key) or "" for key in ("title", "location", "department", "employment_type", "description")]
     return "\n".join(str(part) for part in parts if part)
 
 
-def is_remote(posting: Document) -> bool:
+def is_remote(posting: PostingRecord) -> bool:
     """True when the posting says it is remote (flag or wording in title/location)."""
     if posting.get("remote") is True:
         return True
     return bool(_REMOTE.search(f"{posting.get('title') or ''} {posting.get('location') or ''}"))
 
 
-def location_suits(profile: Profile, posting: Document) -> bool:
+def location_suits(profile: Profile, posting: PostingRecord) -> bool:
     """Unknown locations and profiles without preferences suit; otherwise a preferred place must appear
     in the posting's location (either way round), or the posting is remote and the user takes remote."""
     wanted = [place.lower() for place in profile.locations]
@@ -74,7 +74,7 @@ def location_suits(profile: Profile, posting: Document) -> bool:
     return any(place in where or where in place for place in wanted if place != "remote")
 
 
-def judge(profile: Profile, posting: Document) -> KeywordVerdict:
+def judge(profile: Profile, posting: PostingRecord) -> KeywordVerdict:
     """Run the user's trackers over one posting."""
     text = posting_text(posting)
     return KeywordVerdict(

@@ -13,12 +13,13 @@ from pymongo.errors import DuplicateKeyError
 from scoutly.clock import utcnow
 from scoutly.errors import InputError
 from scoutly.storage.indexes import MATCHES
+from scoutly.storage.records import PostingRecord
 from scoutly.storage.types import Database, Document
 
 STATUSES = ("new", "seen", "applied", "dismissed")
 
 
-def _posting_fields(posting: Document) -> Document:
+def _posting_fields(posting: PostingRecord) -> Document:
     # Copies of the posting's own fields (the URL is the one the page/feed gave), for listings and messages.
     return {
         "company": posting.get("company"),
@@ -28,7 +29,7 @@ def _posting_fields(posting: Document) -> Document:
     }
 
 
-async def _upsert(db: Database, user: str, posting: Document, update: Document) -> bool:
+async def _upsert(db: Database, user: str, posting: PostingRecord, update: Document) -> bool:
     """Upsert under the unique (user, posting) index; a lost insert race is retried as an update."""
     for _ in range(2):
         try:
@@ -39,7 +40,9 @@ async def _upsert(db: Database, user: str, posting: Document, update: Document) 
     return False
 
 
-async def save_keyword_match(db: Database, user: str, posting: Document, hits: list[str], *, now: datetime) -> bool:
+async def save_keyword_match(
+    db: Database, user: str, posting: PostingRecord, hits: list[str], *, now: datetime
+) -> bool:
     """A keyword tracker fired. Never downgrades a Gemini match (source/score are set on insert only)."""
     return await _upsert(
         db,
@@ -61,7 +64,7 @@ async def save_keyword_match(db: Database, user: str, posting: Document, hits: l
 
 
 async def save_gemini_match(
-    db: Database, user: str, posting: Document, analysis: Document, *, create: bool, now: datetime
+    db: Database, user: str, posting: PostingRecord, analysis: Document, *, create: bool, now: datetime
 ) -> bool:
     """Gemini judged the posting: set score and analysis; create the match only when `create` (score high
     enough), otherwise only enrich an existing (keyword) match."""

@@ -12,6 +12,7 @@ from scoutly.analysis.keywords import KeywordVerdict
 from scoutly.analysis.profile import Profile, profile_of
 from scoutly.errors import InputError
 from scoutly.storage.indexes import TRACKINGS, USERS
+from scoutly.storage.records import PostingRecord
 from scoutly.storage.types import Database, Document
 
 
@@ -29,7 +30,7 @@ class Pair:
     """One (user, posting) on its way through the stages."""
 
     user: Interest
-    posting: Document
+    posting: PostingRecord
     keyword: KeywordVerdict | None = None
     reason: str | None = None  # the screening's reason, passed on to the deep analysis record
 
@@ -46,7 +47,7 @@ class Pair:
         return bool(self.user.profile.cv_text.strip() or self.user.profile.skills)
 
 
-def posting_id(posting: Document) -> Any:
+def posting_id(posting: PostingRecord) -> Any:
     """A posting's identity in a pass: its `_id`, or (dry run: not saved) its key or URL."""
     return posting.get("_id") or posting.get("key") or posting.get("url") or id(posting)
 
@@ -70,7 +71,7 @@ async def interested_users(db: Database, company: str) -> list[Interest]:
     return interests
 
 
-def offered(user: Interest, posting: Document) -> bool:
+def offered(user: Interest, posting: PostingRecord) -> bool:
     """Whether a posting is put to a user at all: open, and not part of the first look unless they asked."""
     if posting.get("closed_at"):
         return False

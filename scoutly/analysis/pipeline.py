@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from typing import cast
 
 from loguru import logger
 
@@ -24,7 +25,9 @@ from scoutly.analysis.pairs import Interest, Pair, interest_of, interested_users
 from scoutly.analysis.profile import Profile
 from scoutly.clock import utcnow
 from scoutly.config import Settings
-from scoutly.storage.indexes import ANALYSES, POSTINGS, USERS
+from scoutly.postings.store import postings_by_id
+from scoutly.storage.indexes import ANALYSES, USERS
+from scoutly.storage.records import PostingRecord
 from scoutly.storage.types import Database, Document
 
 _warned_no_key = False
@@ -49,7 +52,7 @@ async def analyse_new_postings(
     db: Database,
     settings: Settings,
     company: Document | str,
-    postings: list[Document],
+    postings: list[PostingRecord],
     *,
     judgements: Judgements | None = None,
     gateway: GeminiGateway | None = None,
@@ -146,7 +149,7 @@ async def _reclaim(
 ) -> tuple[list[Pair], list[Pair]]:
     """Take over parked claims; a claim for an outdated profile version is re-made for the current one."""
     users = {u["_id"]: u async for u in db[USERS].find({"_id": {"$in": sorted({d["user"] for d in docs})}})}
-    postings = {p["_id"]: p async for p in db[POSTINGS].find({"_id": {"$in": [d["posting"] for d in docs]}})}
+    postings = await postings_by_id(db, [d["posting"] for d in docs])
     owner, now = judgements.owner, judgements.now
     screen_pairs: list[Pair] = []
     deep_pairs: list[Pair] = []
@@ -172,4 +175,6 @@ async def _reclaim(
 
 
 def _orphan(doc: Document) -> Pair:
-    return Pair(Interest(doc["user"], Profile(), doc["profile_version"]), {"_id": doc["posting"]})
+    # The posting is gone: a stand-in with its _id only, which is all that failing the claim reads.
+    stand_in = cast(PostingRecord, {"_id": doc["posting"]})
+    return Pair(Interest(doc["user"], Profile(), doc["profile_version"]), stand_in)

@@ -15,11 +15,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel
 
 from scoutly.analysis.profile import Profile
+from scoutly.storage.records import PostingRecord
 
 SCREEN_CV_TOKENS = 250  # a CV summary for screening: enough for the gist, cheap for many candidates
 CHARS_PER_TOKEN = 4  # Gemini's own rule of thumb for English text
@@ -83,7 +83,7 @@ class PostingRef:
     """A posting as the prompt knows it: alias + the posting document."""
 
     alias: str
-    posting: dict[str, Any]
+    posting: PostingRecord
 
 
 def candidate_block(candidate: Candidate, *, cv_tokens: int, consider: Sequence[str] | None = None) -> str:

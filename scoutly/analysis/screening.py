@@ -18,6 +18,7 @@ from scoutly.analysis.prompts import (
     screen_prompt,
 )
 from scoutly.analysis.schemas import ScreenAnswer
+from scoutly.storage.records import PostingRecord
 from scoutly.storage.types import Document
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ async def screen(run: GeminiPass, pairs: list[Pair]) -> list[Pair]:
     for group_index in pack(sizes, budget // 2):
         group = [users[i] for i in group_index]
         group_tokens = sum(sizes[i] for i in group_index)
-        postings: dict[Any, Document] = {}
+        postings: dict[Any, PostingRecord] = {}
         for email in group:
             for pair in by_user[email]:
                 postings.setdefault(pair.pid, pair.posting)

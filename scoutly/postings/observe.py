@@ -20,6 +20,7 @@ from scoutly.acquire.models import Listing, PostingFound
 from scoutly.clock import SYSTEM_CLOCK, Clock
 from scoutly.postings.diff import diff_postings
 from scoutly.postings.store import KnownState, known_state, new_posting_doc, record_listing
+from scoutly.storage.records import PostingRecord
 from scoutly.storage.types import Database, Document
 
 
@@ -40,7 +41,7 @@ class ScrapeOutcome:
     strategy: str | None
     complete: bool
     found: int
-    new: list[Document] = field(default_factory=list)  # posting documents (with _id unless dry_run)
+    new: list[PostingRecord] = field(default_factory=list)  # posting documents (with _id unless dry_run)
     removed: int = 0
     baseline: bool = False
     errors: list[str] = field(default_factory=list)  # what made the listing incomplete

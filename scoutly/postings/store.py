@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bson import ObjectId
 from pymongo import UpdateOne
 
 from scoutly.acquire.models import PostingFound
@@ -19,7 +20,8 @@ from scoutly.acquire.urls import url_key
 from scoutly.clock import utcnow
 from scoutly.postings.diff import PostingDiff
 from scoutly.storage.indexes import POSTINGS
-from scoutly.storage.types import Database, Document
+from scoutly.storage.records import PostingRecord, as_posting
+from scoutly.storage.types import Database
 
 # Listing fields refreshed on every sighting when the listing knows them (a missing value never erases one).
 _REFRESHED = ("title", "url", "location", "department", "employment_type", "remote")
@@ -27,7 +29,7 @@ _REFRESHED = ("title", "url", "location", "department", "employment_type", "remo
 
 @dataclass
 class RecordResult:
-    new: list[Document] = field(default_factory=list)  # inserted documents (with _id)
+    new: list[PostingRecord] = field(default_factory=list)  # inserted documents (with _id)
     removed: int = 0
 
 
@@ -69,12 +71,17 @@ async def has_postings(db: Database, company: str) -> bool:
     return await db[POSTINGS].find_one({"company": company}, {"_id": 1}) is not None
 
 
-def new_posting_doc(company: str, posting: PostingFound, *, baseline: bool, now: datetime) -> Document:
+def new_posting_doc(company: str, posting: PostingFound, *, baseline: bool, now: datetime) -> PostingRecord:
     """The document a new posting is stored as (also what a dry run reports, without `_id`)."""
     return {
         "company": company,
         "key": posting.key,
-        **{name: getattr(posting, name) for name in _REFRESHED},
+        "title": posting.title,
+        "url": posting.url,
+        "location": posting.location,
+        "department": posting.department,
+        "employment_type": posting.employment_type,
+        "remote": posting.remote,
         "description": posting.description,
         "source": posting.source,
         "baseline": baseline,
@@ -109,8 +116,7 @@ async def record_listing(
         written = await db[POSTINGS].bulk_write(operations, ordered=False)
         inserted_ids = [i for _, i in sorted((written.upserted_ids or {}).items())]
         if inserted_ids:
-            cursor = db[POSTINGS].find({"_id": {"$in": inserted_ids}})
-            by_id = {doc["_id"]: doc async for doc in cursor}
+            by_id = await postings_by_id(db, inserted_ids)
             result.new = [by_id[i] for i in inserted_ids if i in by_id]
     if diff.removed:
         closed = await db[POSTINGS].update_many(
@@ -119,6 +125,11 @@ async def record_listing(
         )
         result.removed = closed.modified_count
     return result
+
+
+async def postings_by_id(db: Database, ids: list[ObjectId]) -> dict[ObjectId, PostingRecord]:
+    """The stored postings with these `_id`s (those that exist), by `_id`."""
+    return {doc["_id"]: as_posting(doc) async for doc in db[POSTINGS].find({"_id": {"$in": ids}})}
 
 
 async def titles_of(db: Database, company: str, keys: list[str]) -> list[str]:
