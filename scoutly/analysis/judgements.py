@@ -18,6 +18,7 @@ from scoutly.analysis.matches import save_gemini_match, save_keyword_match
 from scoutly.analysis.pairs import Pair
 from scoutly.clock import utcnow
 from scoutly.storage.indexes import MATCHES
+from scoutly.storage.records import MatchRecord, WouldBeMatch, as_match
 from scoutly.storage.types import Database, Document
 
 
@@ -42,8 +43,8 @@ class Judgements(Protocol):
     async def gemini_match(self, pair: Pair, analysis: Document, *, good: bool) -> None:
         """Gemini's deep analysis of a pair (`good`: its score reached the user's minimum)."""
 
-    async def matches(self) -> list[Document]:
-        """The matches made or updated by this pass."""
+    async def matches(self) -> list[MatchRecord | WouldBeMatch]:
+        """The matches made or updated by this pass (stored ones, or those a dry run would have made)."""
 
 
 def ledger_owner() -> str:
@@ -88,12 +89,12 @@ class LedgerJudgements:
         if await save_gemini_match(self.db, pair.user.email, pair.posting, analysis, create=good, now=utcnow()):
             self.touched.add((pair.user.email, pair.pid))
 
-    async def matches(self) -> list[Document]:
-        found = []
+    async def matches(self) -> list[MatchRecord | WouldBeMatch]:
+        found: list[MatchRecord | WouldBeMatch] = []
         for user, posting in sorted(self.touched, key=str):
             doc = await self.db[MATCHES].find_one({"user": user, "posting": posting})
             if doc is not None:
-                found.append(doc)
+                found.append(as_match(doc))
         return found
 
 
@@ -104,7 +105,7 @@ class DryJudgements:
     """
 
     def __init__(self) -> None:
-        self._matches: dict[tuple[str, Any], Document] = {}
+        self._matches: dict[tuple[str, Any], WouldBeMatch] = {}
 
     async def claim(self, pairs: list[Pair], stage: str) -> list[Pair]:
         return list(pairs)
@@ -125,11 +126,11 @@ class DryJudgements:
         if good or (pair.keyword and pair.keyword.is_match):
             self._matches[(pair.user.email, pair.pid)] = would_be_match(pair, analysis)
 
-    async def matches(self) -> list[Document]:
+    async def matches(self) -> list[MatchRecord | WouldBeMatch]:
         return list(self._matches.values())
 
 
-def would_be_match(pair: Pair, analysis: Document | None) -> Document:
+def would_be_match(pair: Pair, analysis: Document | None) -> WouldBeMatch:
     """What a match would be (dry run: nothing is written; `posting` is the posting's key when it has no _id)."""
     return {
         "user": pair.user.email,

@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from scoutly.clock import utcnow
 from scoutly.errors import InputError
 from scoutly.storage.indexes import MATCHES
-from scoutly.storage.records import PostingRecord
+from scoutly.storage.records import MatchRecord, PostingRecord, as_match
 from scoutly.storage.types import Database, Document
 
 STATUSES = ("new", "seen", "applied", "dismissed")
@@ -85,7 +85,7 @@ async def save_gemini_match(
 
 async def list_matches(
     db: Database, *, user: str | None = None, status: str | None = None, min_score: int | None = None, limit: int = 200
-) -> list[Document]:
+) -> list[MatchRecord]:
     """Matches, best first (Gemini score, then newest). `min_score` leaves out unscored keyword matches."""
     query: dict[str, Any] = {}
     if user:
@@ -97,10 +97,10 @@ async def list_matches(
     if min_score is not None:
         query["score"] = {"$gte": min_score}
     cursor = db[MATCHES].find(query).sort([("score", DESCENDING), ("created_at", DESCENDING)]).limit(limit)
-    return [doc async for doc in cursor]
+    return [as_match(doc) async for doc in cursor]
 
 
-async def mark(db: Database, match_id: str, status: str) -> Document:
+async def mark(db: Database, match_id: str, status: str) -> MatchRecord:
     """Change a match's status; InputError for an unknown id or status."""
     if status not in STATUSES:
         raise InputError(f"STATUS: {status!r} is not one of {', '.join(STATUSES)}")
@@ -113,4 +113,4 @@ async def mark(db: Database, match_id: str, status: str) -> Document:
     )
     if updated is None:
         raise InputError(f"ID: no match {match_id}")
-    return updated
+    return as_match(updated)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scoutly.storage.types import Document
+from scoutly.storage.records import MatchRecord, WouldBeMatch
 
 
 @dataclass
@@ -12,7 +12,7 @@ class AnalysisOutcome:
     """What one analysis pass did: match docs created or updated, Gemini requests and tokens spent, work
     parked for later, judgements that failed for good, and why Gemini was skipped (if it was)."""
 
-    matches: list[Document] = field(default_factory=list)
+    matches: list[MatchRecord | WouldBeMatch] = field(default_factory=list)
     requests: int = 0
     tokens: int = 0
     parked: int = 0

@@ -11,7 +11,7 @@ from rich.table import Table
 from scoutly.analysis.matches import STATUSES, list_matches, mark
 from scoutly.cli.common import console, interactive, open_db, run
 from scoutly.errors import InputError
-from scoutly.storage.types import Document
+from scoutly.storage.records import MatchRecord
 
 
 def matches(
@@ -42,7 +42,7 @@ def matches(
         raise InputError(f"unexpected arguments: {' '.join(args[1:])} (usage: scoutly matches [USER])")
     user = args[0] if args else None
 
-    async def go() -> list[Document]:
+    async def go() -> list[MatchRecord]:
         async with open_db() as mongo:
             return await list_matches(mongo.db, user=user, status=status, min_score=min_score, limit=limit)
 
@@ -82,7 +82,7 @@ def matches(
 
 
 def _mark(match_id: str, status: str) -> None:
-    async def go() -> Document:
+    async def go() -> MatchRecord:
         async with open_db() as mongo:
             return await mark(mongo.db, match_id, status)
 

@@ -19,7 +19,9 @@ from scoutly.clock import utcnow
 from scoutly.config import Settings
 from scoutly.notify.message import MatchItem, build_message, reasons_of
 from scoutly.notify.sender import delivery_key, register_url_secrets, send
-from scoutly.storage.indexes import COMPANIES, MATCHES, POSTINGS, USERS
+from scoutly.postings.store import postings_by_id
+from scoutly.storage.indexes import COMPANIES, MATCHES, USERS
+from scoutly.storage.records import MatchRecord, PostingRecord, as_match
 from scoutly.storage.types import Database, Document
 
 DEFAULT_MIN_SCORE = 60
@@ -75,9 +77,8 @@ def _pending_filter(user: Document, settings: Settings | None, now: datetime) ->
     }
 
 
-async def _items(db: Database, matches: list[Document]) -> dict[Any, MatchItem]:
-    posting_ids = [match["posting"] for match in matches]
-    postings = {doc["_id"]: doc for doc in await db[POSTINGS].find({"_id": {"$in": posting_ids}}).to_list(None)}
+async def _items(db: Database, matches: list[MatchRecord]) -> dict[Any, MatchItem]:
+    postings = await postings_by_id(db, [match["posting"] for match in matches])
     slugs = list({match["company"] for match in matches})
     names = {
         doc["_id"]: doc.get("name") or doc["_id"]
@@ -85,7 +86,7 @@ async def _items(db: Database, matches: list[Document]) -> dict[Any, MatchItem]:
     }
     items = {}
     for match in matches:
-        posting = postings.get(match["posting"], {})
+        posting: PostingRecord | Document = postings.get(match["posting"], {})  # {}: the posting is gone
         items[match["_id"]] = MatchItem(
             company=str(names.get(match["company"], match["company"])),
             title=posting.get("title") or match.get("title") or "(untitled posting)",
@@ -122,7 +123,7 @@ async def _notify_user(
         {**_pending_filter(user, settings, now), "_id": {"$in": ids}},
         {"$set": {"notify_claim": token, "notify_claim_until": now + CLAIM_LEASE}},
     )
-    claimed = await db[MATCHES].find({"notify_claim": token}).to_list(None)
+    claimed = [as_match(doc) for doc in await db[MATCHES].find({"notify_claim": token}).to_list(None)]
     if not claimed:
         return
     outcome.users += 1

@@ -18,6 +18,7 @@ from scoutly.config import Settings
 from scoutly.notify import notify_new_matches
 from scoutly.postings.observe import ListingSource, observe
 from scoutly.processor.runs import RunRecorder, classify_outcome
+from scoutly.storage.records import MatchRecord, WouldBeMatch
 from scoutly.storage.types import Database, Document
 
 
@@ -32,7 +33,7 @@ class PipelineResult:
     new: int = 0
     removed: int = 0
     errors: list[str] = field(default_factory=list)
-    matches: list[Document] = field(default_factory=list)
+    matches: list[MatchRecord | WouldBeMatch] = field(default_factory=list)  # would-be ones in a dry run
     requests: int = 0
     tokens: int = 0
     parked: int = 0

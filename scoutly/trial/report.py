@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from scoutly.storage.records import MatchRecord
 from scoutly.storage.types import Document
 from scoutly.trial.catalog import Catalog
 from scoutly.trial.run import FAST_FORWARD, TRIAL_URI, PassResult, TrialResult
@@ -115,7 +116,7 @@ def _postings(console: Console, heading: str, postings: list[Document]) -> None:
         console.print(f"  … and {len(postings) - MAX_LISTED} more", style="dim")
 
 
-def _why(match: Document) -> str:
+def _why(match: MatchRecord) -> str:
     analysis = match.get("analysis") or {}
     if isinstance(analysis, dict) and analysis.get("verdict"):
         return str(analysis["verdict"])[:160]
@@ -123,7 +124,7 @@ def _why(match: Document) -> str:
     return f"keywords: {', '.join(hits)}" if hits else ""
 
 
-def _match_lines(console: Console, match: Document) -> None:
+def _match_lines(console: Console, match: MatchRecord) -> None:
     score = match.get("score")
     where = " · ".join(str(part) for part in (match.get("company"), match.get("location")) if part)
     grid = Table.grid(padding=(0, 1))

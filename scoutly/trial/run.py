@@ -28,6 +28,7 @@ from scoutly.seeding.readers import Row
 from scoutly.storage import connect
 from scoutly.storage.indexes import COMPANIES, MATCHES, POSTINGS, RUNS
 from scoutly.storage.memory import forget_memory_client
+from scoutly.storage.records import MatchRecord, as_match
 from scoutly.storage.types import Database, Document
 from scoutly.trial.catalog import CATALOG_FILE, SampleCompany, SampleUser, load_catalog
 from scoutly.trial.server import SampleSiteServer
@@ -48,6 +49,7 @@ class PassResult:
     report: ProcessorReport
     runs: list[Document]
     seconds: float
+    # Postings projected to company, title, location and url (so plain documents, not PostingRecords):
     appeared: list[Document] = field(default_factory=list)  # postings first seen in this pass (not a baseline)
     closed: list[Document] = field(default_factory=list)  # postings this pass found gone
 
@@ -63,7 +65,7 @@ class TrialResult:
     users: list[SampleUser]
     seeded: SeedReport
     passes: list[PassResult] = field(default_factory=list)
-    matches: dict[str, list[Document]] = field(default_factory=dict)  # user email → match documents
+    matches: dict[str, list[MatchRecord]] = field(default_factory=dict)  # user email → match documents
     postings_open: int = 0
     postings_closed: int = 0
     status: StatusReport | None = None  # the `scoutly status` data of the trial database
@@ -136,11 +138,11 @@ def chromium_status(settings: Settings) -> tuple[str, bool]:
         return str(exc), False
 
 
-async def _matches_by_user(db: Database, users: list[SampleUser]) -> dict[str, list[Document]]:
-    result: dict[str, list[Document]] = {}
+async def _matches_by_user(db: Database, users: list[SampleUser]) -> dict[str, list[MatchRecord]]:
+    result: dict[str, list[MatchRecord]] = {}
     for user in users:
         cursor = db[MATCHES].find({"user": user.email}).sort([("score", DESCENDING), ("company", ASCENDING)])
-        result[user.email] = [match async for match in cursor]
+        result[user.email] = [as_match(match) async for match in cursor]
     return result
 
 
