@@ -5,9 +5,10 @@ They are written in one place each — `postings.store.new_posting_doc` (with `r
 analysis, notification, the CLI and the trial. A document is cast to its record once, where it comes out of a
 collection (`as_posting`, `as_match`); Mongo filters and updates stay plain `Document`s.
 `tests/test_records.py` checks that what the writers store has exactly these keys.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the annotations are evaluated, so `NotRequired` shows in the
+records' `__required_keys__` / `__optional_keys__` at run time (which that test reads).
+"""
 
 from datetime import datetime
 from typing import Any, Literal, NotRequired, TypedDict, cast
