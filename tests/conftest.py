@@ -10,10 +10,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import pytest
 
+from scoutly.acquire.http import Http, HttpLimits
 from scoutly.storage import Mongo, connect
 from scoutly.storage.memory import forget_memory_client
+from scoutly.testing.http_server import LocalServer
 from tests.helpers.loopback_only import LOOPBACK_NETWORKS, mongodb_hosts, refuse_other_names
 
 REAL_URI = os.environ.get("SCOUTLY_TEST_MONGODB_URI", "").strip()
@@ -152,3 +155,17 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"real-world corpus not found at {CORPUS} (it lives in the shared/ folder beside the repo)")
     return CORPUS
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A site server on 127.0.0.1 for the test (`server.route(...)`, `server.url(...)`)."""
+    with LocalServer() as running:
+        yield running
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[Http]:
+    """Acquisition's HTTP client with no politeness wait, short timeouts and quick retries."""
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        yield Http(client, HttpLimits(delay_s=0, timeout_s=5, backoff_s=0.01))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -11,12 +11,6 @@ from helpers.clock import SkipClock
 
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.testing.http_server import LocalServer, Response
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 @pytest.fixture

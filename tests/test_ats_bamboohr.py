@@ -3,7 +3,6 @@ so the answer below is written by us in the shape BambooHR's public /careers/lis
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,12 +70,6 @@ def test_corpus_page_links_are_keyed_and_point_at_the_board(corpus: Path) -> Non
     assert [p.key for p in extract_postings(html, base)] == ["bamboohr:220", "bamboohr:223", "bamboohr:224"]
     assert detect_board("https://blueorchard.bamboohr.com/careers/220").token == "blueorchard"
     assert boards_in_page(html, base)[0].vendor == "bamboohr"
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 async def test_page_linking_to_bamboohr_is_read_from_the_feed(server: LocalServer, db) -> None:

@@ -5,7 +5,7 @@ salary; no descriptions)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -75,12 +75,6 @@ def test_detection() -> None:
         "breezy:7d2c4e5f6a1b"
     )
     assert ats_key_for_url("https://acme.breezy.hr/p/not-hex") is None
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ country, is_remote} and `details` [{name, value (HTML), order}], read from
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -94,12 +94,6 @@ def test_widget_names_the_board_and_the_token_stays_hidden() -> None:
     assert board_from_hint("comeet", f"{UID}:{TOKEN}", None) == boards[0]
     assert board_from_hint("comeet", "not-a-uid:short", None) is None
     assert boards_in_page("<script>COMEET.init({token: 'x'})</script>", "https://acme.example.com/") == []
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 @pytest.fixture

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from scoutly.acquire.ats import VENDORS, AtsBoard, AtsVendors, board_from_hint, greenhouse, workday
-from scoutly.acquire.http import FetchError, Http, HttpLimits
+from scoutly.acquire.http import FetchError, Http
 from scoutly.testing.http_server import LocalServer, Request, Response
 
 pytestmark = pytest.mark.corpus
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[Http]:
-    async with httpx.AsyncClient(follow_redirects=True) as client:
-        yield Http(client, HttpLimits(delay_s=0, timeout_s=5, backoff_s=0.01))
 
 
 def load(corpus: Path, name: str):

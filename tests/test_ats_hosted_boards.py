@@ -3,8 +3,6 @@ from that vendor's public feed. The pages are written by us in the shapes vendor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from helpers.clock import SkipClock
 from helpers.scrape import scrape
@@ -79,12 +77,6 @@ FEEDS = {
     "rippling": ("/rippling/api/v2/board/acme/jobs", RIPPLING_PAGE, 2),
     "comeet": (f"/comeet/company/{COMEET_UID}/positions", COMEET_POSITIONS, 2),
 }
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))

@@ -3,8 +3,6 @@ shape Personio publishes at https://<company>.jobs.personio.de/xml."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from helpers.clock import SkipClock
 from helpers.scrape import scrape
@@ -61,12 +59,6 @@ def test_hostile_xml_is_refused() -> None:
         personio.parse(hostile, AtsBoard("personio", "x"))
     with pytest.raises(FeedFormatError, match="not valid XML"):
         personio.parse("<workzag-jobs><position>", AtsBoard("personio", "x"))
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 async def test_page_linking_to_personio_is_read_from_the_feed(server: LocalServer, db) -> None:

@@ -7,13 +7,8 @@ with their `*_header`."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
-import httpx
-import pytest
-
 from scoutly.acquire.ats import AtsBoard, AtsVendors, ats_key_for_url, boards_in_page, detect_board, pinpoint
-from scoutly.acquire.http import Http, HttpLimits
+from scoutly.acquire.http import Http
 from scoutly.testing.http_server import LocalServer
 
 UUID_A = "3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
@@ -78,18 +73,6 @@ def test_detection_widget_and_keys() -> None:
     assert boards_in_page('<div data-pinpoint-subdomain="../evil"></div>', "https://example.org/") == []
     assert ats_key_for_url(f"https://acme.pinpointhq.com/postings/{UUID_A.upper()}") == f"pinpoint:{UUID_A}"
     assert ats_key_for_url("https://acme.pinpointhq.com/en/postings") is None
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[Http]:
-    async with httpx.AsyncClient(follow_redirects=True) as client:
-        yield Http(client, HttpLimits(delay_s=0, timeout_s=5, backoff_s=0.01))
 
 
 async def test_fetch_reads_postings_json(server: LocalServer, http: Http) -> None:

@@ -5,7 +5,7 @@ requirements, location/city/country, remote, department, employment_type_code an
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -84,12 +84,6 @@ def test_detection_and_keys() -> None:
     key = ats_key_for_url("https://acme.recruitee.com/o/backend-engineer?source=x")
     assert key == "recruitee:acme/backend-engineer"
     assert ats_key_for_url("https://acme.recruitee.com/") is None
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 @pytest.fixture

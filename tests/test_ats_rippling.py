@@ -5,7 +5,7 @@ answers below are written by us in the shape https://ats.rippling.com/api/v2/boa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -62,12 +62,6 @@ def test_detection() -> None:
     assert detect_board("https://ats.rippling.com/api/v2/board/acme/jobs") == AtsBoard("rippling", "acme")
     assert detect_board("https://www.rippling.com/recruiting") is None
     assert ats_key_for_url(f"https://ats.rippling.com/en-GB/acme/jobs/{A.upper()}") == f"rippling:{A}"
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ tt:department — paged with `per_page` and `offset`."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from html import escape
 
 import httpx
@@ -74,12 +74,6 @@ def test_detection_and_refusals() -> None:
     assert ats_key_for_url("https://acme.teamtailor.com/jobs") is None
     with pytest.raises(FeedFormatError, match="DTD or entities"):
         teamtailor.parse('<!DOCTYPE r [<!ENTITY e "x">]><rss><channel></channel></rss>')
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 @pytest.fixture

@@ -4,35 +4,21 @@ feed."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from scoutly.acquire import Acquirer
 from scoutly.acquire.ats import VENDOR_TYPES, VENDORS, AtsBoard, AtsVendor, AtsVendors, FeedFormatError, comeet
 from scoutly.acquire.ats.vendor import Page, paginate
-from scoutly.acquire.http import Http, HttpLimits
+from scoutly.acquire.http import Http
 from scoutly.acquire.models import PostingFound
 from scoutly.config import load_settings
 from scoutly.testing.http_server import JSON, LocalServer
 
 SITES = Path(__file__).parent / "sites" / "static"
 SECRET = "0123456789abcdefABCD"
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[Http]:
-    async with httpx.AsyncClient(follow_redirects=True) as client:
-        yield Http(client, HttpLimits(delay_s=0, timeout_s=5, backoff_s=0.01))
 
 
 def test_registry_holds_one_configured_instance_per_vendor() -> None:

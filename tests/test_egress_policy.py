@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpcore
 import httpx
@@ -243,10 +243,6 @@ async def test_backend_connects_to_the_checked_address_and_never_to_a_refused_on
 
 
 # --- through Http: every hop checked ------------------------------------------------------------------------------
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 def _http(egress: Egress) -> Http:

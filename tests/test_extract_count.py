@@ -4,7 +4,6 @@ an extraction that disagrees make the listing partial (nothing closed), logged a
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 
 import pytest
 from helpers.scrape import scrape
@@ -66,12 +65,6 @@ LISTING = """<html><body><main><h1>Careers</h1><p>Displaying {stated} positions<
 def test_extract_page_reports_the_stated_count() -> None:
     extraction = extract_page(LISTING.format(stated=3), "https://acme.example/careers/")
     assert extraction.stated_count == 3 and len(extraction.postings) == 3
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 def _settings():

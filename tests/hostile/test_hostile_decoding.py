@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import psutil
@@ -29,12 +29,6 @@ async def http_client() -> AsyncIterator[Http]:
 @pytest.fixture(scope="module")
 def bomb() -> bytes:
     return gzip_bomb(1024 * 1024 * 1024)
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 def decode(encoding: str, data: bytes, limit: int = 1_000_000, chunk: int = 7) -> bytes:

@@ -4,7 +4,6 @@ never an uncaught RecursionError that fails the scrape and retries until dead.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -20,12 +19,6 @@ from scoutly.testing.hostile_pages import deep_json_ld
 from scoutly.testing.http_server import JSON, LocalServer
 
 DEEP = "[" * 100_000 + "]" * 100_000
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 def settings_for(server: LocalServer):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import pytest
 from helpers.scrape import scrape
@@ -16,12 +15,6 @@ from scoutly.config import load_settings
 from scoutly.testing.hostile_pages import harmless, many_links, nested_divs
 from scoutly.testing.http_server import LocalServer
 from scoutly.testing.loop_lag import loop_lag
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with LocalServer() as running:
-        yield running
 
 
 def settings(**extra):
