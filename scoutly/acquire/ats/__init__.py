@@ -127,11 +127,7 @@ def detect_board(url: str | None) -> AtsBoard | None:
     if not url:
         return None
     parts = UrlParts.of(url)
-    for vendor in VENDORS.values():
-        board = vendor.detect(parts)
-        if board is not None:
-            return board
-    return None
+    return next((board for vendor in VENDORS.values() if (board := vendor.detect(parts)) is not None), None)
 
 
 def ats_key_for_url(url: str | None) -> str | None:
@@ -140,11 +136,7 @@ def ats_key_for_url(url: str | None) -> str | None:
     if not url:
         return None
     parts = UrlParts.of(url)
-    for vendor in VENDORS.values():
-        key = vendor.posting_key(parts)
-        if key is not None:
-            return key
-    return None
+    return next((key for vendor in VENDORS.values() if (key := vendor.posting_key(parts)) is not None), None)
 
 
 def board_from_hint(ats: str | None, token: str | None, careers_url: str | None) -> AtsBoard | None:

@@ -88,11 +88,8 @@ def parse(data: Any) -> list[PostingFound]:
 class Breezy(AtsVendor):
     name = VENDOR
 
-    def detect(self, url: UrlParts) -> AtsBoard | None:
-        return _detect(url)
-
-    def posting_key(self, url: UrlParts) -> str | None:
-        return _posting_key(url)
+    detect = staticmethod(_detect)
+    posting_key = staticmethod(_posting_key)
 
     async def fetch(self, http: Http, board: AtsBoard) -> Listing:
         return Listing(strategy=VENDOR, postings=parse(await http.get_json(f"{self.base(site(board))}/json")))

@@ -91,11 +91,8 @@ def parse(data: Any) -> list[PostingFound]:
 class Pinpoint(AtsVendor):
     name = VENDOR
 
-    def detect(self, url: UrlParts) -> AtsBoard | None:
-        return _detect(url)
-
-    def posting_key(self, url: UrlParts) -> str | None:
-        return _posting_key(url)
+    detect = staticmethod(_detect)
+    posting_key = staticmethod(_posting_key)
 
     def embedded(self, tree: LexborHTMLParser, page_url: str) -> list[AtsBoard]:
         return _embedded(tree)

@@ -78,11 +78,8 @@ def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
 class Recruitee(AtsVendor):
     name = VENDOR
 
-    def detect(self, url: UrlParts) -> AtsBoard | None:
-        return _detect(url)
-
-    def posting_key(self, url: UrlParts) -> str | None:
-        return _posting_key(url)
+    detect = staticmethod(_detect)
+    posting_key = staticmethod(_posting_key)
 
     async def fetch(self, http: Http, board: AtsBoard) -> Listing:
         data = await http.get_json(f"{self.base(site(board))}/api/offers/")

@@ -109,11 +109,8 @@ def parse_detail(job: Any) -> tuple[str | None, str | None]:
 class Rippling(AtsVendor):
     name = VENDOR
 
-    def detect(self, url: UrlParts) -> AtsBoard | None:
-        return _detect(url)
-
-    def posting_key(self, url: UrlParts) -> str | None:
-        return _posting_key(url)
+    detect = staticmethod(_detect)
+    posting_key = staticmethod(_posting_key)
 
     async def fetch(self, http: Http, board: AtsBoard) -> Listing:
         """Every page of the board (until `totalPages`), bounded by `MAX_PAGES`; a job listed on two pages (once

@@ -115,8 +115,7 @@ def _raw(item: ET.Element, name: str) -> list[str]:
 class Teamtailor(AtsVendor):
     name = VENDOR
 
-    def detect(self, url: UrlParts) -> AtsBoard | None:
-        return _detect(url)
+    detect = staticmethod(_detect)
 
     def posting_key(self, url: UrlParts) -> str | None:
         """The key of a job link on a Teamtailor host (see `_job_key`)."""
