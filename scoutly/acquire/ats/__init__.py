@@ -5,7 +5,7 @@ Each vendor is one module defining an `AtsVendor` (see `vendor`): its URL rules 
 its detail API (`describe`, `describe_many`). `AtsVendors` holds one configured instance of each, in the order
 their URL rules are asked; `VENDORS` is the registry with every vendor's public API, which the URL functions
 below use (URL rules need no configuration). Adding a vendor: a module with its `AtsVendor` subclass, listed in
-`VENDOR_TYPES` (and in `scoutly.seeding.models.AtsVendor`, the hints a seed file may name).
+`VENDOR_TYPES` (and in `scoutly.seeding.models.AtsVendorName`, the hints a seed file may name).
 """
 
 from __future__ import annotations
