@@ -23,6 +23,7 @@ from scoutly.acquire.vocabulary import (
     EXCLUDED_TEXT,
     JOB_SECTION,
     NAV_TEXT,
+    OPEN_APPLICATION,
     SECTION_END,
 )
 
@@ -124,6 +125,7 @@ def _postings(members: list[_Heading]) -> list[_Heading]:
         if not generic(h.text)
         and not NAV_TEXT.match(h.text)
         and not EXCLUDED_TEXT.search(h.text)
+        and not OPEN_APPLICATION.search(h.text)
         and not ABOUT_TEXT.match(h.text)
         and not DEPARTMENT_NAME.match(h.text)
         and not h.text.rstrip().endswith(("?", "!", ":"))

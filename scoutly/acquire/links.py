@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -110,8 +111,8 @@ def _candidate(anchor: LexborNode, base: str, page: str, page_key: str, page_pat
     strength = url_strength(url, page_path)
     if strength < 0 or (strength < 2 and NOT_JOB_SECTION.search(urlsplit(url).path)):
         return None
-    if strength == 0 and in_prose(anchor):
-        return None
+    if (strength == 0 or (strength == 1 and is_document(url))) and in_prose(anchor):
+        return None  # a link in running text (a handbook "read our <a>volunteer handbook</a>") is no list item
     return LinkCandidate(anchor, url, strength)
 
 
@@ -119,11 +120,16 @@ def _filter_of(url: str, page: str) -> bool:
     """True for a link back to the listing page with a filter or sort parameter (`?team=sales`, `?page=2`), or
     for any link whose query only filters a list (`?department=…&location=…`)."""
     parts, own = urlsplit(url), urlsplit(page)
-    names = set(parse_qs(parts.query, keep_blank_values=True))
+    query = parse_qs(parts.query, keep_blank_values=True)
+    names = set(query)
     if not names or names & ID_PARAMS:
         return False
     if (parts.netloc, parts.path.rstrip("/")) == (own.netloc, own.path.rstrip("/")):
-        return True
+        # a page addressed by a query parameter (`/?page_id=57`): another value of it is another page
+        own_query = parse_qs(own.query, keep_blank_values=True)
+        return not any(
+            query[name] != own_query[name] for name in names & set(own_query) if name.lower() not in FILTER_PARAMS
+        )
     last = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]
     return {name.lower() for name in names} <= FILTER_PARAMS and not _posting_like_segment(last)
 
@@ -171,9 +177,15 @@ def in_navigation(node: LexborNode) -> bool:
         if (attrs.get("role") or "").lower() in ("navigation", "banner", "contentinfo", "menu", "menubar"):
             return True
         tokens = [*(attrs.get("class") or "").split(), attrs.get("id") or ""]
-        if any(NAV_TOKENS.match(token) for token in tokens if token):
+        if any(_nav_token(token) for token in tokens if token):
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _nav_token(token: str) -> bool:
+    """A class or id naming navigation (cached: a page repeats its class names many times)."""
+    return bool(NAV_TOKENS.match(token))
 
 
 def excluded_url(url: str) -> bool:

@@ -59,8 +59,9 @@ def generic(text: str) -> bool:
 
 
 def heading_in(node: LexborNode) -> str:
-    """Text of the first non-empty heading (h1–h6, role=heading) or title-like element inside `node`."""
-    for heading in node.css(HEADINGS + ", [role=heading]"):
+    """Text of the first non-empty heading (h1–h6, role=heading, an accordion's `<summary>`) or title-like element
+    inside `node`."""
+    for heading in node.css(HEADINGS + ", [role=heading], summary"):
         text = text_of(heading)
         if text and not generic(text):
             return text
@@ -70,6 +71,8 @@ def heading_in(node: LexborNode) -> str:
 def title_class_in(node: LexborNode) -> str:
     for child in node.css("[class]"):
         if any(TITLE_CLASS.search(c) for c in (child.attributes.get("class") or "").split()):
+            if len(blocks(child, limit=3)) > 2:
+                continue  # a container named like a title (".position" around a whole advert)
             text = text_of(child)
             if text and not generic(text) and len(text) <= MAX_TITLE:
                 return text
@@ -175,10 +178,14 @@ def tidy_title(title: str) -> tuple[str, str | None]:
         title = TRAILING_NOISE.sub("", title).strip()
     employment = None
     found = TRAILING_EMPLOYMENT.search(title)
-    if found and found.start() > 0:
+    if found and found.start() > 0 and not _PREPOSITION_END.search(title[: found.start()]):
         employment = found.group("kind")
         title = title[: found.start()].rstrip(" ,;·|–-")
     return title[:MAX_TITLE], employment
+
+
+# "… in Teilzeit", "… en CDI", "… à temps partiel": the contract word is part of the title's phrase.
+_PREPOSITION_END = re.compile(r"(?<!\w)(in|im|als|auf|en|à|a|for|on|op|in der|na|w|på|i|de)$", re.IGNORECASE)
 
 
 def title_from_document(url: str) -> str:

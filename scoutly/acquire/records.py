@@ -15,21 +15,31 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scoutly.acquire.links import LinkCandidate, is_document, url_shape
+from scoutly.acquire.links import LINK_SELECTOR, LinkCandidate, is_document, url_shape
 from scoutly.acquire.record_fields import (
     RecordFields,
     anchor_title,
     fields_of,
+    generic,
     record_title,
     role_like,
     tidy_title,
     title_from_document,
 )
 from scoutly.acquire.visible import text_of
-from scoutly.acquire.vocabulary import ABOUT_TEXT, CLOSED_SECTION, EXCLUDED_TEXT, JOB_SECTION, NAV_TEXT
+from scoutly.acquire.vocabulary import (
+    ABOUT_TEXT,
+    CLOSED_SECTION,
+    EXCLUDED_TEXT,
+    ID_PARAMS,
+    JOB_SECTION,
+    NAV_TEXT,
+    OPEN_APPLICATION,
+)
 
 _DIGITS = re.compile(r"\d")
 _STOP = frozenset({"body", "html", "main", "-undef", "#document"})
@@ -76,12 +86,32 @@ def link_records(links: list[LinkCandidate]) -> list[Record]:
         if record.title_rank == 0:
             record.title, from_heading = record_title(record.node)
             record.title_rank = 2 if from_heading else 1
+            if not record.title:
+                record.title = _heading_before(record.node)
         if not record.title and record.url is not None and is_document(record.url):
             record.title, record.title_rank = title_from_document(record.url), 1
         record.title, employment = tidy_title(record.title)
         record.fields = fields_of(record.node, record.title)
         record.fields.employment_type = record.fields.employment_type or employment
     return _judged(found)
+
+
+def _heading_before(node: LexborNode) -> str:
+    """The heading that introduces a record without a title of its own, in a flat layout (rich text: a heading,
+    a paragraph or two, then a paragraph holding only "Read more" or a document link): the nearest heading among
+    the record's previous siblings, when no other link stands between them."""
+    sibling = node.prev
+    for _ in range(12):
+        if sibling is None:
+            return ""
+        tag = sibling.tag
+        if tag in _SECTION_HEADINGS or tag in ("h5", "h6"):
+            text = text_of(sibling)
+            return "" if generic(text) else text
+        if tag == "a" or (tag not in ("-text", "-comment") and sibling.css_first(LINK_SELECTOR) is not None):
+            return ""  # another record's link comes first: this one has no heading of its own
+        sibling = sibling.prev
+    return ""
 
 
 def _drop_repeated_link_texts(records: list[Record]) -> None:
@@ -91,8 +121,8 @@ def _drop_repeated_link_texts(records: list[Record]) -> None:
     for record in records:
         groups[record.group].append(record)
     for members in groups.values():
-        texts = {r.title.casefold() for r in members if r.title_rank == 2}
-        if len(members) >= 2 and len(texts) == 1 and len({r.url for r in members}) >= 2:
+        texts = [r.title.casefold() for r in members if r.title_rank == 2]
+        if len(texts) >= 2 and len(set(texts)) == 1 and len({r.url for r in members}) >= 2:
             for record in members:
                 record.title, record.title_rank = "", 0
 
@@ -207,6 +237,7 @@ def _judge_group(members: list[Record], jobs_section: bool = False) -> list[Reco
         for r in members
         if r.title
         and not EXCLUDED_TEXT.search(r.title)
+        and not (OPEN_APPLICATION.search(r.title) and not _requisition(r.url))
         and not NAV_TEXT.match(r.title)
         and not ABOUT_TEXT.match(r.title)
     ]
@@ -236,6 +267,18 @@ def _judge_group(members: list[Record], jobs_section: bool = False) -> list[Reco
             return usable
         return [r for r in usable if role_like(r.title) and r.strength >= 2]
     return [r for r in usable if role_like(r.title) and r.strength >= 1]
+
+
+def _requisition(url: str | None) -> bool:
+    """True for a URL that names a requisition by id (a number in its last path part, or an id parameter)."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(_REQUISITION_ID.search(last)) or bool(set(parse_qs(parts.query)) & ID_PARAMS)
+
+
+_REQUISITION_ID = re.compile(r"\d{3,}")
 
 
 class _SectionHeadings:

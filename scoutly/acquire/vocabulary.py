@@ -28,7 +28,8 @@ ROLE_WORDS = (
     "kauffrau", "kaufmännisch", "referent", "spezialist", "techniker", "administrator", "werkstudent", "praktikant",
     "praktikum", "ausbildung", "auszubildende", "azubi", "buchhalter", "vertrieb", "projektmanager", "koch",
     "küche", "fachkraft", "fachinformatiker", "systemadministrator", "berufsorientierung", "betreuer", "pfleger",
-    "erzieher", "monteur", "elektriker", "lagerist", "fahrer", "assistenz", "steuerfach", "verkäufer",
+    "erzieher", "monteur", "elektriker", "lagerist", "fahrer", "assistenz", "steuerfach", "verkäufer", "kraft",
+    "helfer",
     # Swedish / Dutch / French / Spanish / Italian
     "doktorand", "forskare", "postdoktor", "lektor", "handläggare", "samordnare", "tekniker", "utvecklare",
     "ingenjör", "medewerker", "ontwikkelaar", "ingénieur", "développeur", "chargé", "responsable", "chef de",
@@ -37,12 +38,15 @@ ROLE_WORDS = (
     "asistente", "coordinador", "coordinateur", "coordinatrice", "directeur", "directrice", "travailleur",
     "programista", "stażysta", "specjalista", "kierownik", "inżynier", "konsultant", "doradca",
     # Japanese
-    "エンジニア", "デザイナー", "マネージャー", "営業", "開発", "コンサルタント", "ディレクター",
+    "エンジニア", "デザイナー", "マネージャー", "営業", "開発", "コンサルタント", "ディレクター", "スタッフ", "担当",
+    "責任者", "リーダー", "セールス", "事務",
 )  # fmt: skip
 ROLE_RE = re.compile("|".join(re.escape(word) for word in ROLE_WORDS), re.IGNORECASE)
 GENDER_RE = re.compile(
-    r"\((?:[mwfdxhie]\s*[/|*,]\s*){1,3}[mwfdxhie]\)|\b[mwf]/[mwf]/[dx]\b|\(all genders?\)|"
-    r"\b[hf]\s*/\s*[fh](\s*/\s*x)?\b",
+    r"\((?:[mwfdxhie]\s*[/|*,]\s*){1,3}(?:[mwfdxhie]|divers|div\.?|inter)\)|\b[mwf]/[mwf]/[dx]\b|"
+    r"\((all genders?|alle geschlechter|gn\*?|genderneutral|any gender|tous genres)\)|"
+    r"\b[hf]\s*/\s*[fh](\s*/\s*x)?\b|"
+    r"\w[*:_](?:in|innen)\b",  # German gender star, colon or gap: "Erzieher*in", "Reinigungskraft:in"
     re.I,
 )
 GENERIC_TEXT = re.compile(
@@ -58,11 +62,22 @@ EXCLUDED_TEXT = re.compile(  # never a posting, wherever it appears in a link te
     r"job alert|talent (pool|community|network)",
     re.IGNORECASE,
 )
+# An open application ("General application", "Open sollicitatie"): no posting, unless it is a requisition of its
+# own (its URL carries an id), as some boards list one.
+OPEN_APPLICATION = re.compile(
+    r"\b(open|general|blind) application\b(?! (developer|engineer|security|support|analyst|specialist|manager|"
+    r"architect|consultant))|open sollicitatie|candidature spontanée|candidatura (espontánea|spontanea)|"
+    r"blindbewerbung|register (your )?interest",
+    re.IGNORECASE,
+)
 NAV_TEXT = re.compile(  # a whole link text that names a page, not a posting
     r"^(all |alle |see |view |explore |browse |search |show |zu den |zur |our |unsere )?(all |alle |our )?"
     r"(open |current |offene |aktuelle )?(jobs?|careers?|karriere|positions?|roles?|openings?|vacancies|"
     r"stellen(angebote)?|job ?offers?|opportunities|lediga jobb)( here| now| at .{1,30})?$|"
-    r"^(sign ?in|log ?in|login|register|sign ?up|create (an )?account|newsletter|privacy( policy)?|"
+    r"^(benefits?( (&|and) perks)?|perks|culture|our culture|values|our values|life at .{1,40}|faq|"
+    r"how we (hire|work)( .{1,30})?|hiring process|interview process|early careers?( .{1,30})?|"
+    r"students?( (&|and) graduates)?|graduates|internships?|apprenticeships?|"
+    r"sign ?in|log ?in|login|register|sign ?up|create (an )?account|newsletter|privacy( policy)?|"
     r"cookie (policy|settings)|datenschutz(erklärung)?|impressum|imprint|terms( of (use|service))?|agb|"
     r"contact( us)?|kontakt|about( us)?|über uns|home|blog|news|press|faq)$",
     re.IGNORECASE,
@@ -77,7 +92,8 @@ EXCLUDED_PATH = re.compile(
     r"/(blog|news|press|presse|events?|webinars?|podcast|login|log-in|signin|sign-in|signup|sign-up|register|"
     r"account|privacy|datenschutz|impressum|imprint|legal|terms|cookies?|agb|contact|kontakt|about|"
     r"ueber-uns|uber-uns|search|tag|tags|category|categories|author|feed|rss|cart|shop|wp-login\.php|"
-    r"initiativbewerbung|initiative-application|unsolicited|talent-?pool|job-?alerts?)(/|$|\.)",
+    r"initiativbewerbung|initiative-application|unsolicited|talent-?pool|job-?alerts?|posts?|stories|"
+    r"articles?|insights|magazine)(/|$|\.)",
     re.IGNORECASE,
 )
 NOT_JOB_SECTION = re.compile(  # site sections about people and products; excluded unless the URL is posting-shaped
@@ -112,14 +128,17 @@ DOC_ADVERT = re.compile(r"(stellenausschreibung|stellenangebot|stellenanzeige|jo
 NAV_TAGS = {"nav", "header", "footer"}
 NAV_TOKENS = re.compile(
     r"^(nav|navbar|navigation|menu|mega-?menu|footer|site-footer|site-header|header|breadcrumbs?|cookie|"
-    r"social|share|sharing|language-switcher|lang-switcher|skip|pagination|pager|sidebar|topbar)([-_].*)?$",
+    r"social|share|sharing|language-switcher|lang-switcher|skip|pagination|pager|sidebar|topbar)([-_].*)?$|"
+    r"^([a-z]+[-_])*(nav|navbar|navigation|menu|mega-?menu|submenu|sub-menu)([-_](list|wrap|wrapper|"
+    r"container|inner|items?|links?|bar))?$",
     re.IGNORECASE,
 )
 CARD_TAGS = {"article", "li", "tr"}
 HEADINGS = "h1, h2, h3, h4, h5, h6"
 TITLE_CLASS = re.compile(
-    r"^(?!position-(relative|absolute|fixed|static|sticky)$)(.*[-_])?(title|heading|headline|name|position|jobtitle|"
-    r"job-title)([-_]|$)",
+    r"^(?!position-(relative|absolute|fixed|static|sticky)$)(?!.*[-_](body|content|contents|wrap|wrapper|container|"
+    r"desc|description|details|info|meta|list|group)$)(.*[-_])?(title|heading|headline|name|"
+    r"position|jobtitle|job-title)([-_]|$)",
     re.I,
 )
 TRAILING_NOISE = re.compile(r"\s*(→|->|»|›|>|\bapply now\b|\bnew\b)\s*$", re.IGNORECASE)
@@ -170,9 +189,12 @@ SECTION_END = re.compile(
     r"no encuentras|nie znalazłeś|didn.t find|not found)",
     re.IGNORECASE,
 )
-# A link or heading about the company, never a posting ("Our engineers", "Life at Acme", "Meet the team").
+# A link or heading about the company, never a posting ("Our engineers", "Life at Acme", "Meet the team"), or an
+# article's headline ("How we hire engineers", "A day as a support engineer", "From nurse to data analyst").
 ABOUT_TEXT = re.compile(
-    r"^(our|unsere?|nos|notre|nuestr[oa]s?|nasz[ae]?|våra?|onze|meet|life at|working at|work at|why)\b", re.I
+    r"^(our|unsere?|nos|notre|nuestr[oa]s?|nasz[ae]?|våra?|onze|meet|life at|working at|work at|why|how|what|"
+    r"when|where|who|a day (in|as|at|with)|from \w[\w -]{0,40} to)\b",
+    re.I,
 )
 # A bare team or department name ("Engineering", "Customer Success team"): a section of a careers page, not a role.
 DEPARTMENT_NAME = re.compile(
@@ -193,5 +215,5 @@ FILTER_PARAMS = frozenset(
     {"team", "teams", "department", "departments", "dept", "location", "locations", "office", "offices", "country",
      "city", "region", "category", "categories", "type", "types", "commitment", "workplacetype", "remote", "level",
      "page", "p", "sort", "order", "q", "query", "search", "keyword", "keywords", "filter", "filters", "tag", "tags",
-     "limit", "offset", "start"}
+     "limit", "offset", "start", "lang", "language", "locale", "hl"}
 )  # fmt: skip
