@@ -30,6 +30,7 @@ from scoutly.acquire.vocabulary import (
     NAV_TAGS,
     NAV_TOKENS,
     NOT_JOB_SECTION,
+    SHARED_DOCUMENT_HOSTS,
 )
 
 _DIGITS = re.compile(r"\d+")
@@ -191,6 +192,8 @@ def _nav_token(token: str) -> bool:
 def excluded_url(url: str) -> bool:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if host in SHARED_DOCUMENT_HOSTS:
+        return False  # a job description shared as a Google Doc or a Drive file is a posting's address
     if any(host == h or host.endswith("." + h) or (h.endswith(".") and h in host) for h in EXCLUDED_HOSTS):
         return True
     return bool(EXCLUDED_PATH.search(parts.path))

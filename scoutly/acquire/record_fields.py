@@ -22,6 +22,7 @@ from scoutly.acquire.vocabulary import (
     DEPARTMENT_NAME,
     DOC_ADVERT,
     EMPLOYMENT_TEXT,
+    FIELD_LABEL,
     GENDER_RE,
     GENERIC_TEXT,
     HEADINGS,
@@ -109,6 +110,7 @@ def _primary_block(parts: list[str], node: LexborNode | None = None) -> str:
 def _metadata(text: str) -> bool:
     return (
         bool(DATE_TEXT.search(text) or EMPLOYMENT_TEXT.fullmatch(text) or BADGE_TEXT.match(text))
+        or bool(FIELD_LABEL.match(text))
         or bool(_SEPARATED.search(text))
         or len(text) < 2
     )

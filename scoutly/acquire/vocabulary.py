@@ -1,7 +1,8 @@
 """What looks like a job posting and what does not: the word lists and patterns behind `extract` (data only).
 
-Role words cover English, German, Swedish, Dutch, French, Spanish and Italian career pages; exclusions cover
-navigation, social, login, blog, legal and "initiative application" links.
+Role words cover English, German, Swedish, Dutch, French, Spanish, Italian, Portuguese, Polish and Japanese
+career pages; exclusions cover navigation, social, login, blog, legal, "initiative application" and open-application
+links.
 """
 
 from __future__ import annotations
@@ -36,10 +37,14 @@ ROLE_WORDS = (
     "desarrollador", "ingeniero", "analista", "sviluppatore", "ingegnere", "stagiaire", "alternance",
     "gerente", "gestor", "técnico", "tecnico", "mecánico", "mecanico", "soldador", "operario", "auxiliar",
     "asistente", "coordinador", "coordinateur", "coordinatrice", "directeur", "directrice", "travailleur",
+    "addetto", "addetta", "addetti", "impiegat", "magazzinier", "commess", "operaio", "operaia", "capo ",
+    "cameriere", "cameriera", "cuoco", "autista", "infermier", "educatore", "educatrice", "vendedor", "operador",
+    "atendente", "repositor", "enfermeir", "motorista", "cozinheir",
     "programista", "stażysta", "specjalista", "kierownik", "inżynier", "konsultant", "doradca",
     # Japanese
     "エンジニア", "デザイナー", "マネージャー", "営業", "開発", "コンサルタント", "ディレクター", "スタッフ", "担当",
-    "責任者", "リーダー", "セールス", "事務",
+    "責任者", "リーダー", "セールス", "事務", "ドライバー", "看護師", "薬剤師", "販売", "調理", "介護",
+    "管理",
 )  # fmt: skip
 ROLE_RE = re.compile("|".join(re.escape(word) for word in ROLE_WORDS), re.IGNORECASE)
 GENDER_RE = re.compile(
@@ -54,6 +59,8 @@ GENERIC_TEXT = re.compile(
     r"read more|learn more|view (the )?(role|job|position|details|opening)|view role details|apply now|"
     r"mehr erfahren|mehr infos?|zur stellenanzeige|bewerben|jetzt bewerben|läs mer|ansök|en savoir plus|"
     r"postuler|ver más|leggi|télécharge[zr]?|download|postulez|aplikuj|solicitar|aplicar|más información|"
+    r"scopri di più|scopri|dettagli|candidati( ora)?|ver vaga|candidatar(-se)?|saiba mais|bekijk vacature|"
+    r"solliciteer( direct| nu)?|voir l'offre|découvrir l'offre|ver oferta|inscribirme|応募する|詳細を見る|"
     r"more information|mer information|lees meer|meer info|czytaj więcej|zobacz|詳細|詳しく)\b.{0,30}$",
     re.IGNORECASE,
 )
@@ -88,6 +95,8 @@ EXCLUDED_HOSTS = (
     "t.me", "wa.me", "whatsapp.com", "vimeo.com", "apps.apple.com", "play.google.com", "google.com",
     "maps.google", "goo.gl", "bit.ly",
 )  # fmt: skip
+# Hosts under an excluded domain that serve shared documents (a job description as a Google Doc), never excluded.
+SHARED_DOCUMENT_HOSTS = frozenset({"docs.google.com", "drive.google.com"})
 EXCLUDED_PATH = re.compile(
     r"/(blog|news|press|presse|events?|webinars?|podcast|login|log-in|signin|sign-in|signup|sign-up|register|"
     r"account|privacy|datenschutz|impressum|imprint|legal|terms|cookies?|agb|contact|kontakt|about|"
@@ -106,7 +115,7 @@ JOB_SEGMENT = re.compile(
     r"vacatures?|positions?|openings?|roles?|opportunit(y|ies)|postings?|job-?offers?|offres?|empleos?|"
     r"lediga-jobb|lediga-tjanster|available-positions|jobboerse|jobbörse|o|j|p|what:job|emplois?|ofertas?|"
     r"oferty|praca|kariera|trabajos?|jobb|lavora|lavoro|vagas?|recrutement|recrutamento|rekrytering|join-?us|"
-    r"work-with-us|werde-teil|arbeiten-bei-uns|trabaja-con-nosotros|rejoignez-nous|nous-rejoindre|lavora-con-noi|"
+    r"work-with-us|werde-teil|arbeiten-bei-uns|trabaja-con-nosotros|rejoignez-nous|nous-rejoindre|lavora-con-noi|posizion[ei]|annunci|"
     r"vacatures|werken-bij|jobs-and-careers|job-openings|open-positions|current-openings|stellenmarkt|stelle|"
     r"jobangebote?|annonces?|postes?|vacantes?|vacature|requisitions?|offre-d-emploi|offres-d-emploi|"
     r"ogloszenia|tjanster|lediga-jobb|ledigajobb|rekrytering)$",
@@ -203,6 +212,15 @@ DEPARTMENT_NAME = re.compile(
     r"administration|management|leadership|entwicklung|vertrieb|technik|verwaltung|ingénierie|ventas|ingeniería)"
     r"( (team|teams|department|& [\w ]{1,20}|and [\w ]{1,20}))?$",
     re.I,
+)
+# A labelled field line ("Location: Berlin", "Standort: Köln", "勤務地：静岡工場"): metadata, never a title.
+FIELD_LABEL = re.compile(
+    r"^(location|locations|office|city|salary|pay|compensation|department|team|type|contract|employment type|"
+    r"hours|start( date)?|closing date|deadline|posted|reference|ref|standort|arbeitsort|ort|gehalt|abteilung|"
+    r"vertragsart|anstellungsart|arbeitszeit|beginn|lieu|localisation|salaire|contrat|type de contrat|"
+    r"ubicación|ubicacion|salario|jornada|sede|stipendio|contratto|orario|standplaats|salaris|dienstverband|"
+    r"uren|local|cidade|regime|勤務地|給与|雇用形態|勤務時間|職種|勤務先)\s*[:：]",
+    re.IGNORECASE,
 )
 # A badge on a card, never its title ("New", "Remote", "Hybrid", "Featured").
 BADGE_TEXT = re.compile(
