@@ -165,12 +165,18 @@ def ancestors(node: LexborNode) -> Iterator[LexborNode]:
 
 
 def in_navigation(node: LexborNode) -> bool:
-    """True inside nav/header/footer (a header inside a card is not navigation) or a menu-like container."""
+    """True inside nav/header/footer (a header or footer inside a card or the main content is not navigation) or a
+    menu-like container."""
+    chain = list(ancestors(node))
+    # a header/footer holding cards (a card or main between it and the link), or a card's own header (an
+    # `<article>`'s `<header class="entry-header">`: a card around it) is not the page's
+    card_above = max((i for i, parent in enumerate(chain) if parent.tag in CARD_TAGS), default=-1)
     inside_card = False
-    for parent in ancestors(node):
+    for index, parent in enumerate(chain):
         if parent.tag in CARD_TAGS or parent.tag == "main":
             inside_card = True
-        if parent.tag in NAV_TAGS and not (inside_card and parent.tag in ("header", "footer")):
+        card_header = parent.tag in ("header", "footer") and (inside_card or index < card_above)
+        if parent.tag in NAV_TAGS and not card_header:
             return True
         if parent.tag in ("body", "main"):
             continue
