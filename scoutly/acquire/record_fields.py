@@ -186,8 +186,11 @@ def tidy_title(title: str) -> tuple[str, str | None]:
     return title[:MAX_TITLE], employment
 
 
-# "… in Teilzeit", "… en CDI", "… à temps partiel": the contract word is part of the title's phrase.
-_PREPOSITION_END = re.compile(r"(?<!\w)(in|im|als|auf|en|à|a|for|on|op|in der|na|w|på|i|de)$", re.IGNORECASE)
+# "… in Teilzeit", "… en CDI", "… Voll- oder Teilzeit": after a preposition or a conjunction the contract word is
+# part of the title's phrase.
+_PREPOSITION_END = re.compile(
+    r"(?<!\w)(in|im|als|auf|en|à|a|for|on|op|in der|na|w|på|i|de|oder|or|und|and|ou|et|o|y|of)$", re.IGNORECASE
+)
 
 
 def title_from_document(url: str) -> str:

@@ -56,6 +56,7 @@ class Record:
     strength: int = 0
     fields: RecordFields = field(default_factory=RecordFields)
     group: str = ""
+    link: LexborNode | None = None  # the record's first link
 
 
 def link_records(links: list[LinkCandidate]) -> list[Record]:
@@ -73,7 +74,7 @@ def link_records(links: list[LinkCandidate]) -> list[Record]:
             node = _widened(chains[index], node, shared, signature, job_owners)
         record = records.get(node.mem_id)
         if record is None:
-            record = records[node.mem_id] = Record(node=node, url=link.url)
+            record = records[node.mem_id] = Record(node=node, url=link.url, link=link.node)
             record.group = signature.path(node)
             order.append(node.mem_id)
         record.strength = max(record.strength, link.strength)
@@ -221,7 +222,11 @@ def _judged(records: list[Record]) -> list[Record]:
     singles: list[Record] = []
     sections = _SectionHeadings()
     for members in groups.values():
-        chosen = _judge_group(members, bool(JOB_SECTION.search(sections.above(members[0].node))))
+        jobs_section = bool(JOB_SECTION.search(sections.above(members[0].node)))
+        if len(members) == 1 and not jobs_section and members[0].link is not None:
+            # a lone record may be the whole content column: the heading above its link names its section
+            jobs_section = bool(JOB_SECTION.search(sections.above(members[0].link)))
+        chosen = _judge_group(members, jobs_section)
         (lists if len({r.url or r.title for r in chosen}) >= 2 else singles).extend(chosen)
     list_shapes = {url_shape(r.url) for r in lists}
     accepted = {id(r) for r in lists}
@@ -266,7 +271,8 @@ def _judge_group(members: list[Record], jobs_section: bool = False) -> list[Reco
         if described >= 0.8 and job_url >= 0.5 and titled >= 0.2:
             return usable
         return [r for r in usable if role_like(r.title) and r.strength >= 2]
-    return [r for r in usable if role_like(r.title) and r.strength >= 1]
+    # a lone record: a job-ish URL, or under a jobs heading ("Offene Stellen": a small company's one opening)
+    return [r for r in usable if role_like(r.title) and (r.strength >= 1 or jobs_section)]
 
 
 def _requisition(url: str | None) -> bool:
