@@ -97,6 +97,15 @@ def link_records(links: list[LinkCandidate]) -> list[Record]:
     return _judged(found)
 
 
+def _action_text(text: str) -> str:
+    """A link text without its numbers and brackets: "Job description (PDF, 184 KB)" is the same call to action on
+    every card whatever the file's size."""
+    return " ".join(_NUMBERS_AND_BRACKETS.sub(" ", text).split()).casefold()
+
+
+_NUMBERS_AND_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\d+")
+
+
 def _heading_before(node: LexborNode) -> str:
     """The heading that introduces a record without a title of its own, in a flat layout (rich text: a heading,
     a paragraph or two, then a paragraph holding only "Read more" or a document link): the nearest heading among
@@ -122,7 +131,7 @@ def _drop_repeated_link_texts(records: list[Record]) -> None:
     for record in records:
         groups[record.group].append(record)
     for members in groups.values():
-        texts = [r.title.casefold() for r in members if r.title_rank == 2]
+        texts = [_action_text(r.title) for r in members if r.title_rank == 2]
         if len(texts) >= 2 and len(set(texts)) == 1 and len({r.url for r in members}) >= 2:
             for record in members:
                 record.title, record.title_rank = "", 0
