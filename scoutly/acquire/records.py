@@ -94,7 +94,45 @@ def link_records(links: list[LinkCandidate]) -> list[Record]:
         record.title, employment = tidy_title(record.title)
         record.fields = fields_of(record.node, record.title)
         record.fields.employment_type = record.fields.employment_type or employment
+    _variants_of_a_heading(found)
     return _judged(found)
+
+
+def _variants_of_a_heading(records: list[Record]) -> None:
+    """One posting offered in several places, one link each ("Dental Nurse" with links "Leeds", "York"): a record
+    whose title is no role, inside a card whose one heading is a role shared with another record, takes the
+    heading as its title and its own text as its location."""
+    by_heading: dict[int, list[tuple[Record, str]]] = defaultdict(list)
+    for record in records:
+        if record.strength < 1 or record.title_rank != 2 or len(record.title) > 40 or role_like(record.title):
+            continue  # only job-like links whose short text names no role ("Leeds", "York")
+        found = _card_heading(record.node)
+        if found is not None:
+            by_heading[found[0].mem_id].append((record, found[1]))
+    for members in by_heading.values():
+        if len(members) < 2 or len({r.group for r, _ in members}) > 1:
+            continue  # variants: links of one list
+        for record, heading in members:
+            record.fields.location = record.fields.location or record.title or None
+            record.title, record.title_rank = heading, 2
+
+
+def _card_heading(node: LexborNode) -> tuple[LexborNode, str] | None:
+    """The one role-like heading of the smallest card (a few levels up) holding a heading outside `node`."""
+    parent = node.parent
+    for _ in range(4):
+        if parent is None or parent.tag in _STOP:
+            return None
+        headings = parent.css("h1, h2, h3, h4, h5, h6")
+        if headings:
+            if len(headings) != 1:
+                return None
+            if headings[0].css_first(LINK_SELECTOR) is not None:
+                return None  # a linked heading is a record of its own
+            text = tidy_title(text_of(headings[0]))[0]
+            return (headings[0], text) if role_like(text) else None
+        parent = parent.parent
+    return None
 
 
 def _action_text(text: str) -> str:
