@@ -267,6 +267,7 @@ def _judged(records: list[Record]) -> list[Record]:
         groups[record.group].append(record)
     lists: list[Record] = []
     singles: list[Record] = []
+    rejected: list[Record] = []
     sections = _SectionHeadings()
     for members in groups.values():
         jobs_section = bool(JOB_SECTION.search(sections.above(members[0].node)))
@@ -275,24 +276,25 @@ def _judged(records: list[Record]) -> list[Record]:
             jobs_section = bool(JOB_SECTION.search(sections.above(members[0].link)))
         chosen = _judge_group(members, jobs_section)
         (lists if len({r.url or r.title for r in chosen}) >= 2 else singles).extend(chosen)
+        if not chosen:
+            rejected.extend(members)
     list_shapes = {url_shape(r.url) for r in lists}
     accepted = {id(r) for r in lists}
     accepted |= {id(r) for r in singles if not lists or url_shape(r.url) in list_shapes}
+    # a described record linked like the page's listed postings is one, though its title names no role
+    # ("Rights of priority for re-employment" with its deadline and scope, under a heading of its own)
+    accepted |= {
+        id(r)
+        for r in rejected
+        if r.url and r.strength >= 1 and r.fields.described and url_shape(r.url) in list_shapes and _listable(r)
+    }
     return [r for r in records if id(r) in accepted and not CLOSED_SECTION.search(sections.above(r.node))]
 
 
 def _judge_group(members: list[Record], jobs_section: bool = False) -> list[Record]:
     """A repeated structure is taken whole when it looks like a job list; a lone record only on strong evidence.
     Under a jobs heading ("Vacancies", "Open positions") role-like titles are enough."""
-    usable = [
-        r
-        for r in members
-        if r.title
-        and not EXCLUDED_TEXT.search(r.title)
-        and not (OPEN_APPLICATION.search(r.title) and not _requisition(r.url))
-        and not NAV_TEXT.match(r.title)
-        and not ABOUT_TEXT.match(r.title)
-    ]
+    usable = [r for r in members if _listable(r)]
     if not usable:
         return []
     count = len(usable)
@@ -320,6 +322,18 @@ def _judge_group(members: list[Record], jobs_section: bool = False) -> list[Reco
         return [r for r in usable if role_like(r.title) and r.strength >= 2]
     # a lone record: a job-ish URL, or under a jobs heading ("Offene Stellen": a small company's one opening)
     return [r for r in usable if role_like(r.title) and (r.strength >= 1 or jobs_section)]
+
+
+def _listable(record: Record) -> bool:
+    """A record with a title that is no exclusion, open application, page name or "about" text."""
+    title = record.title
+    return (
+        bool(title)
+        and not EXCLUDED_TEXT.search(title)
+        and not (OPEN_APPLICATION.search(title) and not _requisition(record.url))
+        and not NAV_TEXT.match(title)
+        and not ABOUT_TEXT.match(title)
+    )
 
 
 def _requisition(url: str | None) -> bool:

@@ -9,44 +9,90 @@ from __future__ import annotations
 
 import re
 
+# Role words are matched as words, never as letter sequences inside other words ("intern" is no hit in "Internet",
+# "lead" none in "Leadership", "cook" none in "Cookie"), in five kinds:
+# - ROLE_WORDS: whole words, with a plural or a German feminine ending ("Interns", "Partnerin");
+# - ROLE_HEADS: English agent nouns that also end a closed compound ("Copywriter", "Physiotherapist",
+#   "Projektmanager"), with a plural or German feminine or plural ending ("Managerin", "Analysten");
+# - ROLE_HEADS_GERMANIC: German, Dutch and Scandinavian role nouns — the last part of a compound
+#   ("Softwareentwickler", "Systemutvecklare", "Projectmedewerker") with its inflection ("-in", "-innen", "-en",
+#   "-s", "-r") and a job noun after it ("Praktikantenstelle"), never the first part of another compound
+#   ("Mitarbeiterstimmen", "Leiterplatten", "Ingenieurbüro"); English "student" too ("Werksstudent");
+# - ROLE_STEMS: the start of a word with any ending (Romance and Polish inflections: "Ingénieure",
+#   "Desarrolladora", "Impiegata"; "Laboratory", "Pharmacist"), never inside another word ("Politecnico");
+# - ROLE_PARTS: anywhere (German stems that begin compounds: "Ausbildungsplatz", "Pflichtpraktikum"; Japanese,
+#   which has no word boundaries).
 ROLE_WORDS = (
     # English
-    "engineer", "developer", "manager", "designer", "analyst", "scientist", "specialist", "lead", "head of",
-    "director", "architect", "consultant", "coordinator", "administrator", "officer", "assistant", "associate",
-    "intern", "internship", "trainee", "apprentice", "researcher", "research", "postdoc", "postdoctoral", "doctoral",
-    "phd", "professor", "lecturer", "fellow", "technician", "accountant", "controller", "recruiter", "writer",
-    "editor", "translator", "representative", "executive", "advisor", "adviser", "agent", "operator", "planner",
-    "producer", "strategist", "counsel", "lawyer", "paralegal", "nurse", "teacher", "tutor", "marketer",
-    "marketing", "sales", "support", "success", "expert", "owner", "partner", "principal", "staff", "senior",
-    "junior", "clerk", "buyer", "driver", "mechanic", "electrician", "chef", "cook", "cashier", "receptionist",
-    "secretary", "programmer", "tester", "qa ", "devops", "sre", "full-stack", "fullstack", "frontend", "backend",
-    "front-end", "back-end", "data ", "product", "legal", "finance", "hr ", "people", "talent", "manager,",
-    "student", "supervisor", "worker", "handler", "inspector", "auditor", "economist", "statistician",
-    "veterinar", "physician", "doctor", "therapist", "psycholog", "pharmac", "biolog", "chemist", "physicist",
-    "mathematic", "laborator", "assistent", "laboratory",
+    "lead", "leader", "teamlead", "techlead", "head of", "director", "vp", "vice president", "chief", "officer",
+    "assistant", "associate", "intern", "internship", "trainee", "traineeship", "apprentice", "apprenticeship",
+    "postdoc", "postdoctoral", "doctoral", "phd", "studentship", "professor", "professorship", "lecturer",
+    "lectureship", "fellow", "fellowship", "clerkship", "accountant", "translator", "representative", "executive",
+    "advisor", "adviser", "agent", "marketer", "producer", "strategist", "counsel", "counselor", "counsellor", "lawyer",
+    "paralegal", "nurse", "tutor", "marketing", "sales", "salesperson", "expert", "owner", "partner", "principal",
+    "staff", "senior", "junior", "clerk", "buyer", "driver", "mechanic", "electrician", "cook", "cashier",
+    "receptionist", "advocate", "operative", "devops", "sre", "full-stack", "fullstack", "frontend", "backend",
+    "front-end", "back-end", "legal", "finance", "people", "talent", "supervisor", "handler", "inspector", "auditor",
+    "economist", "statistician", "physician", "doctor", "research", "it support", "it-support", "technical support",
+    "tech support", "customer support", "level support", "helpdesk",
+    # French, Italian
+    "chef de", "capo",
+)  # fmt: skip
+ROLE_HEADS = (
+    "engineer", "developer", "manager", "designer", "analyst", "scientist", "specialist", "architect", "consultant",
+    "coordinator", "technician", "controller", "recruiter", "writer", "editor", "operator", "planner", "therapist",
+    "teacher", "chef", "programmer", "tester", "worker", "chemist", "physicist", "researcher",
+)  # fmt: skip
+ROLE_HEADS_GERMANIC = (
     # German
     "entwickler", "ingenieur", "berater", "leiter", "leitung", "mitarbeiter", "sachbearbeiter", "kaufmann",
-    "kauffrau", "kaufmännisch", "referent", "spezialist", "techniker", "administrator", "werkstudent", "praktikant",
-    "praktikum", "ausbildung", "auszubildende", "azubi", "buchhalter", "vertrieb", "projektmanager", "koch",
-    "küche", "fachkraft", "fachinformatiker", "systemadministrator", "berufsorientierung", "betreuer", "pfleger",
-    "erzieher", "monteur", "elektriker", "lagerist", "fahrer", "assistenz", "steuerfach", "verkäufer", "kraft",
-    "helfer",
-    # Swedish / Dutch / French / Spanish / Italian
+    "kauffrau", "referent", "spezialist", "techniker", "administrator", "werkstudent", "praktikant", "buchhalter",
+    "koch", "fachinformatiker", "betreuer", "pfleger", "erzieher", "monteur", "elektriker", "lagerist", "fahrer",
+    "kraft", "helfer", "verkäufer", "assistent", "assistenz", "therapeut", "arzt", "ärzt", "professur", "student",
+    "chauffeur",
+    # Swedish, Dutch
     "doktorand", "forskare", "postdoktor", "lektor", "handläggare", "samordnare", "tekniker", "utvecklare",
-    "ingenjör", "medewerker", "ontwikkelaar", "ingénieur", "développeur", "chargé", "responsable", "chef de",
-    "desarrollador", "ingeniero", "analista", "sviluppatore", "ingegnere", "stagiaire", "alternance",
-    "gerente", "gestor", "técnico", "tecnico", "mecánico", "mecanico", "soldador", "operario", "auxiliar",
-    "asistente", "coordinador", "coordinateur", "coordinatrice", "directeur", "directrice", "travailleur",
-    "addetto", "addetta", "addetti", "impiegat", "magazzinier", "commess", "operaio", "operaia", "capo ",
-    "cameriere", "cameriera", "cuoco", "autista", "infermier", "educatore", "educatrice", "vendedor", "operador",
-    "atendente", "repositor", "enfermeir", "motorista", "cozinheir",
-    "programista", "stażysta", "specjalista", "kierownik", "inżynier", "konsultant", "doradca",
+    "ingenjör", "medewerker", "ontwikkelaar",
+)  # fmt: skip
+ROLE_STEMS = (
+    # English
+    "secretar", "pharmac", "laborator", "qa ", "data ", "hr ",
+    # French, Spanish, Italian, Portuguese, Polish
+    "ingénieur", "développeu", "chargé", "responsable", "desarrollador", "ingeniero", "ingeniera", "analista",
+    "sviluppatore", "ingegnere", "stagiaire", "alternance", "gerente", "gestor", "técnic", "tecnic", "soldador",
+    "operari", "auxiliar", "asistente", "coordinador", "coordinateur", "coordinatrice", "directeur", "directrice",
+    "travailleu", "addett", "impiegat", "magazzinier", "commess", "operai", "camerier", "cuoc", "autista", "infermier",
+    "educator", "educatric", "vendedor", "operador", "atendente", "repositor", "enfermeir", "motorista", "cozinheir",
+    "programist", "stażyst", "specjalist", "kierownik", "inżynier", "konsultant", "doradca",
+)  # fmt: skip
+ROLE_PARTS = (
+    # German stems that begin a compound; stems of sciences and trades that end one ("Microbiologist",
+    # "Neuropsychologe", "Electromecánico")
+    "ausbildung", "auszubildende", "azubi", "praktikum", "vertrieb", "kaufmännisch", "steuerfach",
+    "berufsorientierung", "küche", "mecánic", "mecanic", "veterinar", "psycholog", "biolog", "mathematic",
     # Japanese
     "エンジニア", "デザイナー", "マネージャー", "営業", "開発", "コンサルタント", "ディレクター", "スタッフ", "担当",
     "責任者", "リーダー", "セールス", "事務", "ドライバー", "看護師", "薬剤師", "販売", "調理", "介護",
     "管理",
 )  # fmt: skip
-ROLE_RE = re.compile("|".join(re.escape(word) for word in ROLE_WORDS), re.IGNORECASE)
+_LETTER = r"[^\W\d_]"
+_ENGLISH_END = r"(?:s|es|in|innen)?"
+_HEAD_END = r"(?:s|es|en|in|innen)?"
+_GERMANIC_END = r"(?:innen|in|en|er|es|e|n|r|s)?(?:stellen?|jobs?|positionen|position|platz|plätze|tätigkeit)?"
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+ROLE_RE = re.compile(
+    rf"(?<!{_LETTER})(?:{_alternatives(ROLE_WORDS)}){_ENGLISH_END}(?!{_LETTER})|"
+    rf"(?:{_alternatives(ROLE_HEADS)}){_HEAD_END}(?!{_LETTER})|"
+    rf"(?:{_alternatives(ROLE_HEADS_GERMANIC)}){_GERMANIC_END}(?!{_LETTER})|"
+    rf"(?<!{_LETTER})(?:{_alternatives(ROLE_STEMS)})|"
+    rf"{_alternatives(ROLE_PARTS)}",
+    re.IGNORECASE,
+)
 GENDER_RE = re.compile(
     r"\((?:[mwfdxhie]\s*[/|*,]\s*){1,3}(?:[mwfdxhie]|divers|div\.?|inter)\)|\b[mwf]/[mwf]/[dx]\b|"
     r"\((all genders?|alle geschlechter|gn\*?|genderneutral|any gender|tous genres)\)|"
