@@ -12,6 +12,7 @@ import pytest
 
 from scoutly.acquire.extract import extract_postings
 from scoutly.acquire.record_fields import role_like
+from scoutly.acquire.vocabulary import EXCLUDED_TEXT
 
 NOT_ROLES = [
     # English: a role word inside another word
@@ -155,6 +156,16 @@ def test_a_role_word_inside_another_word_names_no_role(text: str) -> None:
 @pytest.mark.parametrize("text", ROLES)
 def test_roles_compounds_and_inflections_are_role_like(text: str) -> None:
     assert role_like(text)
+
+
+@pytest.mark.parametrize("text", ["Strategic Initiatives Manager", "Initiative Lead, Climate", "Initiatives Lead"])
+def test_initiatives_in_a_role_title_are_no_open_application(text: str) -> None:
+    assert not EXCLUDED_TEXT.search(text)
+
+
+@pytest.mark.parametrize("text", ["Initiativbewerbung", "Initiativ bewerben", "Initiative Bewerbung", "Unsolicited"])
+def test_open_applications_are_still_excluded(text: str) -> None:
+    assert EXCLUDED_TEXT.search(text)
 
 
 def test_a_careers_hub_links_its_topics_and_its_postings_only_the_postings_are_taken() -> None:

@@ -110,8 +110,9 @@ GENERIC_TEXT = re.compile(
     r"more information|mer information|lees meer|meer info|czytaj więcej|zobacz|詳細|詳しく)\b.{0,30}$",
     re.IGNORECASE,
 )
-EXCLUDED_TEXT = re.compile(  # never a posting, wherever it appears in a link text
-    r"initiativ|unsolicited|speculative application|spontanbewerbung|spontaneous application|"
+EXCLUDED_TEXT = re.compile(  # never a posting, wherever it appears in a link text; "Initiatives Manager" is a role
+    r"initiativ(?!es?\b)|initiative[ -](bewerbung|application)|unsolicited|speculative application|spontanbewerbung|"
+    r"spontaneous application|"
     r"job alert|talent (pool|community|network)",
     re.IGNORECASE,
 )
@@ -240,7 +241,7 @@ JOB_SECTION = re.compile(
 # A heading that ends a section of adverts: contact, follow-us, or a closing call to action.
 SECTION_END = re.compile(
     r"^(contact|kontakt|contacto|contatti|nous contacter|síguenos|follow us|folge uns|suivez-nous|newsletter|"
-    r"submit your application|apply now|spontaneous|initiativ|candidature spontanée|quiero trabajar|"
+    r"submit your application|apply now|spontaneous|initiativ(?!es?\b)|candidature spontanée|quiero trabajar|"
     r"no encuentras|nie znalazłeś|didn.t find|not found)",
     re.IGNORECASE,
 )
