@@ -188,3 +188,23 @@ def test_a_careers_hub_links_its_topics_and_its_postings_only_the_postings_are_t
         "Product Designer",
         "Intern, Firmware",
     ]
+
+
+def test_an_advert_whose_title_starts_like_a_closing_heading_stays_in_its_section() -> None:
+    adverts = "".join(
+        f"<h3>{title}</h3><p>{text}</p>"
+        for title, text in [
+            ("Customer Service Representative", "Answer customer questions by phone and e-mail, full time in Leeds."),
+            ("Contact Centre Agent", "Take inbound calls for our utility clients, shifts between 8am and 8pm."),
+            ("Newsletter Editor", "Write and schedule our weekly newsletter to 40,000 subscribers, part time."),
+        ]
+    )
+    html = (
+        f"<main><h1>Careers</h1><h2>Current vacancies</h2>{adverts}"
+        "<h2>Contact</h2><p>Send your CV to jobs@example.org.</p></main>"
+    )
+    assert [p.title for p in extract_postings(html, "https://example.org/careers")] == [
+        "Customer Service Representative",
+        "Contact Centre Agent",
+        "Newsletter Editor",
+    ]

@@ -102,8 +102,10 @@ def _section(headings: list[_Heading], start: int) -> list[_Heading]:
     section = headings[start]
     members = []
     for heading in headings[start + 1 :]:
-        if heading.navigation or heading.level < section.level or SECTION_END.search(heading.text):
+        if heading.navigation or heading.level < section.level:
             break
+        if SECTION_END.search(heading.text) and not role_like(heading.text):
+            break  # "Contact", "Follow us" close the adverts; "Contact Centre Agent" is one
         if heading.level == section.level and JOB_SECTION.search(heading.text) and not role_like(heading.text):
             break  # the next jobs section starts
         members.append(heading)
