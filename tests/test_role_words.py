@@ -54,6 +54,7 @@ NOT_ROLES = [
     "Kochbuch",
     "Fahrerassistenzsysteme",
     "Medewerkerstevredenheid",
+    "Leider keine offenen Stellen",
     # Italian: a role word inside a name
     "Politecnico di Milano",
 ]
@@ -131,6 +132,10 @@ ROLES = [
     "Auszubildender",
     "Azubis gesucht",
     "Systemutvecklare",
+    "Doktorandtjänst i fysik",
+    "Industriemechaniker",
+    "Projectleider utiliteitsbouw",
+    "Nursery Practitioner",
     "Doktorander",
     "Projectmedewerker",
     "Medewerkers klantenservice",

@@ -16,25 +16,26 @@ import re
 #   "Projektmanager"), with a plural or German feminine or plural ending ("Managerin", "Analysten");
 # - ROLE_HEADS_GERMANIC: German, Dutch and Scandinavian role nouns — the last part of a compound
 #   ("Softwareentwickler", "Systemutvecklare", "Projectmedewerker") with its inflection ("-in", "-innen", "-en",
-#   "-s", "-r") and a job noun after it ("Praktikantenstelle"), never the first part of another compound
-#   ("Mitarbeiterstimmen", "Leiterplatten", "Ingenieurbüro"); English "student" too ("Werksstudent");
+#   "-s", "-r") and a job noun after it ("Praktikantenstelle", "Doktorandtjänst"), never the first part of another
+#   compound ("Mitarbeiterstimmen", "Leiterplatten", "Ingenieurbüro"); English "student" too ("Werksstudent");
 # - ROLE_STEMS: the start of a word with any ending (Romance and Polish inflections: "Ingénieure",
 #   "Desarrolladora", "Impiegata"; "Laboratory", "Pharmacist"), never inside another word ("Politecnico");
 # - ROLE_PARTS: anywhere (German stems that begin compounds: "Ausbildungsplatz", "Pflichtpraktikum"; Japanese,
 #   which has no word boundaries).
 ROLE_WORDS = (
     # English
-    "lead", "leader", "teamlead", "techlead", "head of", "director", "vp", "vice president", "chief", "officer",
-    "assistant", "associate", "intern", "internship", "trainee", "traineeship", "apprentice", "apprenticeship",
-    "postdoc", "postdoctoral", "doctoral", "phd", "studentship", "professor", "professorship", "lecturer",
-    "lectureship", "fellow", "fellowship", "clerkship", "accountant", "translator", "representative", "executive",
-    "advisor", "adviser", "agent", "marketer", "producer", "strategist", "counsel", "counselor", "counsellor", "lawyer",
-    "paralegal", "nurse", "tutor", "marketing", "sales", "salesperson", "expert", "owner", "partner", "principal",
-    "staff", "senior", "junior", "clerk", "buyer", "driver", "mechanic", "electrician", "cook", "cashier",
-    "receptionist", "advocate", "operative", "devops", "sre", "full-stack", "fullstack", "frontend", "backend",
-    "front-end", "back-end", "legal", "finance", "people", "talent", "supervisor", "handler", "inspector", "auditor",
-    "economist", "statistician", "physician", "doctor", "research", "it support", "it-support", "technical support",
-    "tech support", "customer support", "level support", "helpdesk",
+    "lead", "leader", "teamlead", "teamleader", "techlead", "head of", "director", "vp", "vice president", "chief",
+    "officer", "assistant", "associate", "intern", "internship", "trainee", "traineeship", "apprentice",
+    "apprenticeship", "postdoc", "postdoctoral", "doctoral", "phd", "studentship", "professor", "professorship",
+    "lecturer", "lectureship", "fellow", "fellowship", "clerkship", "accountant", "translator", "representative",
+    "executive", "advisor", "adviser", "agent", "marketer", "producer", "strategist", "counsel", "counselor",
+    "counsellor", "lawyer", "paralegal", "solicitor", "attorney", "nurse", "practitioner", "tutor", "marketing",
+    "sales", "salesperson", "salesman", "saleswoman", "expert", "owner", "partner", "principal", "staff", "senior",
+    "junior", "clerk", "buyer", "driver", "mechanic", "electrician", "cook", "cashier", "receptionist", "advocate",
+    "operative", "devops", "sre", "full-stack", "fullstack", "frontend", "backend", "front-end", "back-end", "legal",
+    "finance", "people", "talent", "supervisor", "handler", "inspector", "auditor", "economist", "statistician",
+    "physician", "doctor", "research", "it support", "it-support", "technical support", "tech support",
+    "customer support", "level support", "helpdesk",
     # French, Italian
     "chef de", "capo",
 )  # fmt: skip
@@ -49,10 +50,10 @@ ROLE_HEADS_GERMANIC = (
     "kauffrau", "referent", "spezialist", "techniker", "administrator", "werkstudent", "praktikant", "buchhalter",
     "koch", "fachinformatiker", "betreuer", "pfleger", "erzieher", "monteur", "elektriker", "lagerist", "fahrer",
     "kraft", "helfer", "verkäufer", "assistent", "assistenz", "therapeut", "arzt", "ärzt", "professur", "student",
-    "chauffeur",
+    "chauffeur", "mechaniker", "mechatroniker", "elektroniker",
     # Swedish, Dutch
     "doktorand", "forskare", "postdoktor", "lektor", "handläggare", "samordnare", "tekniker", "utvecklare",
-    "ingenjör", "medewerker", "ontwikkelaar",
+    "ingenjör", "medewerker", "ontwikkelaar", "teamleider", "projectleider",
 )  # fmt: skip
 ROLE_STEMS = (
     # English
@@ -78,7 +79,10 @@ ROLE_PARTS = (
 _LETTER = r"[^\W\d_]"
 _ENGLISH_END = r"(?:s|es|in|innen)?"
 _HEAD_END = r"(?:s|es|en|in|innen)?"
-_GERMANIC_END = r"(?:innen|in|en|er|es|e|n|r|s)?(?:stellen?|jobs?|positionen|position|platz|plätze|tätigkeit)?"
+_GERMANIC_END = (  # an inflection, then a job noun ("Praktikantenstelle", "Doktorandtjänst", "Postdoktoranställning")
+    r"(?:innen|in|en|er|es|e|n|r|s)?"
+    r"(?:stellen?|jobs?|positionen|position|platz|plätze|tätigkeit|tjänster|tjänst|anställning|stilling)?"
+)
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
