@@ -1,8 +1,18 @@
 """What every ATS module shares: the board address (`AtsBoard`), a split URL (`UrlParts`), the error a feed of the
-wrong shape raises (`FeedFormatError`) and small parsing helpers."""
+wrong shape raises (`FeedFormatError`), the shape readers that raise it, and small parsing helpers.
+
+A parser reads JSON of any shape through the shape readers: `expect_object`/`expect_list` for what must be there
+(the answer), `listed` for the items of an answer (a list of them, or an object holding them under one key),
+`optional_object`/`optional_list`/`optional_text` for fields that may be missing but, when present, must be of
+their type (an object read with `.get`, a list iterated, a URL or HTML string), and `objects` for a list's items.
+Per-item junk is skipped, as before: an item that is not an object, or lacks its title or id. What cannot be read
+raises `FeedFormatError("<vendor>", "answer not in the expected shape: expected <what>, got <type>")`, never a
+ValueError/KeyError/TypeError/AttributeError/IndexError. `mapping` and `text_or_none` read fields a parser
+tolerates in any type (a wrong one counts as missing)."""
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -11,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from scoutly.acquire.http import FetchError
 from scoutly.acquire.text import cap, clean, html_to_text, tidy
+from scoutly.acquire.urls import canonical_url
 
 # Path segments and subdomains that name no board ("/embed/…", "www.", "/api/…"): shared by the vendors' URL rules.
 RESERVED = frozenset({"embed", "v1", "api", "j", "jobs", "job", "wday", "en", "www", "apply", "careers", "search", ""})
@@ -24,6 +35,110 @@ class FeedFormatError(FetchError):
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(url, reason)
         self.reason = reason
+
+
+_JSON_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "a boolean"),  # before int: a bool is an int
+    (int, "a number"),
+    (float, "a number"),
+    (str, "a string"),
+    (list, "a list"),
+    (dict, "an object"),
+)
+
+
+def json_type(value: Any) -> str:
+    """What a JSON value is, in words ("an object", "a list", "null", …), for error messages."""
+    if value is None:
+        return "null"
+    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), type(value).__name__)
+
+
+def shape_error(vendor: str, what: str, value: Any) -> FeedFormatError:
+    """The error for `value` found where `what` was expected."""
+    return FeedFormatError(vendor, f"answer not in the expected shape: expected {what}, got {json_type(value)}")
+
+
+def expect_object(value: Any, what: str, vendor: str) -> dict[str, Any]:
+    """`value`, which must be a JSON object (`what` names it in the error: "the answer as an object")."""
+    if isinstance(value, dict):
+        return value
+    raise shape_error(vendor, what, value)
+
+
+def expect_list(value: Any, what: str, vendor: str) -> list[Any]:
+    """`value`, which must be a JSON list."""
+    if isinstance(value, list):
+        return value
+    raise shape_error(vendor, what, value)
+
+
+def expect_text(value: Any, what: str, vendor: str) -> str:
+    """`value`, which must be a string."""
+    if isinstance(value, str):
+        return value
+    raise shape_error(vendor, what, value)
+
+
+_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+
+
+def count(value: Any, what: str, vendor: str) -> int:
+    """A count (a page's total) given as a number or a string of digits, 0 when missing; FeedFormatError for
+    anything else."""
+    if not value:
+        return 0
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return int(value)
+    if isinstance(value, str) and _INTEGER.fullmatch(value):
+        return int(value)
+    raise shape_error(vendor, what, value)
+
+
+def optional_object(value: Any, what: str, vendor: str) -> dict[str, Any]:
+    """An object field that may be missing or empty ({}), else must be an object."""
+    return expect_object(value, what, vendor) if value else {}
+
+
+def optional_list(value: Any, what: str, vendor: str) -> list[Any]:
+    """A list field that may be missing or empty ([]), else must be a list."""
+    return expect_list(value, what, vendor) if value else []
+
+
+def optional_text(value: Any, what: str, vendor: str) -> str | None:
+    """A string field (a URL, HTML, a word compared or lower-cased) that may be missing or empty (None), else must
+    be a string."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        return value
+    raise shape_error(vendor, what, value)
+
+
+def link(value: Any, what: str, vendor: str, base: str | None = None) -> str | None:
+    """A feed's link field as a canonical URL; None when missing or not a web link, FeedFormatError when not a
+    string. A string that is no URL at all ("http://[::1", a port past 65535) is no link either: `urlsplit` raises
+    ValueError for it — a bad value in a feed of the right shape, so caught here, exactly, and not left to fail the
+    whole feed."""
+    href = optional_text(value, what, vendor)
+    try:
+        return canonical_url(href, base)
+    except ValueError:
+        return None
+
+
+def objects(items: list[Any]) -> list[dict[str, Any]]:
+    """The items of a list that are objects; others are skipped."""
+    return [item for item in items if isinstance(item, dict)]
+
+
+def listed(data: Any, key: str, vendor: str) -> list[dict[str, Any]]:
+    """The items of an answer that is a list of them, or an object holding them under `key` (none when missing or
+    empty); items that are not objects are skipped. Any other answer, or a `key` that is not a list, is a
+    FeedFormatError."""
+    if isinstance(data, dict):
+        return objects(optional_list(data.get(key), f"`{key}` as a list", vendor))
+    return objects(expect_list(data, "the answer as an object or a list", vendor))
 
 
 @dataclass(frozen=True)
