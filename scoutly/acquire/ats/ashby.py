@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoutly.acquire.ats.base import RESERVED, UUID, AtsBoard, UrlParts, looks_remote, text_or_none
+from scoutly.acquire.ats.base import (
+    RESERVED,
+    UUID,
+    AtsBoard,
+    UrlParts,
+    link,
+    listed,
+    looks_remote,
+    objects,
+    optional_list,
+    optional_text,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import cap, html_to_text, tidy
-from scoutly.acquire.urls import canonical_url
 
 VENDOR = "ashby"
 DEFAULT_API = "https://api.ashbyhq.com"
@@ -17,23 +28,26 @@ BOARD_HOST = "jobs.ashbyhq.com"
 
 
 def parse(data: Any) -> list[PostingFound]:
-    """Listed postings of a job-board response."""
-    jobs = data.get("jobs", []) if isinstance(data, dict) else data
-    listed = [job for job in jobs or [] if isinstance(job, dict) and job.get("title") and job.get("isListed", True)]
-    return dedupe([_posting(job) for job in listed])
+    """Listed postings of a job-board response (`{"jobs": [...]}`, or the bare list); jobs without title or id are
+    skipped."""
+    jobs = listed(data, "jobs", VENDOR)
+    return dedupe([_posting(job) for job in jobs if job.get("title") and job.get("id") and job.get("isListed", True)])
 
 
 def _posting(job: dict[str, Any]) -> PostingFound:
     location = text_or_none(job.get("location"))
-    secondary = [text_or_none(s.get("location")) for s in job.get("secondaryLocations") or [] if isinstance(s, dict)]
+    others = objects(optional_list(job.get("secondaryLocations"), "a job's `secondaryLocations` as a list", VENDOR))
+    secondary = [text_or_none(other.get("location")) for other in others]
     if secondary:
         location = ", ".join([loc for loc in [location, *secondary] if loc]) or None
     remote = job.get("isRemote")
-    description = job.get("descriptionPlain") or html_to_text(job.get("descriptionHtml"))
+    html = optional_text(job.get("descriptionHtml"), "a job's `descriptionHtml` as a string", VENDOR)
+    description = optional_text(job.get("descriptionPlain"), "a job's `descriptionPlain` as a string", VENDOR)
+    description = description or html_to_text(html)
     return PostingFound(
         key=f"{VENDOR}:{job['id']}",
         title=text_or_none(job["title"]) or "",
-        url=canonical_url(job.get("jobUrl")),
+        url=link(job.get("jobUrl"), "a job's `jobUrl` as a string", VENDOR),
         location=location,
         department=text_or_none(job.get("department")) or text_or_none(job.get("team")),
         employment_type=text_or_none(job.get("employmentType")),

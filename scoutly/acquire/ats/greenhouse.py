@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoutly.acquire.ats.base import RESERVED, AtsBoard, UrlParts, join_names, looks_remote, text_or_none
+from scoutly.acquire.ats.base import (
+    RESERVED,
+    AtsBoard,
+    UrlParts,
+    join_names,
+    link,
+    looks_remote,
+    objects,
+    optional_list,
+    optional_object,
+    optional_text,
+    shape_error,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import html_to_text
-from scoutly.acquire.urls import canonical_url
 
 VENDOR = "greenhouse"
 DEFAULT_API = "https://boards-api.greenhouse.io"
@@ -17,7 +29,11 @@ EU_API = "https://boards-api.eu.greenhouse.io"
 
 
 def parse(data: Any) -> list[PostingFound]:
-    """Postings from a jobs, departments or offices response (or a wrapper holding `jobs`); deduped by id."""
+    """Postings from a jobs, departments or offices response (or a wrapper holding `jobs`); deduped by id. An answer
+    that is neither an object nor a list, or holds `jobs`/`departments`/`offices` that are not lists, is a
+    FeedFormatError; items that are not objects, and jobs without title or id, are skipped."""
+    if not isinstance(data, (dict, list)):
+        raise shape_error(VENDOR, "the answer as an object or a list", data)
     return dedupe([_posting(job, group) for job, group in job_entries(data) if job.get("title") and job.get("id")])
 
 
@@ -25,38 +41,42 @@ def job_entries(data: Any, department: str | None = None) -> list[tuple[dict[str
     """(job, department name of the enclosing departments group) pairs, from any response shape."""
     if isinstance(data, list):
         if data and isinstance(data[0], dict) and "title" in data[0]:
-            return [(job, department) for job in data if isinstance(job, dict)]
+            return [(job, department) for job in objects(data)]
         return [pair for item in data for pair in job_entries(item, department)]
     if not isinstance(data, dict):
         return []
-    jobs = [(job, department) for job in data.get("jobs") or [] if isinstance(job, dict)]
-    for group in data.get("departments") or []:
-        if isinstance(group, dict):
-            jobs.extend(job_entries(group, text_or_none(group.get("name"))))
-    for group in data.get("offices") or []:
-        if isinstance(group, dict):
-            jobs.extend(job_entries(group, department))
+    jobs = [(job, department) for job in objects(optional_list(data.get("jobs"), "`jobs` as a list", VENDOR))]
+    for group in objects(optional_list(data.get("departments"), "`departments` as a list", VENDOR)):
+        jobs.extend(job_entries(group, text_or_none(group.get("name"))))
+    for group in objects(optional_list(data.get("offices"), "`offices` as a list", VENDOR)):
+        jobs.extend(job_entries(group, department))
     return jobs
 
 
 def _posting(job: dict[str, Any], group_department: str | None = None) -> PostingFound:
-    location = text_or_none((job.get("location") or {}).get("name"))
+    location = text_or_none(optional_object(job.get("location"), "a job's `location` as an object", VENDOR).get("name"))
+    offices = optional_list(job.get("offices"), "a job's `offices` as a list", VENDOR)
     if not location:
-        location = join_names(job.get("offices"), "location") or join_names(job.get("offices"))
+        location = join_names(offices, "location") or join_names(offices)
     employment = None
-    for meta in job.get("metadata") or []:
-        if isinstance(meta, dict) and (meta.get("name") or "").lower() in ("employment type", "time type"):
+    for meta in objects(optional_list(job.get("metadata"), "a job's `metadata` as a list", VENDOR)):
+        name = optional_text(meta.get("name"), "a metadata `name` as a string", VENDOR) or ""
+        if name.lower() in ("employment type", "time type"):
             employment = text_or_none(meta.get("value")) or employment
-    url = canonical_url(job.get("absolute_url"))
+    url = link(job.get("absolute_url"), "a job's `absolute_url` as a string", VENDOR)
     return PostingFound(
         key=f"{VENDOR}:{job['id']}",
         title=text_or_none(job["title"]) or "",
         url=url,
         location=location,
-        department=join_names(job.get("departments")) or group_department,
+        department=join_names(optional_list(job.get("departments"), "a job's `departments` as a list", VENDOR))
+        or group_department,
         employment_type=employment,
-        remote=looks_remote(location, job.get("title")),
-        description=html_to_text(job.get("content"), unescape=True) or None,
+        remote=looks_remote(location, text_or_none(job.get("title"))),
+        description=html_to_text(
+            optional_text(job.get("content"), "a job's `content` as a string", VENDOR), unescape=True
+        )
+        or None,
         source=VENDOR,
     )
 
@@ -110,8 +130,8 @@ class Greenhouse(AtsVendor):
         """Fill description, department and location of one posting from the job endpoint."""
         job_id = posting.key.split(":", 1)[1]
         job = await http.get_json(f"{self._api(board)}/v1/boards/{board.token}/jobs/{job_id}")
-        if isinstance(job, dict) and job.get("title"):
-            full = _posting(job)
+        if isinstance(job, dict) and job.get("title"):  # anything else: the posting stays as listed
+            full = _posting({**job, "id": job_id})  # the answer need not repeat its id
             posting.description = full.description or posting.description
             posting.department = posting.department or full.department
             posting.location = posting.location or full.location

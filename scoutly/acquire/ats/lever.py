@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoutly.acquire.ats.base import UUID, AtsBoard, UrlParts, looks_remote, text_or_none
+from scoutly.acquire.ats.base import (
+    UUID,
+    AtsBoard,
+    UrlParts,
+    link,
+    listed,
+    looks_remote,
+    objects,
+    optional_list,
+    optional_object,
+    optional_text,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import cap, html_to_text, tidy
-from scoutly.acquire.urls import canonical_url
 
 VENDOR = "lever"
 DEFAULT_API = "https://api.lever.co"
@@ -20,41 +31,50 @@ API_HOSTS = ("api.lever.co", "api.eu.lever.co")
 
 def parse(data: Any) -> list[PostingFound]:
     """Postings from a v0 array or a v1 `{data: [...]}` response (unpublished v1 postings skipped)."""
-    items = data.get("data", []) if isinstance(data, dict) else data
     postings = []
-    for item in items or []:
-        if not isinstance(item, dict) or not item.get("text") or item.get("state", "published") != "published":
+    for item in listed(data, "data", VENDOR):
+        if not item.get("text") or not item.get("id") or item.get("state", "published") != "published":
             continue
         postings.append(_posting(item))
     return dedupe(postings)
 
 
 def _posting(item: dict[str, Any]) -> PostingFound:
-    categories = item.get("categories") or {}
+    categories = optional_object(item.get("categories"), "a posting's `categories` as an object", VENDOR)
     location = text_or_none(categories.get("location"))
-    workplace = (item.get("workplaceType") or "").lower()
+    workplace = (_text(item, "workplaceType") or "").lower()
     remote = True if workplace == "remote" else False if workplace in ("onsite", "on-site") else None
-    url = item.get("hostedUrl") or (item.get("urls") or {}).get("show")
+    urls = optional_object(item.get("urls"), "a posting's `urls` as an object", VENDOR)
+    url = _text(item, "hostedUrl") or _text(urls, "show")  # the first one given, even when it is not a web link
     return PostingFound(
         key=f"{VENDOR}:{item['id']}",
         title=text_or_none(item["text"]) or "",
-        url=canonical_url(url),
+        url=link(url, "a posting's URL", VENDOR),
         location=location,
         department=text_or_none(categories.get("team")) or text_or_none(categories.get("department")),
         employment_type=text_or_none(categories.get("commitment")),
-        remote=remote if remote is not None else looks_remote(location, item.get("text")),
+        remote=remote if remote is not None else looks_remote(location, text_or_none(item["text"])),
         description=_description(item) or None,
         source=VENDOR,
     )
 
 
+def _text(item: dict[str, Any], name: str) -> str | None:
+    """A string field (a URL, HTML, a word compared): None when missing, FeedFormatError when not a string."""
+    return optional_text(item.get(name), f"a posting's `{name}` as a string", VENDOR)
+
+
 def _description(item: dict[str, Any]) -> str:
-    content = item.get("content") or {}
-    parts = [item.get("descriptionPlain") or html_to_text(item.get("description") or content.get("descriptionHtml"))]
-    for section in item.get("lists") or content.get("lists") or []:
-        if isinstance(section, dict):
-            parts.append(f"{section.get('text') or ''}\n{html_to_text(section.get('content'))}")
-    parts.append(item.get("additionalPlain") or html_to_text(item.get("additional") or content.get("closingHtml")))
+    content = optional_object(item.get("content"), "a posting's `content` as an object", VENDOR)
+    parts = [
+        _text(item, "descriptionPlain") or html_to_text(_text(item, "description") or _text(content, "descriptionHtml"))
+    ]
+    lists = optional_list(item.get("lists"), "a posting's `lists` as a list", VENDOR)
+    for section in objects(lists or optional_list(content.get("lists"), "`content.lists` as a list", VENDOR)):
+        parts.append(f"{section.get('text') or ''}\n{html_to_text(_text(section, 'content'))}")
+    parts.append(
+        _text(item, "additionalPlain") or html_to_text(_text(item, "additional") or _text(content, "closingHtml"))
+    )
     return cap(tidy("\n\n".join(part for part in parts if part)))
 
 
