@@ -5,12 +5,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, text_or_none
+from scoutly.acquire.ats.base import (
+    AtsBoard,
+    UrlParts,
+    count,
+    link,
+    objects,
+    optional_list,
+    optional_object,
+    optional_text,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor, Page, paginate
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
 from scoutly.acquire.text import cap, html_to_text, tidy
-from scoutly.acquire.urls import canonical_url
 
 VENDOR = "smartrecruiters"
 DEFAULT_API = "https://api.smartrecruiters.com"
@@ -26,30 +35,59 @@ def parse(data: Any, company: str | None = None) -> list[PostingFound]:
     pages = data if isinstance(data, list) else [data]
     postings = []
     for page in pages:
-        for item in (page or {}).get("content") or []:
-            if isinstance(item, dict) and item.get("name") and item.get("id"):
+        answer = optional_object(page, "a page as an object", VENDOR)
+        for item in objects(optional_list(answer.get("content"), "a page's `content` as a list", VENDOR)):
+            if item.get("name") and item.get("id"):
                 postings.append(_posting(item, company))
     return dedupe(postings)
 
 
 def _posting(item: dict[str, Any], company: str | None) -> PostingFound:
-    where = item.get("location") or {}
+    where = _object(item, "location")
     location = (
         ", ".join(part for part in (text_or_none(where.get(k)) for k in ("city", "region", "country")) if part) or None
     )
-    identifier = (item.get("company") or {}).get("identifier") or company
-    url = item.get("postingUrl") or (f"{PUBLIC_SITE}/{identifier}/{item['id']}" if identifier else None)
+    identifier = _object(item, "company").get("identifier") or company
+    url = optional_text(item.get("postingUrl"), "a posting's `postingUrl` as a string", VENDOR)
+    url = url or (f"{PUBLIC_SITE}/{identifier}/{item['id']}" if identifier else None)
     remote = where.get("remote")
     return PostingFound(
         key=f"{VENDOR}:{item['id']}",
         title=text_or_none(item["name"]) or "",
-        url=canonical_url(url),
+        url=link(url, "a posting's URL", VENDOR),
         location=location,
-        department=text_or_none((item.get("department") or {}).get("label")),
-        employment_type=text_or_none((item.get("typeOfEmployment") or {}).get("label")),
+        department=text_or_none(_object(item, "department").get("label")),
+        employment_type=text_or_none(_object(item, "typeOfEmployment").get("label")),
         remote=remote if isinstance(remote, bool) else None,
         source=VENDOR,
     )
+
+
+def _object(item: dict[str, Any], name: str) -> dict[str, Any]:
+    return optional_object(item.get(name), f"a posting's `{name}` as an object", VENDOR)
+
+
+def parse_page(data: Any, company: str | None = None, offset: int = 0) -> Page[int]:
+    """The page at `offset` (`{content, totalFound}`): its postings, and the next page's offset unless it is the
+    last."""
+    answer = optional_object(data, "a page as an object", VENDOR)
+    content = optional_list(answer.get("content"), "a page's `content` as a list", VENDOR)
+    offset += len(content)
+    last = not content or offset >= count(answer.get("totalFound"), "`totalFound` as a number", VENDOR)
+    return Page(parse(answer, company), None if last else offset)
+
+
+def parse_detail(data: Any) -> str | None:
+    """The description of a posting-detail answer (`jobAd.sections`: each section's title and text), or None."""
+    answer = optional_object(data, "the answer as an object", VENDOR)
+    job_ad = optional_object(answer.get("jobAd"), "`jobAd` as an object", VENDOR)
+    sections = optional_object(job_ad.get("sections"), "`jobAd.sections` as an object", VENDOR)
+    parts = []
+    for section in sections.values():
+        if isinstance(section, dict) and section.get("text"):
+            text = html_to_text(optional_text(section["text"], "a section's `text` as a string", VENDOR))
+            parts.append(f"{section.get('title') or ''}\n{text}")
+    return cap(tidy("\n\n".join(parts))) if parts else None
 
 
 class SmartRecruiters(AtsVendor):
@@ -78,10 +116,7 @@ class SmartRecruiters(AtsVendor):
 
         async def page(offset: int) -> Page[int]:
             data = await http.get_json(url, params={"offset": offset, "limit": PAGE_SIZE})
-            content = (data or {}).get("content") or []
-            offset += len(content)
-            last = not content or offset >= int((data or {}).get("totalFound") or 0)
-            return Page(parse(data, board.token), None if last else offset)
+            return parse_page(data, board.token, offset)
 
         return await paginate(board, page, 0, max_pages=MAX_PAGES)
 
@@ -89,11 +124,7 @@ class SmartRecruiters(AtsVendor):
         """Fill the description of one posting from the posting-detail answer (`jobAd.sections`)."""
         posting_id = posting.key.split(":", 1)[1]
         data = await http.get_json(f"{self.base(DEFAULT_API)}/v1/companies/{board.token}/postings/{posting_id}")
-        sections = ((data or {}).get("jobAd") or {}).get("sections") or {}
-        parts = []
-        for section in sections.values():
-            if isinstance(section, dict) and section.get("text"):
-                parts.append(f"{section.get('title') or ''}\n{html_to_text(section['text'])}")
-        if parts:
-            posting.description = cap(tidy("\n\n".join(parts)))
+        description = parse_detail(data)
+        if description:
+            posting.description = description
         return posting

@@ -7,7 +7,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scoutly.acquire.ats.base import RESERVED, AtsBoard, FeedFormatError, UrlParts, looks_remote, text_or_none
+from scoutly.acquire.ats.base import (
+    RESERVED,
+    AtsBoard,
+    UrlParts,
+    count,
+    expect_object,
+    expect_text,
+    link,
+    listed,
+    looks_remote,
+    objects,
+    optional_list,
+    optional_object,
+    optional_text,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor, Page, paginate
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
@@ -35,28 +50,47 @@ def board_url(board: AtsBoard) -> str:
 
 def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
     """Postings from a CXS search response (`{total, jobPostings}`) or a bare `jobPostings` list."""
-    items = data.get("jobPostings", []) if isinstance(data, dict) else data
     base = board_url(board)
     postings = []
-    for item in items or []:
-        if isinstance(item, dict) and item.get("title") and item.get("externalPath"):
+    for item in listed(data, "jobPostings", VENDOR):
+        if item.get("title") and item.get("externalPath"):
             postings.append(_posting(item, base))
     return dedupe(postings)
 
 
 def _posting(item: dict[str, Any], base: str) -> PostingFound:
-    url = canonical_url(base + item["externalPath"])
+    path = expect_text(item["externalPath"], "a posting's `externalPath` as a string", VENDOR)
+    url = canonical_url(base + path)
     location = text_or_none(item.get("locationsText"))
-    bullets = item.get("bulletFields") or []
+    bullets = optional_list(item.get("bulletFields"), "a posting's `bulletFields` as a list", VENDOR)
     return PostingFound(
-        key=_key(item["externalPath"], bullets[0] if bullets else None, url),
+        key=_key(path, bullets[0] if bullets else None, url),
         title=text_or_none(item["title"]) or "",
         url=url,
         location=location,
         employment_type=text_or_none(item.get("timeType")),
-        remote=looks_remote(location, item.get("remoteType")),
+        remote=looks_remote(location, text_or_none(item.get("remoteType"))),
         source=VENDOR,
     )
+
+
+def parse_page(data: Any, board: AtsBoard, total: int | None) -> tuple[list[PostingFound], int, int | None]:
+    """One search page (`{total, jobPostings}`): its postings, how many items it held, and the total of postings
+    (the one reported so far when this page reports none: later pages may report total 0)."""
+    answer = expect_object(data, "the search answer as an object", VENDOR)
+    items = optional_list(answer.get("jobPostings"), "`jobPostings` as a list", VENDOR)
+    reported = answer.get("total")
+    if total is None or reported:
+        total = count(reported, "`total` as a number", VENDOR) or total
+    return parse(items, board), len(items), total
+
+
+def parse_detail(data: Any) -> tuple[str, str | None, str | None]:
+    """(description, location, time type) of a CXS job-detail answer (`jobPostingInfo`)."""
+    answer = optional_object(data, "the answer as an object", VENDOR)
+    info = optional_object(answer.get("jobPostingInfo"), "`jobPostingInfo` as an object", VENDOR)
+    description = optional_text(info.get("jobDescription"), "`jobPostingInfo.jobDescription` as a string", VENDOR)
+    return html_to_text(description), text_or_none(info.get("location")), text_or_none(info.get("timeType"))
 
 
 def _key(path: str, fallback_id: str | None, url: str | None) -> str:
@@ -72,22 +106,22 @@ def parse_legacy_widget(data: Any, site_root: str) -> list[PostingFound]:
     """Postings from the old Workday widget JSON; `site_root` is e.g. "https://zoom.wd5.myworkdayjobs.com"."""
     postings = []
     for item in legacy_list_items(data):
-        title = item.get("title") or {}
-        link = title.get("commandLink")
-        instances = title.get("instances") or []
+        title = optional_object(item.get("title"), "a list item's `title` as an object", VENDOR)
+        target = optional_text(title.get("commandLink"), "a title's `commandLink` as a string", VENDOR)
+        instances = objects(optional_list(title.get("instances"), "a title's `instances` as a list", VENDOR))
         name = text_or_none(instances[0].get("text")) if instances else None
-        if not link or not name:
+        if not target or not name:
             continue
         subtitles = [
             text_or_none(instance.get("text"))
-            for subtitle in item.get("subtitles") or []
-            for instance in subtitle.get("instances") or []
+            for subtitle in objects(optional_list(item.get("subtitles"), "an item's `subtitles` as a list", VENDOR))
+            for instance in objects(optional_list(subtitle.get("instances"), "`instances` as a list", VENDOR))
         ]
-        url = canonical_url(link, site_root)
+        url = link(target, "a title's `commandLink`", VENDOR, site_root)
         location = subtitles[1] if len(subtitles) > 1 else None
         postings.append(
             PostingFound(
-                key=_key(link, None, url),
+                key=_key(target, None, url),
                 title=name,
                 url=url,
                 location=location,
@@ -101,7 +135,7 @@ def parse_legacy_widget(data: Any, site_root: str) -> list[PostingFound]:
 def legacy_list_items(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, dict):
         if node.get("widget") == "facetSearchResultList":
-            return [item for item in node.get("listItems") or [] if isinstance(item, dict)]
+            return objects(optional_list(node.get("listItems"), "`listItems` as a list", VENDOR))
         return [item for value in node.values() for item in legacy_list_items(value)]
     if isinstance(node, list):
         return [item for value in node for item in legacy_list_items(value)]
@@ -163,14 +197,10 @@ class Workday(AtsVendor):
         async def page(at: tuple[int, int | None]) -> Page[tuple[int, int | None]]:
             offset, total = at
             data = await http.post_json(url, {**_SEARCH_BODY, "limit": PAGE_SIZE, "offset": offset})
-            if not isinstance(data, dict):
-                raise FeedFormatError(url, "search answer not in the expected shape (not an object)")
-            items = data.get("jobPostings") or []
-            if total is None or data.get("total"):  # later pages may report total 0
-                total = int(data.get("total") or 0) or total
-            offset += len(items)
-            last = not items or (total is not None and offset >= total)
-            return Page(parse(items, board), None if last else (offset, total))
+            postings, count, total = parse_page(data, board, total)
+            offset += count
+            last = not count or (total is not None and offset >= total)
+            return Page(postings, None if last else (offset, total))
 
         start: tuple[int, int | None] = (0, None)  # (offset, total as reported so far)
         return await paginate(board, page, start, max_pages=self.max_pages)
@@ -181,8 +211,8 @@ class Workday(AtsVendor):
             return posting
         path = posting.url[posting.url.index("/job/") :]
         data = await http.get_json(f"{self._api(board)}{path}")
-        info = (data or {}).get("jobPostingInfo") or {}
-        posting.description = html_to_text(info.get("jobDescription")) or posting.description
-        posting.location = text_or_none(info.get("location")) or posting.location
-        posting.employment_type = text_or_none(info.get("timeType")) or posting.employment_type
+        description, location, time_type = parse_detail(data)
+        posting.description = description or posting.description
+        posting.location = location or posting.location
+        posting.employment_type = time_type or posting.employment_type
         return posting
