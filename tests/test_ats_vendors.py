@@ -95,7 +95,7 @@ async def test_a_feed_of_the_wrong_shape_is_a_feed_format_error(server: LocalSer
 async def test_a_detail_answer_of_the_wrong_shape_is_a_feed_format_error(server: LocalServer, http: Http) -> None:
     server.route("/bamboohr/careers/7/detail", {"result": "closed"})
     posting = PostingFound(key="bamboohr:7", title="T", url="https://acme.bamboohr.com/careers/7")
-    with pytest.raises(FeedFormatError, match="AttributeError"):
+    with pytest.raises(FeedFormatError, match="expected `result` as an object, got a string"):
         await AtsVendors({"bamboohr": server.url("/bamboohr")}).describe(http, AtsBoard("bamboohr", "acme"), posting)
 
 

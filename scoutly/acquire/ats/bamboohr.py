@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoutly.acquire.ats.base import RESERVED, AtsBoard, UrlParts, text_or_none
+from scoutly.acquire.ats.base import (
+    RESERVED,
+    AtsBoard,
+    UrlParts,
+    listed,
+    mapping,
+    optional_object,
+    optional_text,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
@@ -20,18 +29,17 @@ def site(board: AtsBoard) -> str:
 
 
 def parse(data: Any, company: str) -> list[PostingFound]:
-    """Postings of a `{meta, result: [...]}` answer for the BambooHR account `company`."""
-    items = data.get("result") if isinstance(data, dict) else data
+    """Postings of a `{meta, result: [...]}` answer (or the bare list) for the BambooHR account `company`."""
     postings = []
-    for item in items or []:
-        if isinstance(item, dict) and item.get("id") is not None and item.get("jobOpeningName"):
+    for item in listed(data, "result", VENDOR):
+        if item.get("id") is not None and item.get("jobOpeningName"):
             postings.append(_posting(item, company))
     return dedupe(postings)
 
 
 def _posting(item: dict[str, Any], company: str) -> PostingFound:
     where = item.get("location") or {}
-    country = (item.get("atsLocation") or {}).get("country") if isinstance(item.get("atsLocation"), dict) else None
+    country = mapping(item.get("atsLocation")).get("country")
     parts = [where.get("city"), where.get("state"), country] if isinstance(where, dict) else [where]
     location = ", ".join(p for p in (text_or_none(x) for x in parts) if p) or None
     remote = str(item.get("isRemote") or "").strip().lower()
@@ -45,6 +53,14 @@ def _posting(item: dict[str, Any], company: str) -> PostingFound:
         remote=True if remote in ("yes", "true", "1") else False if remote in ("no", "false", "0") else None,
         source=VENDOR,
     )
+
+
+def parse_detail(data: Any) -> str:
+    """The description of a …/careers/<id>/detail answer (`result.jobOpening.description`), "" without one."""
+    answer = optional_object(data, "the answer as an object", VENDOR)
+    result = optional_object(answer.get("result"), "`result` as an object", VENDOR)
+    opening = optional_object(result.get("jobOpening"), "`result.jobOpening` as an object", VENDOR)
+    return html_to_text(optional_text(opening.get("description"), "`jobOpening.description` as a string", VENDOR))
 
 
 class BambooHR(AtsVendor):
@@ -71,6 +87,5 @@ class BambooHR(AtsVendor):
     async def describe(self, http: Http, board: AtsBoard, posting: PostingFound) -> PostingFound:
         """Fill the description from …/careers/<id>/detail (`result.jobOpening.description`)."""
         data = await http.get_json(f"{self.base(site(board))}/careers/{posting.key.split(':', 1)[1]}/detail")
-        opening = ((data or {}).get("result") or {}).get("jobOpening") or {}
-        posting.description = html_to_text(opening.get("description")) or posting.description
+        posting.description = parse_detail(data) or posting.description
         return posting
