@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from scoutly.acquire.ats import AtsBoard, AtsVendors, ats_key_for_url, breezy, detect_board
+from scoutly.acquire.ats import AtsBoard, AtsVendors, FeedFormatError, ats_key_for_url, breezy, detect_board
 from scoutly.acquire.http import FetchError, Http, HttpLimits
 from scoutly.testing.http_server import LocalServer
 
@@ -64,7 +64,8 @@ def test_parse_the_json_shape() -> None:
     )
     assert (second.location, second.remote, second.department) == ("Berlin, Germany", False, None)
     assert all(ats_key_for_url(p.url) == p.key for p in postings)
-    assert breezy.parse({"error": "not a list"}) == []
+    with pytest.raises(FeedFormatError, match="expected the answer as a list, got an object"):
+        breezy.parse({"error": "not a list"})  # not an empty listing: the page strategies are tried next
 
 
 def test_detection() -> None:

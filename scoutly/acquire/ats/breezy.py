@@ -13,11 +13,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, looks_remote, text_or_none
+from scoutly.acquire.ats.base import (
+    AtsBoard,
+    UrlParts,
+    expect_list,
+    link,
+    looks_remote,
+    objects,
+    optional_list,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
-from scoutly.acquire.urls import canonical_url
 
 VENDOR = "breezy"
 DOMAIN = "breezy.hr"
@@ -56,16 +64,17 @@ def _location(place: Any) -> tuple[str | None, bool | None]:
 def parse(data: Any) -> list[PostingFound]:
     """Postings of a `/json` answer (a JSON list of positions)."""
     postings = []
-    for position in data if isinstance(data, list) else []:
-        if not isinstance(position, dict) or not text_or_none(position.get("name")):
+    for position in objects(expect_list(data, "the answer as a list", VENDOR)):
+        if not text_or_none(position.get("name")):
             continue
-        url = canonical_url(position.get("url"))
+        url = link(position.get("url"), "a position's `url` as a string", VENDOR)
         key = _posting_key(UrlParts.of(url)) if url else None
         if key is None and position.get("id"):
             key = f"{VENDOR}:{position['id']}"
         if key is None:
             continue
-        places = position.get("locations") or [position.get("location")]
+        places = optional_list(position.get("locations"), "a position's `locations` as a list", VENDOR)
+        places = places or [position.get("location")]
         found = [_location(place) for place in places]
         location = ", ".join(dict.fromkeys(name for name, _ in found if name)) or None
         flags = [flag for _, flag in found if flag is not None]
