@@ -17,11 +17,24 @@ from urllib.parse import urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, joined, looks_remote, mapping, sections, text_or_none
+from scoutly.acquire.ats.base import (
+    AtsBoard,
+    UrlParts,
+    joined,
+    link,
+    listed,
+    looks_remote,
+    mapping,
+    objects,
+    optional_list,
+    optional_text,
+    sections,
+    shape_error,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import FetchError, Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
-from scoutly.acquire.urls import canonical_url
 from scoutly.redact import register_secret
 
 VENDOR = "comeet"
@@ -47,12 +60,11 @@ def board(uid: str, token: str) -> AtsBoard | None:
 
 def parse(data: Any) -> list[PostingFound]:
     """Postings of a positions answer (a JSON list of positions, or `{"positions": [...]}`)."""
-    positions = data.get("positions") if isinstance(data, dict) else data
     postings = []
-    for position in positions or []:
-        if not isinstance(position, dict) or not text_or_none(position.get("name")) or not position.get("uid"):
+    for position in listed(data, "positions", VENDOR):
+        if not text_or_none(position.get("name")) or not position.get("uid"):
             continue
-        url = canonical_url(position.get("url_active_page")) or canonical_url(position.get("url_comeet_hosted_page"))
+        url = _url(position, "url_active_page") or _url(position, "url_comeet_hosted_page")
         place = mapping(position.get("location"))
         location = text_or_none(place.get("name")) or joined(*(place.get(k) for k in ("city", "state", "country")))
         workplace = text_or_none(position.get("workplace_type"))
@@ -60,7 +72,8 @@ def parse(data: Any) -> list[PostingFound]:
         if workplace in ("On-site", "Hybrid"):
             remote = False
         details = sorted(
-            (d for d in position.get("details") or [] if isinstance(d, dict)), key=lambda d: d.get("order") or 0
+            objects(optional_list(position.get("details"), "a position's `details` as a list", VENDOR)),
+            key=lambda d: _order(d.get("order")),
         )
         postings.append(
             PostingFound(
@@ -71,11 +84,28 @@ def parse(data: Any) -> list[PostingFound]:
                 department=text_or_none(position.get("department")),
                 employment_type=text_or_none(position.get("employment_type")),
                 remote=remote if remote is not None else looks_remote(location),
-                description=sections(*[(d.get("name"), d.get("value")) for d in details]),
+                description=sections(*[(d.get("name"), _html(d.get("value"))) for d in details]),
                 source=VENDOR,
             )
         )
     return dedupe(postings)
+
+
+def _url(position: dict[str, Any], name: str) -> str | None:
+    return link(position.get(name), f"a position's `{name}` as a string", VENDOR)
+
+
+def _order(value: Any) -> float:
+    """A detail's place (`order`), a number; 0 when missing."""
+    if isinstance(value, (int, float)):
+        return value
+    if not value:
+        return 0
+    raise shape_error(VENDOR, "a detail's `order` as a number", value)
+
+
+def _html(value: Any) -> str | None:
+    return optional_text(value, "a detail's `value` as a string", VENDOR)
 
 
 def _without_query(url: str) -> str:

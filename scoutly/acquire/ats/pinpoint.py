@@ -14,11 +14,22 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scoutly.acquire.ats.base import UUID, AtsBoard, UrlParts, joined, looks_remote, mapping, sections, text_or_none
+from scoutly.acquire.ats.base import (
+    UUID,
+    AtsBoard,
+    UrlParts,
+    joined,
+    link,
+    listed,
+    looks_remote,
+    mapping,
+    optional_text,
+    sections,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
-from scoutly.acquire.urls import canonical_url
 
 VENDOR = "pinpoint"
 DOMAIN = "pinpointhq.com"
@@ -57,12 +68,11 @@ def site(board: AtsBoard) -> str:
 
 def parse(data: Any) -> list[PostingFound]:
     """Postings of a `postings.json` answer (`{"data": [...]}`), keyed by the UUID of their page."""
-    items = data.get("data") if isinstance(data, dict) else data
     postings = []
-    for item in items or []:
-        if not isinstance(item, dict) or not text_or_none(item.get("title")):
+    for item in listed(data, "data", VENDOR):
+        if not text_or_none(item.get("title")):
             continue
-        url = canonical_url(item.get("url"))
+        url = link(item.get("url"), "a posting's `url` as a string", VENDOR)
         key = _posting_key(UrlParts.of(url)) if url else None
         if key is None:
             continue
@@ -81,11 +91,15 @@ def parse(data: Any) -> list[PostingFound]:
                 employment_type=text_or_none(item.get("employment_type_text"))
                 or text_or_none(item.get("employment_type")),
                 remote=looks_remote(workplace, location),
-                description=sections(*[(item.get(f"{name}_header"), item.get(name)) for name in _SECTIONS]),
+                description=sections(*[(item.get(f"{name}_header"), _html(item, name)) for name in _SECTIONS]),
                 source=VENDOR,
             )
         )
     return dedupe(postings)
+
+
+def _html(item: dict[str, Any], name: str) -> str | None:
+    return optional_text(item.get(name), f"a posting's `{name}` as a string", VENDOR)
 
 
 class Pinpoint(AtsVendor):

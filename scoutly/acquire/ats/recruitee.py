@@ -11,7 +11,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from scoutly.acquire.ats.base import AtsBoard, UrlParts, joined, looks_remote, sections, text_or_none
+from scoutly.acquire.ats.base import (
+    AtsBoard,
+    UrlParts,
+    joined,
+    link,
+    listed,
+    looks_remote,
+    optional_text,
+    sections,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
@@ -42,16 +52,13 @@ def site(board: AtsBoard) -> str:
 
 def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
     """Postings of an `/api/offers/` answer (`{"offers": [...]}`); offers without a title or page are skipped."""
-    offers = data.get("offers") if isinstance(data, dict) else data
     postings = []
-    for offer in offers or []:
-        if not isinstance(offer, dict) or not text_or_none(offer.get("title")):
+    for offer in listed(data, "offers", VENDOR):
+        if not text_or_none(offer.get("title")) or offer.get("status") not in (None, "published"):
             continue
-        if offer.get("status") not in (None, "published"):
-            continue
-        url = canonical_url(offer.get("careers_url")) or (
-            canonical_url(f"{site(board)}/o/{offer['slug']}") if offer.get("slug") else None
-        )
+        slug = offer.get("slug")
+        url = link(offer.get("careers_url"), "an offer's `careers_url` as a string", VENDOR)
+        url = url or (canonical_url(f"{site(board)}/o/{slug}") if slug else None)
         key = _posting_key(UrlParts.of(url)) if url else None
         if key is None and offer.get("id") is not None:
             key = f"{VENDOR}:{board.token}/{offer.get('slug') or offer['id']}"
@@ -67,12 +74,16 @@ def parse(data: Any, board: AtsBoard) -> list[PostingFound]:
                 location=location,
                 department=text_or_none(offer.get("department")),
                 employment_type=text_or_none(offer.get("employment_type_code")),
-                remote=remote if isinstance(remote, bool) else looks_remote(location, offer.get("title")),
-                description=sections((None, offer.get("description")), (None, offer.get("requirements"))),
+                remote=remote if isinstance(remote, bool) else looks_remote(location, text_or_none(offer["title"])),
+                description=sections((None, _text(offer, "description")), (None, _text(offer, "requirements"))),
                 source=VENDOR,
             )
         )
     return dedupe(postings)
+
+
+def _text(offer: dict[str, Any], name: str) -> str | None:
+    return optional_text(offer.get(name), f"an offer's `{name}` as a string", VENDOR)
 
 
 class Recruitee(AtsVendor):

@@ -14,11 +14,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scoutly.acquire.ats.base import UUID, AtsBoard, UrlParts, joined, mapping, sections, text_or_none
+from scoutly.acquire.ats.base import (
+    UUID,
+    AtsBoard,
+    UrlParts,
+    joined,
+    link,
+    listed,
+    mapping,
+    objects,
+    optional_list,
+    optional_text,
+    sections,
+    text_or_none,
+)
 from scoutly.acquire.ats.vendor import AtsVendor, Page, paginate
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound
-from scoutly.acquire.urls import canonical_url
 
 VENDOR = "rippling"
 HOST = "ats.rippling.com"
@@ -56,23 +68,23 @@ def _posting_key(url: UrlParts) -> str | None:
 
 def parse(data: Any) -> list[PostingFound]:
     """Postings of one page (`{"items": [...]}`); a job listed once per location becomes one posting."""
-    items = data.get("items") if isinstance(data, dict) else data
     merged: dict[str, tuple[PostingFound, list[bool]]] = {}
-    for item in items or []:
-        if not isinstance(item, dict) or not text_or_none(item.get("name")):
+    for item in listed(data, "items", VENDOR):
+        if not text_or_none(item.get("name")):
             continue
-        url = canonical_url(item.get("url"))
+        url = link(item.get("url"), "a job's `url` as a string", VENDOR)
         key = _posting_key(UrlParts.of(url)) if url else None
         if key is None and item.get("id"):
             key = f"{VENDOR}:{str(item['id']).lower()}"
         if key is None:
             continue
-        places = [place for place in item.get("locations") or [] if isinstance(place, dict)]
+        places = objects(optional_list(item.get("locations"), "a job's `locations` as a list", VENDOR))
         names = [
             text_or_none(place.get("name")) or joined(place.get("city"), place.get("state"), place.get("country"))
             for place in places
         ]
-        flags = [_WORKPLACE[p["workplaceType"]] for p in places if p.get("workplaceType") in _WORKPLACE]
+        kinds = [place.get("workplaceType") for place in places]
+        flags = [_WORKPLACE[kind] for kind in kinds if isinstance(kind, str) and kind in _WORKPLACE]
         department = mapping(item.get("department"))
         if key in merged:
             posting, seen = merged[key]
@@ -93,17 +105,31 @@ def parse(data: Any) -> list[PostingFound]:
     return [posting for posting, _ in merged.values()]
 
 
+def parse_page(data: Any, number: int) -> Page[int]:
+    """Page `number` of the board (`{items, totalPages}`): its postings, and the next page's number unless it is
+    the last."""
+    postings = parse(data)
+    answer = data if isinstance(data, dict) else {}
+    total = answer.get("totalPages")
+    last = not answer.get("items") or not isinstance(total, int) or number + 1 >= total
+    return Page(postings, None if last else number + 1)
+
+
 def parse_detail(job: Any) -> tuple[str | None, str | None]:
-    """(description, employment type) of one job's answer."""
+    """(description, employment type) of one job's answer (anything but an object: neither)."""
     if not isinstance(job, dict):
         return None, None
     text = job.get("description")
     if isinstance(text, dict):
-        description = sections((None, text.get("role")), (None, text.get("company")))
+        description = sections((None, _html(text, "role")), (None, _html(text, "company")))
     else:
         description = sections((None, text if isinstance(text, str) else None))
     kind = job.get("employmentType")
     return description, text_or_none(kind.get("id") if isinstance(kind, dict) else kind)
+
+
+def _html(description: dict[str, Any], part: str) -> str | None:
+    return optional_text(description.get(part), f"a job's `description.{part}` as a string", VENDOR)
 
 
 class Rippling(AtsVendor):
@@ -118,11 +144,7 @@ class Rippling(AtsVendor):
         url = f"{self.base(DEFAULT_API)}/api/v2/board/{board.token}/jobs"
 
         async def page(number: int) -> Page[int]:
-            data = await http.get_json(url, params={"page": number, "pageSize": PAGE_SIZE})
-            total = data.get("totalPages") if isinstance(data, dict) else None
-            items = data.get("items") if isinstance(data, dict) else None
-            last = not items or not isinstance(total, int) or number + 1 >= total
-            return Page(parse(data), None if last else number + 1)
+            return parse_page(await http.get_json(url, params={"page": number, "pageSize": PAGE_SIZE}), number)
 
         return await paginate(board, page, 0, max_pages=MAX_PAGES, merge=_merge)
 

@@ -23,6 +23,7 @@ from scoutly.acquire.ats.base import (
     child_text,
     children,
     joined,
+    link,
     parse_xml,
     sections,
     text_or_none,
@@ -30,7 +31,6 @@ from scoutly.acquire.ats.base import (
 from scoutly.acquire.ats.vendor import AtsVendor, Page, paginate
 from scoutly.acquire.http import Http
 from scoutly.acquire.models import Listing, PostingFound, dedupe
-from scoutly.acquire.urls import canonical_url
 
 VENDOR = "teamtailor"
 XML_TYPES = ("xml", "rss")
@@ -82,7 +82,7 @@ def parse(xml_text: str, feed_url: str | None = None) -> list[PostingFound]:
     root = parse_xml(xml_text, VENDOR, feed_url)
     postings = []
     for item in children(root, "item"):
-        title, url = child_text(item, "title"), canonical_url(child_text(item, "link"))
+        title, url = child_text(item, "title"), link(child_text(item, "link"), "an item's link", VENDOR)
         if not title or not url:
             continue
         key = _job_key(UrlParts.of(url)) or f"{VENDOR}:{child_text(item, 'guid') or url}"
