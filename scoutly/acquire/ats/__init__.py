@@ -66,10 +66,6 @@ VENDOR_TYPES: tuple[type[AtsVendor], ...] = (
     Rippling,
 )
 
-# What a vendor's reader may raise on a feed of an unexpected shape (JSON of any shape read with `.get` and `[]`):
-# reported as the one FeedFormatError, here at the one place feeds are read.
-_SHAPE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
-
 
 class AtsVendors(Mapping[str, AtsVendor]):
     """One instance of each vendor (by name, in URL-rule order), each reading its feed from its API base: the
@@ -92,31 +88,18 @@ class AtsVendors(Mapping[str, AtsVendor]):
 
     async def fetch(self, http: Http, board: AtsBoard) -> Listing:
         """Every posting on `board`: FetchError when the feed cannot be read, FeedFormatError when it is not in
-        the vendor's shape."""
-        try:
-            listing = await self[board.vendor].fetch(http, board)
-        except _SHAPE_ERRORS as exc:
-            raise _format_error(board, exc) from exc
+        the vendor's shape (each vendor's reader checks the shapes it reads, see `base`)."""
+        listing = await self[board.vendor].fetch(http, board)
         listing.board = listing.board or board
         return listing
 
     async def describe(self, http: Http, board: AtsBoard, posting: PostingFound) -> PostingFound | None:
         """Fill a posting's details from the vendor's detail API, or None when the vendor has none."""
-        try:
-            return await self[board.vendor].describe(http, board, posting)
-        except _SHAPE_ERRORS as exc:
-            raise _format_error(board, exc) from exc
+        return await self[board.vendor].describe(http, board, posting)
 
     async def describe_many(self, http: Http, board: AtsBoard, postings: list[PostingFound]) -> int | None:
         """Fill many postings with one request where the vendor allows it; None when it does not."""
-        try:
-            return await self[board.vendor].describe_many(http, board, postings)
-        except _SHAPE_ERRORS as exc:
-            raise _format_error(board, exc) from exc
-
-
-def _format_error(board: AtsBoard, exc: Exception) -> FeedFormatError:
-    return FeedFormatError(board.vendor, f"answer not in the expected shape ({type(exc).__name__}: {exc})")
+        return await self[board.vendor].describe_many(http, board, postings)
 
 
 VENDORS = AtsVendors()
