@@ -15,6 +15,10 @@ from scoutly.acquire.record_fields import role_like
 from scoutly.acquire.vocabulary import EXCLUDED_TEXT
 
 NOT_ROLES = [
+    # trades words inside other words
+    "Painterly illustrations",
+    "Pilot projects and case studies",
+    "Porterhouse restaurant",
     # English: a role word inside another word
     "Internet of Things",
     "International offices",
@@ -60,6 +64,23 @@ NOT_ROLES = [
 ]
 
 ROLES = [
+    # trades, hospitality, retail, logistics, care
+    "Plumber",
+    "MIG Welder",
+    "Site Carpenter",
+    "Barista (part-time)",
+    "Waiting staff",
+    "Bartender",
+    "Housekeeper",
+    "Warehouse Picker/Packer",
+    "Forklift Driver",
+    "Bookkeeper",
+    "Storekeeper",
+    "Crew Member",
+    "Healthcare Assistant",
+    "Senior Carer",
+    "Dental Hygienist",
+    "HGV Class 1 Courier",
     "Intern",
     "Software Engineering Intern",
     "Interns 2026",

@@ -36,13 +36,21 @@ ROLE_WORDS = (
     "finance", "people", "talent", "supervisor", "handler", "inspector", "auditor", "economist", "statistician",
     "physician", "doctor", "research", "it support", "it-support", "technical support", "tech support",
     "customer support", "level support", "helpdesk",
+    # trades, hospitality, retail, logistics, care and health: titles of non-office jobs
+    "plumber", "welder", "carpenter", "joiner", "bricklayer", "roofer", "glazier", "plasterer", "painter",
+    "decorator", "machinist", "fitter", "installer", "labourer", "laborer", "landscaper", "gardener", "baker",
+    "butcher", "barista", "waiter", "waitress", "bartender", "housekeeping", "cleaner", "caretaker", "porter",
+    "courier", "dispatcher", "picker", "packer", "forklift", "stocker", "merchandiser", "teller", "crew member",
+    "caregiver", "carer", "nanny", "midwife", "paramedic", "surgeon", "dentist", "hygienist",
+    "radiographer", "optometrist", "steward", "stewardess", "flight attendant", "security guard",
+    "firefighter", "concierge", "sommelier",
     # French, Italian
     "chef de", "capo",
 )  # fmt: skip
 ROLE_HEADS = (
     "engineer", "developer", "manager", "designer", "analyst", "scientist", "specialist", "architect", "consultant",
     "coordinator", "technician", "controller", "recruiter", "writer", "editor", "operator", "planner", "therapist",
-    "teacher", "chef", "programmer", "tester", "worker", "chemist", "physicist", "researcher",
+    "teacher", "chef", "programmer", "tester", "worker", "chemist", "physicist", "researcher", "keeper",
 )  # fmt: skip
 ROLE_HEADS_GERMANIC = (
     # German
