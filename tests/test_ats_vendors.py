@@ -261,7 +261,7 @@ def test_every_json_vendor_has_its_readers_checked() -> None:
 @pytest.mark.parametrize(
     ("module", "read"), JSON_READERS, ids=[f"{m.VENDOR}-{i}" for i, (m, _) in enumerate(JSON_READERS)]
 )
-@pytest.mark.slow  # some 20 s for all readers
+@pytest.mark.slow  # about a minute for all readers
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_reader_given_any_json_answers_postings_or_a_feed_format_error(
