@@ -62,6 +62,9 @@ ROLE_HEADS_GERMANIC = (
     # Swedish, Dutch
     "doktorand", "forskare", "postdoktor", "lektor", "handläggare", "samordnare", "tekniker", "utvecklare",
     "ingenjör", "medewerker", "ontwikkelaar", "teamleider", "projectleider",
+    # Swedish care, trades and service roles ("Undersköterska", "Lokalvårdare", "Projektledare", "Säljare")
+    "sköterska", "sköterskor", "vårdare", "biträde", "snickare", "lärare", "säljare", "ledare", "rådgivare",
+    "svetsare", "målare", "montör", "chaufför", "kock", "ekonom", "konsult", "städare", "förare",
 )  # fmt: skip
 ROLE_STEMS = (
     # English
