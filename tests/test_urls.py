@@ -30,6 +30,10 @@ BASE = "https://www.example.com/careers/"
         ("https://x.io/#/jobs/12", "https://x.io/#/jobs/12"),
         ("?page=2", "https://www.example.com/careers/?page=2"),
         ("  /jobs/9  ", "https://www.example.com/jobs/9"),
+        ("/jobdetail.aspx?id=5521&sessionid=A81F2C", "https://www.example.com/jobdetail.aspx?id=5521"),
+        ("/job/12;jsessionid=0AF3B9?lang=en", "https://www.example.com/job/12?lang=en"),
+        ("https://x.io/p?PHPSESSID=9f&id=3", "https://x.io/p?id=3"),
+        ("https://x.io/matrix;v=1", "https://x.io/matrix;v=1"),
     ],
 )
 def test_canonical_url(href: str, expected: str) -> None:

@@ -1,4 +1,5 @@
-"""Canonical posting URLs: resolved, without fragments and tracking parameters, so one posting has one URL.
+"""Canonical posting URLs: resolved, without fragments, tracking parameters and session ids, so one posting has one
+URL.
 
 Built on w3lib (Scrapy's URL toolkit): `canonicalize_url` sorts and normalises the query and percent-encoding.
 """
@@ -19,6 +20,10 @@ TRACKING_PARAMS = frozenset(
         "hsctatracking", "igshid", "si", "campaign", "cmp", "ss", "sc_cid", "icid", "_ga", "_gl", "ashby_jid_src",
     }
 )  # fmt: skip
+# Server session ids in a query ("?id=12&sessionid=A81F") or a path parameter ("/job/12;jsessionid=…"): they say
+# who is browsing, never which posting; each visit gets another.
+SESSION_PARAMS = frozenset({"sessionid", "session_id", "jsessionid", "phpsessid", "aspsessionid", "cfid", "cftoken"})
+_PATH_SESSION = re.compile(r";(?:jsessionid|sessionid|phpsessid)=[^/?#;]*", re.IGNORECASE)
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "ga_")
 _WEB_SCHEMES = ("http", "https")
 _ROUTE_FRAGMENT = re.compile(r"^#[!/]")  # "#/jobs/12" or "#!/jobs/12": the fragment is the page
@@ -26,7 +31,7 @@ _ROUTE_FRAGMENT = re.compile(r"^#[!/]")  # "#/jobs/12" or "#!/jobs/12": the frag
 
 def is_tracking_param(name: str) -> bool:
     lowered = name.lower()
-    return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
+    return lowered in TRACKING_PARAMS or lowered in SESSION_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 
 
 def canonical_url(href: str | None, base: str | None = None) -> str | None:
@@ -46,7 +51,7 @@ def canonical_url(href: str | None, base: str | None = None) -> str | None:
     netloc = parts.netloc.lower()
     if (scheme == "http" and netloc.endswith(":80")) or (scheme == "https" and netloc.endswith(":443")):
         netloc = netloc.rsplit(":", 1)[0]
-    path = parts.path or "/"
+    path = _PATH_SESSION.sub("", parts.path) or "/"
     cleaned = urlunsplit((scheme, netloc, path, parts.query, ""))
     if parts.query:
         keep = [name for name in _query_names(parts.query) if not is_tracking_param(name)]
