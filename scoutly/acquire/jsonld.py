@@ -1,11 +1,13 @@
-"""schema.org `JobPosting` in JSON-LD: the objects of a page, their locations, and the postings they describe."""
+"""schema.org `JobPosting` in JSON-LD and in microdata (`itemscope itemtype=".../JobPosting"` with `itemprop`
+fields, read into the same shape as JSON-LD): the objects of a page, their locations, and the postings they
+describe."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scoutly.acquire.keys import posting_key
 from scoutly.acquire.models import PostingFound
@@ -37,6 +39,56 @@ def _flatten(data: Any) -> Iterator[dict[str, Any]]:
                 yield from _flatten(data[key])
 
 
+def microdata_objects(tree: LexborHTMLParser) -> Iterator[dict[str, Any]]:
+    """Every microdata `JobPosting` item of the page (also one inside a list item) as a JSON-LD-like object
+    (`@type` the itemtype's last part, each `itemprop` a key; nested items are objects, a repeated property keeps
+    its first value)."""
+    for node in tree.css("[itemscope][itemtype]"):
+        if "jobposting" in (node.attributes.get("itemtype") or "").lower():
+            yield _microdata_item(node, 0)
+
+
+_MICRODATA_URL_TAGS = {"a": "href", "link": "href", "area": "href", "img": "src", "iframe": "src", "source": "src"}
+_MICRODATA_DEPTH = 6
+
+
+def _microdata_item(node: LexborNode, depth: int) -> dict[str, Any]:
+    kind = (node.attributes.get("itemtype") or "").split()
+    item: dict[str, Any] = {"@type": kind[0].rstrip("/").rsplit("/", 1)[-1] if kind else ""}
+    for prop in node.css("[itemprop]"):
+        owner = _item_of(prop)
+        if owner is None or owner.mem_id != node.mem_id:
+            continue  # a property of an item nested inside this one
+        for name in (prop.attributes.get("itemprop") or "").split():
+            if name in item:
+                continue
+            if "itemscope" in prop.attributes:
+                item[name] = _microdata_item(prop, depth + 1) if depth < _MICRODATA_DEPTH else {}
+            else:
+                item[name] = _microdata_value(prop)
+    return item
+
+
+def _item_of(prop: LexborNode) -> LexborNode | None:
+    """The item a property belongs to: its nearest ancestor with `itemscope`."""
+    parent = prop.parent
+    while parent is not None and "itemscope" not in parent.attributes:
+        parent = parent.parent
+    return parent
+
+
+def _microdata_value(prop: LexborNode) -> str:
+    attrs = prop.attributes
+    url_attr = _MICRODATA_URL_TAGS.get(prop.tag or "")
+    if url_attr:
+        return attrs.get(url_attr) or ""
+    for attr in ("content", "datetime", "value"):
+        value = attrs.get(attr)
+        if value is not None and (attr == "content" or prop.tag in ("time", "data", "meter")):
+            return value
+    return clean(prop.text(deep=True) or "")
+
+
 def is_job_posting(obj: dict[str, Any]) -> bool:
     kind = obj.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
@@ -49,9 +101,13 @@ def jsonld_location(obj: dict[str, Any]) -> str | None:
     places = places if isinstance(places, list) else [places]
     names = []
     for place in places:
+        if isinstance(place, str) and clean(place):  # microdata: `<p itemprop="jobLocation">Eindhoven</p>`
+            place = {"address": place}
         if not isinstance(place, dict):
             continue
         address = place.get("address") or {}
+        if not isinstance(address, (str, dict)):
+            continue
         if isinstance(address, str):
             parts: list[Any] = [address]
         else:
@@ -68,9 +124,10 @@ def jsonld_location(obj: dict[str, Any]) -> str | None:
 
 
 def jsonld_postings(tree: LexborHTMLParser, base: str) -> list[PostingFound]:
-    """Postings from schema.org JobPosting JSON-LD."""
+    """Postings from schema.org JobPosting JSON-LD and microdata."""
     postings = []
-    objects = [obj for obj in jsonld_objects(tree) if is_job_posting(obj) and obj.get("title")]
+    every = [*jsonld_objects(tree), *microdata_objects(tree)]
+    objects = [obj for obj in every if is_job_posting(obj) and obj.get("title")]
     for obj in objects:
         title = clean(html_to_text(str(obj["title"])))
         url = canonical_url(str(obj.get("url") or obj.get("sameAs") or "") or None, base)
