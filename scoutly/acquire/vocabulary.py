@@ -46,6 +46,15 @@ ROLE_WORDS = (
     "firefighter", "concierge", "sommelier",
     # French, Italian
     "chef de", "capo",
+    # Polish (whole words, masculine and feminine: "Informatyka", "Analityka", "Logistyka", "Księgowość" name
+    # fields, not roles)
+    "kierowca", "księgowa", "księgowy", "sprzedawca", "sprzedawczyni", "kasjer", "kasjerka", "monter", "spawacz",
+    "elektryk", "opiekun", "opiekunka", "pielęgniarka", "pielęgniarz", "kucharz", "kucharka", "pracownik",
+    "handlowiec", "przedstawiciel", "przedstawicielka", "asystent", "asystentka", "recepcjonista",
+    "recepcjonistka", "lekarz", "lekarka", "nauczyciel", "nauczycielka", "informatyk", "analityk", "kontroler",
+    "magazynier", "magazynierka", "mechanik", "fryzjer", "fryzjerka", "kelner", "kelnerka", "barman", "barmanka",
+    "sprzątaczka", "ślusarz", "stolarz", "tokarz", "logistyk", "murarz", "farmaceuta", "ratownik",
+    "fizjoterapeuta",
 )  # fmt: skip
 ROLE_HEADS = (
     "engineer", "developer", "manager", "designer", "analyst", "scientist", "specialist", "architect", "consultant",
