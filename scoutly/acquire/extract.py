@@ -1,7 +1,7 @@
 """Postings from a careers page's HTML — general rules, no per-site code (pure: no I/O).
 
 Signals, strongest first:
-1. schema.org `JobPosting` JSON-LD (also inside `@graph` / `ItemList`);
+1. schema.org `JobPosting` JSON-LD (also inside `@graph` / `ItemList`) and microdata (`itemprop` fields);
 2. the company's CSS selector override (`selectors["job_link"]`), which replaces record finding when given;
 3. the page's repeated records (`records`): cards, rows or list items around links, judged as whole lists by
    job-like URLs, role-like titles, job fields and repetition; titles are each record's primary text
