@@ -74,3 +74,19 @@ def test_canonical_url_is_idempotent_and_drops_tracking(
     )
     assert url is not None and canonical_url(url) == url
     assert not any(name in url for name in ("utm_source", "lever-source", "ref="))
+
+
+@pytest.mark.parametrize("href", ["http://[::1/jobs/2", "https://example.org:99999/jobs/3", "//[bad/jobs/4"])
+def test_an_href_that_is_no_url_at_all_is_no_link(href: str) -> None:
+    assert canonical_url(href, "https://example.org/careers") is None
+
+
+def test_one_broken_href_does_not_cost_a_page_its_postings() -> None:
+    from scoutly.acquire.extract import extract_postings
+
+    items = [("/jobs/1", "Backend Engineer"), ("http://[::1/jobs/2", "Frontend Engineer"), ("/jobs/3", "Data Engineer")]
+    links = "".join(f'<li><a href="{href}">{title}</a></li>' for href, title in items)
+    html = f"<main><h2>Open roles</h2><ul>{links}</ul></main>"
+    postings = extract_postings(html, "https://example.org/careers")
+    assert {p.url for p in postings} >= {"https://example.org/jobs/1", "https://example.org/jobs/3"}
+    assert all(p.url is None or "[" not in p.url for p in postings)

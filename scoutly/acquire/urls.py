@@ -36,13 +36,20 @@ def is_tracking_param(name: str) -> bool:
 
 def canonical_url(href: str | None, base: str | None = None) -> str | None:
     """`href` resolved against `base`, without tracking parameters or (non-route) fragment; None when `href`
-    is not a web link (mailto:, tel:, javascript:, a bare "#", empty)."""
+    is not a web link (mailto:, tel:, javascript:, a bare "#", empty) or no URL at all ("http://[::1", a port past
+    65535: the URL parsers raise ValueError for those, and one such href must not fail a whole page or feed)."""
     if not href:
         return None
     href = href.strip()
     if not href or (href.startswith("#") and not _ROUTE_FRAGMENT.match(href)):
         return None
-    absolute = urljoin(base, href) if base else href
+    try:
+        return _canonical(urljoin(base, href) if base else href)
+    except ValueError:
+        return None
+
+
+def _canonical(absolute: str) -> str | None:
     parts = urlsplit(absolute)
     if parts.scheme.lower() not in _WEB_SCHEMES or not parts.netloc:
         return None

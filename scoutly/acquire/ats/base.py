@@ -116,15 +116,9 @@ def optional_text(value: Any, what: str, vendor: str) -> str | None:
 
 
 def link(value: Any, what: str, vendor: str, base: str | None = None) -> str | None:
-    """A feed's link field as a canonical URL; None when missing or not a web link, FeedFormatError when not a
-    string. A string that is no URL at all ("http://[::1", a port past 65535) is no link either: `urlsplit` raises
-    ValueError for it — a bad value in a feed of the right shape, so caught here, exactly, and not left to fail the
-    whole feed."""
-    href = optional_text(value, what, vendor)
-    try:
-        return canonical_url(href, base)
-    except ValueError:
-        return None
+    """A feed's link field as a canonical URL; None when missing, not a web link or no URL at all ("http://[::1"),
+    FeedFormatError when not a string."""
+    return canonical_url(optional_text(value, what, vendor), base)
 
 
 def objects(items: list[Any]) -> list[dict[str, Any]]:
@@ -146,7 +140,7 @@ class AtsBoard:
     """One company's board on one ATS. `token` is the board token / org / account / company identifier;
     Workday also needs `site` and either `host` (tenant.wdN.myworkdayjobs.com, optional `locale`) or `page_url`
     (the public board page, when the board lives elsewhere, e.g. behind a proxy). `secret` is a public-but-private
-    read token some vendors want (Comeet's careers token): never shown by repr, `describe` or error messages."""
+    read token some vendors want (Comeet's careers token): never shown by repr, `label` or error messages."""
 
     vendor: str
     token: str
